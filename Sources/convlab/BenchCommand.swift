@@ -81,10 +81,11 @@ func runBench(_ arguments: [String]) throws {
     // The whole convnet: training step (forward, loss, backward, Adam) and inference.
     let convnet = try ConvnetBenchmark(batch: batch)
     if layers {
-        say("  lecture 7 convnet, per layer (CPU ms of all threads, \(Fast.threads) threads):")
+        say("  lecture 7 convnet, per layer, \(Fast.threads) thread\(Fast.threads == 1 ? "" : "s"): wall ms (CPU ms of all threads)")
         for (name, forward, backward) in try convnet.layerTimes(repeats: repeats) {
-            say("    " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
-                + String(format: "forward %8.2f   backward %8.2f", forward * 1e3, backward * 1e3))
+            say("    " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                + String(format: "forward %7.2f (%7.2f)   backward %7.2f (%7.2f)", forward.wall * 1e3, forward.cpu * 1e3,
+                         backward.wall * 1e3, backward.cpu * 1e3))
         }
     }
     let defaultThreads = Fast.threads

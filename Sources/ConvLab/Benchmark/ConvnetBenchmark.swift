@@ -34,18 +34,19 @@ public struct ConvnetBenchmark {
     }
 
     /// Seconds per call of each layer's forward and backward pass, in layer order, for finding
-    /// where a step's time goes (`convlab bench --layers`).
-    /// Times are CPU seconds of the process (see `bestTimes`).
-    public func layerTimes(repeats: Int) throws -> [(name: String, forward: Double, backward: Double)] {
+    /// where a step's time goes (`convlab bench --layers`): wall-clock seconds (what the threads
+    /// save) and CPU seconds of the whole process (what they cost; see `bestTimes`).
+    public func layerTimes(repeats: Int) throws
+        -> [(name: String, forward: (wall: Double, cpu: Double), backward: (wall: Double, cpu: Double))] {
         let context = LayerContext(kernels: trainer.kernels, mode: .training)
-        var result: [(name: String, forward: Double, backward: Double)] = []
+        var result: [(name: String, forward: (wall: Double, cpu: Double), backward: (wall: Double, cpu: Double))] = []
         var inputs: [Tensor<Float>] = []
         var x = images
         for layer in trainer.model.layers {
             inputs.append(x)
             let input = x
-            let forward = try bestTimes(repeats: repeats) { x = try layer.forward(input, context: context) }.cpu
-            result.append((layer.name + " (" + layer.kind + ")", forward, 0))
+            let forward = try bestTimes(repeats: repeats) { x = try layer.forward(input, context: context) }
+            result.append((layer.name + " (" + layer.kind + ")", forward, (0, 0)))
         }
         var generator = SeededGenerator(seed: 99)
         var dy = benchmarkTensor(x.shape, generator: &generator)
@@ -53,7 +54,7 @@ public struct ConvnetBenchmark {
             let upstream = dy
             let input = inputs[index]
             _ = try layer.forward(input, context: context)  // restore the layer's cache for this input
-            result[index].backward = try bestTimes(repeats: repeats) { dy = try layer.backward(upstream, context: context) }.cpu
+            result[index].backward = try bestTimes(repeats: repeats) { dy = try layer.backward(upstream, context: context) }
         }
         return result
     }

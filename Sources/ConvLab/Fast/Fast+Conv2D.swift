@@ -74,15 +74,14 @@ extension Fast {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         let lowering = ConvLowering(g)
-        var output = Tensor<Float>.zerosUnchecked(g.outputShape)
-        input.scalars.withUnsafeBufferPointer { x in
-            filter.scalars.withUnsafeBufferPointer { w in
-                output.scalars.withUnsafeMutableBufferPointer { y in
-                    convForwardGEMM(x.baseAddress!, w.baseAddress!, y.baseAddress!, lowering)
+        // The GEMM stores every output (its first reduction block overwrites): no zero fill.
+        return tensor(g.outputShape) { y, _ in
+            input.scalars.withUnsafeBufferPointer { x in
+                filter.scalars.withUnsafeBufferPointer { w in
+                    convForwardGEMM(x.baseAddress!, w.baseAddress!, y, lowering)
                 }
             }
         }
-        return output
     }
 
     /// The gradients of `conv2DForward`; the twin of `Reference.conv2DBackward`.
@@ -96,17 +95,18 @@ extension Fast {
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
         let lowering = ConvLowering(g)
-        var dInput = Tensor<Float>.zerosUnchecked(input.shape)
-        var dFilter = Tensor<Float>.zerosUnchecked(filter.shape)
-        input.scalars.withUnsafeBufferPointer { x in
+        var dInput = zeros(input.shape)   // the strided route adds patches into it
+        dOutput.scalars.withUnsafeBufferPointer { dy in
             filter.scalars.withUnsafeBufferPointer { w in
+                dInput.scalars.withUnsafeMutableBufferPointer { dx in
+                    convInputGradient(dy.baseAddress!, w.baseAddress!, dx.baseAddress!, lowering)
+                }
+            }
+        }
+        let dFilter = tensor(filter.shape) { dw, _ in   // one GEMM that overwrites it
+            input.scalars.withUnsafeBufferPointer { x in
                 dOutput.scalars.withUnsafeBufferPointer { dy in
-                    dInput.scalars.withUnsafeMutableBufferPointer { dx in
-                        convInputGradient(dy.baseAddress!, w.baseAddress!, dx.baseAddress!, lowering)
-                    }
-                    dFilter.scalars.withUnsafeMutableBufferPointer { dw in
-                        convFilterGradient(x.baseAddress!, dy.baseAddress!, dw.baseAddress!, lowering)
-                    }
+                    convFilterGradient(x.baseAddress!, dy.baseAddress!, dw, lowering)
                 }
             }
         }

@@ -22,21 +22,20 @@ extension Fast {
             return try Reference.denseForward(input, weights: weights, bias: bias)
         }
         let batch = input.shape[0], inputs = input.shape[1], outputs = weights.shape[1]
-        var output = Tensor<Float>.zerosUnchecked([batch, outputs])
-        output.scalars.withUnsafeMutableBufferPointer { y in
+        // The bias rows, then the GEMM adds x * W onto them.
+        return tensor([batch, outputs]) { y, _ in
             bias.scalars.withUnsafeBufferPointer { b in
-                for n in 0..<batch { (y.baseAddress! + n * outputs).update(from: b.baseAddress!, count: outputs) }
+                for n in 0..<batch { (y + n * outputs).initialize(from: b.baseAddress!, count: outputs) }
             }
             input.scalars.withUnsafeBufferPointer { x in
                 weights.scalars.withUnsafeBufferPointer { w in
                     gemm(m: batch, n: outputs, k: inputs,
                          a: .matrix(x.baseAddress!, rowStride: inputs, kStride: 1),
                          bTransposed: .matrix(w.baseAddress!, rowStride: 1, kStride: outputs),
-                         c: y.baseAddress!, ldc: outputs, accumulate: true)
+                         c: y, ldc: outputs, accumulate: true)
                 }
             }
         }
-        return output
     }
 
     /// The gradients of `denseForward`, as `Reference.denseBackward`.
@@ -50,29 +49,30 @@ extension Fast {
             return try Reference.denseBackward(input, weights: weights, dOutput: dOutput)
         }
         let batch = input.shape[0], inputs = input.shape[1], outputs = weights.shape[1]
-        var dInput = Tensor<Float>.zerosUnchecked(input.shape)
-        var dWeights = Tensor<Float>.zerosUnchecked(weights.shape)
-        var dBias = Tensor<Float>.zerosUnchecked([outputs])
-        input.scalars.withUnsafeBufferPointer { x in
-            weights.scalars.withUnsafeBufferPointer { w in
-                dOutput.scalars.withUnsafeBufferPointer { dy in
-                    dInput.scalars.withUnsafeMutableBufferPointer { dx in
-                        gemm(m: batch, n: inputs, k: outputs,
-                             a: .matrix(dy.baseAddress!, rowStride: outputs, kStride: 1),
-                             bTransposed: .matrix(w.baseAddress!, rowStride: outputs, kStride: 1),
-                             c: dx.baseAddress!, ldc: inputs, accumulate: false)
-                    }
-                    dWeights.scalars.withUnsafeMutableBufferPointer { dw in
-                        gemm(m: inputs, n: outputs, k: batch,
-                             a: .matrix(x.baseAddress!, rowStride: 1, kStride: inputs),
-                             bTransposed: .matrix(dy.baseAddress!, rowStride: 1, kStride: outputs),
-                             c: dw.baseAddress!, ldc: outputs, accumulate: false)
-                    }
-                    dBias.scalars.withUnsafeMutableBufferPointer { db in
-                        columnSums(dy.baseAddress!, rows: batch, columns: outputs, into: db.baseAddress!)
-                    }
+        // Each output is written whole by one GEMM (or the column sums): no zero fill.
+        let (x, w, dy) = (input.scalars, weights.scalars, dOutput.scalars)
+        let dInput = tensor(input.shape) { dx, _ in
+            dy.withUnsafeBufferPointer { dy in
+                w.withUnsafeBufferPointer { w in
+                    gemm(m: batch, n: inputs, k: outputs,
+                         a: .matrix(dy.baseAddress!, rowStride: outputs, kStride: 1),
+                         bTransposed: .matrix(w.baseAddress!, rowStride: outputs, kStride: 1),
+                         c: dx, ldc: inputs, accumulate: false)
                 }
             }
+        }
+        let dWeights = tensor(weights.shape) { dw, _ in
+            x.withUnsafeBufferPointer { x in
+                dy.withUnsafeBufferPointer { dy in
+                    gemm(m: inputs, n: outputs, k: batch,
+                         a: .matrix(x.baseAddress!, rowStride: 1, kStride: inputs),
+                         bTransposed: .matrix(dy.baseAddress!, rowStride: 1, kStride: outputs),
+                         c: dw, ldc: outputs, accumulate: false)
+                }
+            }
+        }
+        let dBias = tensor([outputs]) { db, _ in
+            dy.withUnsafeBufferPointer { dy in columnSums(dy.baseAddress!, rows: batch, columns: outputs, into: db) }
         }
         return (dInput, dWeights, dBias)
     }

@@ -17,10 +17,10 @@ extension Fast {
                                       padding: Padding) throws -> Tensor<Float> {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPool")
-        var output = Tensor<Float>.zerosUnchecked(g.outputShape)
-        input.scalars.withUnsafeBufferPointer { xs in
-            output.scalars.withUnsafeMutableBufferPointer { ys in
-                let x = xs.baseAddress!, y = ys.baseAddress!
+        // Every window has a real cell (TF's rule), so every output is written: no zero fill.
+        return tensor(g.outputShape) { y, _ in
+            input.scalars.withUnsafeBufferPointer { xs in
+                let x = xs.baseAddress!
                 parallelFor(g.batch, threads: poolThreads(g)) { n in
                     for i in 0..<g.rows.output {
                         for j in 0..<g.cols.output {
@@ -30,7 +30,6 @@ extension Fast {
                 }
             }
         }
-        return output
     }
 
     /// The gradient of `maxPoolForward`: each `dOutput` value goes to its window's winner.
@@ -41,7 +40,7 @@ extension Fast {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "maxPoolBackward")
-        var dInput = Tensor<Float>.zerosUnchecked(input.shape)
+        var dInput = zeros(input.shape)
         input.scalars.withUnsafeBufferPointer { xs in
             dOutput.scalars.withUnsafeBufferPointer { dys in
                 dInput.scalars.withUnsafeMutableBufferPointer { dxs in
@@ -66,7 +65,7 @@ extension Fast {
                                       padding: Padding) throws -> Tensor<Float> {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPool")
-        var output = Tensor<Float>.zerosUnchecked(g.outputShape)
+        var output = zeros(g.outputShape)
         input.scalars.withUnsafeBufferPointer { xs in
             output.scalars.withUnsafeMutableBufferPointer { ys in
                 let x = xs.baseAddress!, y = ys.baseAddress!
@@ -96,7 +95,7 @@ extension Fast {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "avgPoolBackward")
-        var dInput = Tensor<Float>.zerosUnchecked(input.shape)
+        var dInput = zeros(input.shape)
         dOutput.scalars.withUnsafeBufferPointer { dys in
             dInput.scalars.withUnsafeMutableBufferPointer { dxs in
                 let dy = dys.baseAddress!, dx = dxs.baseAddress!
