@@ -13,12 +13,14 @@ import ConvLabSIMDAVX2
 //   the SIMD module's baseline and AVX2 + FMA builds), summing all taps of a window before one
 //   store;
 // - which taps of a window land inside the image is worked out once per output row (rows) and
-//   per pixel (columns), not per value: interior windows run all taps, border windows fewer,
-//   and no padding is ever read or tested inside the channel loop;
+//   per column, not per value, and no padding is ever read or tested inside the channel loop:
+//   the interior windows of a row (every column tap inside) share one table of tap offsets and
+//   run as one call (`sdepthwiseRun`); border windows list their own taps;
 // - forward: one task per (image, output row); dInput is gathered per (image, input row), each
 //   input pixel summing the outputs whose windows cover it, so tasks write disjoint rows with no
 //   scatter and no race; dFilter is summed per tap over the output pixels of each row into one
-//   private buffer per worker, and the buffers are added at the end.
+//   private buffer per worker (its terms evenly spaced in x and dy: `sdepthwiseStridedSum`),
+//   and the buffers are added at the end.
 // The index arithmetic is `DepthwiseConv2DGeometry`'s, through `ConvLowering` (`inC` = C,
 // `outC` = M). A channel multiplier M > 1 takes scalar loops over (c, m).
 
@@ -73,20 +75,33 @@ extension Fast {
         return Tensor(uncheckedShape: shape, scalars: scalars)
     }
 
-    /// `out[c] (+)= Σ_t left[t][c] * right[t][c]`: the channel micro-kernel of the build this CPU
-    /// runs, chosen once per op (reading `usesAVX2` takes a lock).
-    typealias ChannelSum = (Int, UnsafePointer<UnsafePointer<Float>>, UnsafePointer<UnsafePointer<Float>>,
-                            Int, UnsafeMutablePointer<Float>, Bool) -> Void
+    /// The depthwise micro-kernels (Sources/ConvLabSIMD/DepthwiseKernel.swift) of the build this
+    /// CPU runs, chosen once per op (reading `usesAVX2` takes a lock).
+    struct DepthwiseMicroKernels {
+        /// `out[c] (+)= Σ_t left[t][c] * right[t][c]`, the terms listed by pointer.
+        let sum: (Int, UnsafePointer<UnsafePointer<Float>>, UnsafePointer<UnsafePointer<Float>>,
+                  Int, UnsafeMutablePointer<Float>, Bool) -> Void
+        /// The same sum for a run of pixels whose terms sit at fixed offsets from a moving corner.
+        let run: (Int, UnsafePointer<Float>, Int, Int, UnsafePointer<Int>, UnsafePointer<UnsafePointer<Float>>,
+                  Int, UnsafeMutablePointer<Float>, Int) -> Void
+        /// `out[c] += Σ_t left[t*leftStep + c] * right[t*rightStep + c]`.
+        let stridedSum: (Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void
+    }
 
-    static var channelSum: ChannelSum {
+    static var depthwiseMicroKernels: DepthwiseMicroKernels {
         #if arch(x86_64)
-        if usesAVX2 { return ConvLabSIMDAVX2.sdepthwiseSumOfProducts }
+        if usesAVX2 {
+            return DepthwiseMicroKernels(sum: ConvLabSIMDAVX2.sdepthwiseSumOfProducts, run: ConvLabSIMDAVX2.sdepthwiseRun,
+                                         stridedSum: ConvLabSIMDAVX2.sdepthwiseStridedSum)
+        }
         #endif
-        return ConvLabSIMD.sdepthwiseSumOfProducts
+        return DepthwiseMicroKernels(sum: ConvLabSIMD.sdepthwiseSumOfProducts, run: ConvLabSIMD.sdepthwiseRun,
+                                     stridedSum: ConvLabSIMD.sdepthwiseStridedSum)
     }
 
     /// The taps `k` of a window whose tap 0 reads input index `start` (tap `k` reads
-    /// `start + k * dilation`) that land inside `0..<input`; the others read padding.
+    /// `start + k * dilation`) that land inside `0..<input`; the others read padding. Read with
+    /// `kernel` = outputs and `dilation` = stride, the outputs whose window corner lands there.
     @inline(__always)
     static func tapsInside(start: Int, kernel: Int, dilation: Int, input: Int) -> Range<Int> {
         let first = start >= 0 ? 0 : (dilation - 1 - start) / dilation
@@ -96,11 +111,16 @@ extension Fast {
     }
 
     /// `y[n, i, j, c*M + m] = Σ_{a, b} x[n, row, col, c] * w[a, b, c, m]` over the taps inside
-    /// the image, one task per (image, output row).
+    /// the image, one task per (image, output row). With M = 1 the interior columns (every
+    /// column tap inside) run as one `run` call; border columns, and every column when M > 1,
+    /// list their own taps.
     static func depthwiseForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                  _ y: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
         let channels = g.inC, multiplier = g.outC, mixed = g.inC * g.outC, taps = g.kh * g.kw
-        let sum = channelSum
+        let kernels = depthwiseMicroKernels
+        // Output columns whose window [left, left + EKW) lies inside the image.
+        let interior = multiplier == 1
+            ? tapsInside(start: -g.padLeft, kernel: g.outW, dilation: g.sw, input: g.inW - (g.kw - 1) * g.dw) : 0..<0
         parallelFor(g.batch * g.outH) { task in
             let n = task / g.outH, i = task % g.outH
             // Seek to input row i*sh + a*dh - padTop; rows outside the image are skipped.
@@ -110,7 +130,23 @@ extension Fast {
             let outputRow = y + (n * g.outH + i) * g.outW * mixed
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * taps) { table in
                 let pixels = table.baseAddress!, weights = pixels + taps
-                for j in 0..<g.outW {
+                if !interior.isEmpty && !rows.isEmpty {
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { offsets in
+                        var terms = 0
+                        for a in rows {
+                            for b in 0..<g.kw {
+                                offsets[terms] = ((a - rows.lowerBound) * g.dh * g.inW + b * g.dw) * channels
+                                weights[terms] = w + (a * g.kw + b) * mixed
+                                terms += 1
+                            }
+                        }
+                        let j0 = interior.lowerBound
+                        let corner = image + ((top + rows.lowerBound * g.dh) * g.inW + j0 * g.sw - g.padLeft) * channels
+                        kernels.run(interior.count, corner, g.sw * channels, terms, offsets.baseAddress!, weights,
+                                    channels, outputRow + j0 * mixed, mixed)
+                    }
+                }
+                for j in 0..<g.outW where rows.isEmpty || !interior.contains(j) {
                     let left = j * g.sw - g.padLeft
                     let cols = tapsInside(start: left, kernel: g.kw, dilation: g.dw, input: g.inW)
                     var terms = 0
@@ -124,7 +160,7 @@ extension Fast {
                     }
                     let out = outputRow + j * mixed
                     if multiplier == 1 {
-                        sum(terms, pixels, weights, channels, out, false)
+                        kernels.sum(terms, pixels, weights, channels, out, false)
                     } else {
                         spreadSum(terms, pixels, weights, channels, multiplier, out)
                     }
@@ -135,15 +171,22 @@ extension Fast {
 
     /// `dx[n, row, col, c] = Σ dy[n, i, j, c*M + m] * w[a, b, c, m]` over the outputs `(i, j)`
     /// and filters `m` whose window reads `(row, col)` through tap `(a, b)`: a gather, one task
-    /// per (image, input row), so no two tasks write the same value.
+    /// per (image, input row), so no two tasks write the same value. With M = 1 and column
+    /// stride 1, the columns read through every column tap run as one `run` call (a
+    /// convolution of dy with the flipped filter).
     static func depthwiseInputGradient(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                        _ dx: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
         let channels = g.inC, multiplier = g.outC, mixed = g.inC * g.outC, taps = g.kh * g.kw
-        let sum = channelSum
+        let kernels = depthwiseMicroKernels
+        // Input columns col whose outputs j = col + padLeft - b*dw are all in 0..<OW.
+        let span = (g.kw - 1) * g.dw
+        let interior = multiplier == 1 && g.sw == 1
+            ? tapsInside(start: g.padLeft - span, kernel: g.inW, dilation: 1, input: g.outW - span) : 0..<0
         parallelFor(g.batch * g.inH) { task in
             let n = task / g.inH, row = task % g.inH
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: g.kh) { outputRows in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: g.kh + taps) { scratch in
                 // Tap a reads this row for output row i when i*sh + a*dh - padTop == row.
+                let outputRows = scratch.baseAddress!, offsets = outputRows + g.kh
                 for a in 0..<g.kh {
                     let offset = row + g.padTop - a * g.dh
                     let i = offset / g.sh
@@ -152,21 +195,38 @@ extension Fast {
                 withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * taps) { table in
                     let upstream = table.baseAddress!, weights = upstream + taps
                     let inputRow = dx + (n * g.inH + row) * g.inW * channels
-                    for col in 0..<g.inW {
+                    let image = dy + n * g.outH * g.outW * mixed
+                    var runTerms = 0
+                    if !interior.isEmpty {
+                        // Offsets from dy[n, 0, col + padLeft - span] (the leftmost output read).
+                        for a in 0..<g.kh where outputRows[a] >= 0 {
+                            for b in 0..<g.kw {
+                                offsets[runTerms] = (outputRows[a] * g.outW + span - b * g.dw) * mixed
+                                weights[runTerms] = w + (a * g.kw + b) * mixed
+                                runTerms += 1
+                            }
+                        }
+                    }
+                    if runTerms > 0 {
+                        let col0 = interior.lowerBound
+                        kernels.run(interior.count, image + (col0 + g.padLeft - span) * mixed, mixed, runTerms,
+                                    offsets, weights, channels, inputRow + col0 * channels, channels)
+                    }
+                    for col in 0..<g.inW where runTerms == 0 || !interior.contains(col) {
                         var terms = 0
                         for b in 0..<g.kw {
                             let offset = col + g.padLeft - b * g.dw
                             let j = offset / g.sw
                             guard offset >= 0 && offset % g.sw == 0 && j < g.outW else { continue }
                             for a in 0..<g.kh where outputRows[a] >= 0 {
-                                upstream[terms] = dy + ((n * g.outH + outputRows[a]) * g.outW + j) * mixed
+                                upstream[terms] = image + (outputRows[a] * g.outW + j) * mixed
                                 weights[terms] = w + (a * g.kw + b) * mixed
                                 terms += 1
                             }
                         }
                         let out = inputRow + col * channels
                         if multiplier == 1 {
-                            sum(terms, upstream, weights, channels, out, false)
+                            kernels.sum(terms, upstream, weights, channels, out, false)
                         } else {
                             foldSum(terms, upstream, weights, channels, multiplier, out)
                         }
@@ -178,8 +238,8 @@ extension Fast {
 
     /// `dw[a, b, c, m] = Σ_{n, i, j} dy[n, i, j, c*M + m] * x[n, row, col, c]`. Each worker takes
     /// a contiguous range of (image, output row) and sums, per tap, over the output pixels of the
-    /// row whose tap lands inside the image, into its own `[KH, KW, C, M]` buffer; the buffers are
-    /// then added in worker order.
+    /// row whose tap lands inside the image (evenly spaced in x and in dy, so M = 1 needs no
+    /// table), into its own `[KH, KW, C, M]` buffer; the buffers are then added in worker order.
     static func depthwiseFilterGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                                         _ dw: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
         let channels = g.inC, multiplier = g.outC, mixed = g.inC * g.outC
@@ -189,7 +249,7 @@ extension Fast {
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: workers * filterCount)
         partials.initialize(repeating: 0, count: workers * filterCount)
         defer { partials.deallocate() }
-        let sum = channelSum
+        let kernels = depthwiseMicroKernels
         parallelFor(workers) { worker in
             let partial = partials + worker * filterCount
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * g.outW) { table in
@@ -203,19 +263,20 @@ extension Fast {
                         for b in 0..<g.kw {
                             // Output column j reads column j*sw + b*dw - padLeft through tap b.
                             let shift = b * g.dw - g.padLeft
-                            var terms = 0
-                            for j in 0..<g.outW {
-                                let col = j * g.sw + shift
-                                guard col >= 0 && col < g.inW else { continue }
-                                inputs[terms] = inputRow + col * channels
-                                upstream[terms] = upstreamRow + j * mixed
-                                terms += 1
-                            }
+                            let columns = tapsInside(start: shift, kernel: g.outW, dilation: g.sw, input: g.inW)
+                            if columns.isEmpty { continue }
                             let out = partial + (a * g.kw + b) * mixed
+                            let firstInput = inputRow + (columns.lowerBound * g.sw + shift) * channels
+                            let firstUpstream = upstreamRow + columns.lowerBound * mixed
                             if multiplier == 1 {
-                                sum(terms, inputs, upstream, channels, out, true)
+                                kernels.stridedSum(columns.count, firstInput, g.sw * channels, firstUpstream, mixed,
+                                                   channels, out)
                             } else {
-                                spreadSum(terms, inputs, upstream, channels, multiplier, out, accumulate: true)
+                                for t in 0..<columns.count {
+                                    inputs[t] = firstInput + t * g.sw * channels
+                                    upstream[t] = firstUpstream + t * mixed
+                                }
+                                spreadSum(columns.count, inputs, upstream, channels, multiplier, out, accumulate: true)
                             }
                         }
                     }
