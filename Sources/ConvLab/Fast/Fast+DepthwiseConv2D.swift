@@ -21,8 +21,13 @@ import ConvLabSIMDAVX2
 //   scatter and no race; dFilter is summed per tap over the output pixels of each row into one
 //   private buffer per worker (its terms evenly spaced in x and dy: `sdepthwiseStridedSum`),
 //   and the buffers are added at the end.
-// The index arithmetic is `DepthwiseConv2DGeometry`'s, through `ConvLowering` (`inC` = C,
-// `outC` = M). A channel multiplier M > 1 takes scalar loops over (c, m).
+// - a channel multiplier M > 1 becomes M = 1: the input is copied once with each channel
+//   repeated M times (`[N, H, W, C*M]`), so output channel c*M + m is the M = 1 depthwise conv
+//   of expanded channel c*M + m with the filter read as `[KH, KW, C*M, 1]`; dInput is then
+//   folded back by summing the M copies. It costs one pass and M copies of the input, and
+//   keeps every multiplier on the vector kernels.
+// The index arithmetic is `DepthwiseConv2DGeometry`'s, through `ConvLowering` (`inC` = the
+// channels the kernels see, `outC` = 1).
 
 extension Fast {
     /// Depthwise 2-D cross-correlation, as `tf.nn.depthwise_conv2d`; the twin of
@@ -35,9 +40,10 @@ extension Fast {
                                               padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         let g = try DepthwiseConv2DGeometry(input: input.shape, filter: filter.shape,
                                             strides: strides, padding: padding, dilations: dilations)
-        return input.scalars.withUnsafeBufferPointer { x in
+        let (x, lowering) = channelsRepeated(input, g)
+        return x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in
-                writtenOnce(g.outputShape) { y in depthwiseForward(x.baseAddress!, w.baseAddress!, y, ConvLowering(g.window)) }
+                writtenOnce(g.outputShape) { y in depthwiseForward(xs.baseAddress!, w.baseAddress!, y, lowering) }
             }
         }
     }
@@ -52,12 +58,62 @@ extension Fast {
         let g = try DepthwiseConv2DGeometry(input: input.shape, filter: filter.shape,
                                             strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "depthwiseConv2DBackward")
-        let lowering = ConvLowering(g.window)
-        return input.scalars.withUnsafeBufferPointer { x in
+        let (x, lowering) = channelsRepeated(input, g)
+        let (dx, dFilter) = x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in
                 dOutput.scalars.withUnsafeBufferPointer { dy in
-                    (writtenOnce(input.shape) { dx in depthwiseInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering) },
-                     writtenOnce(filter.shape) { dw in depthwiseFilterGradient(x.baseAddress!, dy.baseAddress!, dw, lowering) })
+                    (writtenOnce(x.shape) { dx in depthwiseInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering) },
+                     writtenOnce(filter.shape) { dw in depthwiseFilterGradient(xs.baseAddress!, dy.baseAddress!, dw, lowering) })
+                }
+            }
+        }
+        return (g.multiplier == 1 ? dx : copiesSummed(dx, multiplier: g.multiplier), dFilter)
+    }
+
+    /// The input with each channel repeated `M` times, `[N, H, W, C*M]`, and the M = 1 geometry
+    /// that reads it with the filter as `[KH, KW, C*M, 1]`; the input itself when M = 1.
+    static func channelsRepeated(_ input: Tensor<Float>, _ g: DepthwiseConv2DGeometry) -> (Tensor<Float>, ConvLowering) {
+        var lowering = ConvLowering(g.window)
+        let channels = g.channels, multiplier = g.multiplier
+        lowering.inC = channels * multiplier
+        lowering.outC = 1
+        if multiplier == 1 { return (input, lowering) }
+        let pixels = input.count / channels
+        let shape = [g.batch, g.rows.input, g.cols.input, channels * multiplier]
+        let expanded = input.scalars.withUnsafeBufferPointer { xs in
+            let x = xs.baseAddress!
+            return writtenOnce(shape) { out in
+                parallelChunks(pixels) { range in
+                    for p in range {
+                        let source = x + p * channels, target = out + p * channels * multiplier
+                        for c in 0..<channels {
+                            for m in 0..<multiplier { target[c * multiplier + m] = source[c] }
+                        }
+                    }
+                }
+            }
+        }
+        return (expanded, lowering)
+    }
+
+    /// `dx[p, c] = Σ_m expanded[p, c*M + m]`: the gradient of the repeated input folded back
+    /// onto the input channel each copy came from.
+    static func copiesSummed(_ expanded: Tensor<Float>, multiplier: Int) -> Tensor<Float> {
+        var shape = expanded.shape
+        let channels = shape[3] / multiplier, pixels = expanded.count / shape[3]
+        shape[3] = channels
+        return expanded.scalars.withUnsafeBufferPointer { es in
+            let e = es.baseAddress!
+            return writtenOnce(shape) { out in
+                parallelChunks(pixels) { range in
+                    for p in range {
+                        let source = e + p * channels * multiplier, target = out + p * channels
+                        for c in 0..<channels {
+                            var total: Float = 0
+                            for m in 0..<multiplier { total += source[c * multiplier + m] }
+                            target[c] = total
+                        }
+                    }
                 }
             }
         }
@@ -110,24 +166,22 @@ extension Fast {
         return first < end ? first..<end : 0..<0
     }
 
-    /// `y[n, i, j, c*M + m] = Σ_{a, b} x[n, row, col, c] * w[a, b, c, m]` over the taps inside
-    /// the image, one task per (image, output row). With M = 1 the interior columns (every
-    /// column tap inside) run as one `run` call; border columns, and every column when M > 1,
-    /// list their own taps.
+    /// `y[n, i, j, c] = Σ_{a, b} x[n, row, col, c] * w[a, b, c]` (M = 1) over the taps inside
+    /// the image, one task per (image, output row). The interior columns (every column tap
+    /// inside) run as one `run` call; border columns list their own taps.
     static func depthwiseForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                  _ y: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
-        let channels = g.inC, multiplier = g.outC, mixed = g.inC * g.outC, taps = g.kh * g.kw
+        let channels = g.inC, taps = g.kh * g.kw
         let kernels = depthwiseMicroKernels
         // Output columns whose window [left, left + EKW) lies inside the image.
-        let interior = multiplier == 1
-            ? tapsInside(start: -g.padLeft, kernel: g.outW, dilation: g.sw, input: g.inW - (g.kw - 1) * g.dw) : 0..<0
+        let interior = tapsInside(start: -g.padLeft, kernel: g.outW, dilation: g.sw, input: g.inW - (g.kw - 1) * g.dw)
         parallelFor(g.batch * g.outH) { task in
             let n = task / g.outH, i = task % g.outH
             // Seek to input row i*sh + a*dh - padTop; rows outside the image are skipped.
             let top = i * g.sh - g.padTop
             let rows = tapsInside(start: top, kernel: g.kh, dilation: g.dh, input: g.inH)
             let image = x + n * g.inH * g.inW * channels
-            let outputRow = y + (n * g.outH + i) * g.outW * mixed
+            let outputRow = y + (n * g.outH + i) * g.outW * channels
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * taps) { table in
                 let pixels = table.baseAddress!, weights = pixels + taps
                 if !interior.isEmpty && !rows.isEmpty {
@@ -136,14 +190,14 @@ extension Fast {
                         for a in rows {
                             for b in 0..<g.kw {
                                 offsets[terms] = ((a - rows.lowerBound) * g.dh * g.inW + b * g.dw) * channels
-                                weights[terms] = w + (a * g.kw + b) * mixed
+                                weights[terms] = w + (a * g.kw + b) * channels
                                 terms += 1
                             }
                         }
                         let j0 = interior.lowerBound
                         let corner = image + ((top + rows.lowerBound * g.dh) * g.inW + j0 * g.sw - g.padLeft) * channels
                         kernels.run(interior.count, corner, g.sw * channels, terms, offsets.baseAddress!, weights,
-                                    channels, outputRow + j0 * mixed, mixed)
+                                    channels, outputRow + j0 * channels, channels)
                     }
                 }
                 for j in 0..<g.outW where rows.isEmpty || !interior.contains(j) {
@@ -154,33 +208,28 @@ extension Fast {
                         let inputRow = image + (top + a * g.dh) * g.inW * channels
                         for b in cols {
                             pixels[terms] = inputRow + (left + b * g.dw) * channels
-                            weights[terms] = w + (a * g.kw + b) * mixed
+                            weights[terms] = w + (a * g.kw + b) * channels
                             terms += 1
                         }
                     }
-                    let out = outputRow + j * mixed
-                    if multiplier == 1 {
-                        kernels.sum(terms, pixels, weights, channels, out, false)
-                    } else {
-                        spreadSum(terms, pixels, weights, channels, multiplier, out)
-                    }
+                    kernels.sum(terms, pixels, weights, channels, outputRow + j * channels, false)
                 }
             }
         }
     }
 
-    /// `dx[n, row, col, c] = Σ dy[n, i, j, c*M + m] * w[a, b, c, m]` over the outputs `(i, j)`
-    /// and filters `m` whose window reads `(row, col)` through tap `(a, b)`: a gather, one task
-    /// per (image, input row), so no two tasks write the same value. With M = 1 and column
-    /// stride 1, the columns read through every column tap run as one `run` call (a
-    /// convolution of dy with the flipped filter).
+    /// `dx[n, row, col, c] = Σ dy[n, i, j, c] * w[a, b, c]` (M = 1) over the outputs `(i, j)`
+    /// whose window reads `(row, col)` through tap `(a, b)`: a gather, one task per (image,
+    /// input row), so no two tasks write the same value. With column stride 1, the columns read
+    /// through every column tap run as one `run` call (a convolution of dy with the flipped
+    /// filter); the others list their own taps.
     static func depthwiseInputGradient(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                        _ dx: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
-        let channels = g.inC, multiplier = g.outC, mixed = g.inC * g.outC, taps = g.kh * g.kw
+        let channels = g.inC, taps = g.kh * g.kw
         let kernels = depthwiseMicroKernels
         // Input columns col whose outputs j = col + padLeft - b*dw are all in 0..<OW.
         let span = (g.kw - 1) * g.dw
-        let interior = multiplier == 1 && g.sw == 1
+        let interior = g.sw == 1
             ? tapsInside(start: g.padLeft - span, kernel: g.inW, dilation: 1, input: g.outW - span) : 0..<0
         parallelFor(g.batch * g.inH) { task in
             let n = task / g.inH, row = task % g.inH
@@ -195,21 +244,21 @@ extension Fast {
                 withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * taps) { table in
                     let upstream = table.baseAddress!, weights = upstream + taps
                     let inputRow = dx + (n * g.inH + row) * g.inW * channels
-                    let image = dy + n * g.outH * g.outW * mixed
+                    let image = dy + n * g.outH * g.outW * channels
                     var runTerms = 0
                     if !interior.isEmpty {
                         // Offsets from dy[n, 0, col + padLeft - span] (the leftmost output read).
                         for a in 0..<g.kh where outputRows[a] >= 0 {
                             for b in 0..<g.kw {
-                                offsets[runTerms] = (outputRows[a] * g.outW + span - b * g.dw) * mixed
-                                weights[runTerms] = w + (a * g.kw + b) * mixed
+                                offsets[runTerms] = (outputRows[a] * g.outW + span - b * g.dw) * channels
+                                weights[runTerms] = w + (a * g.kw + b) * channels
                                 runTerms += 1
                             }
                         }
                     }
                     if runTerms > 0 {
                         let col0 = interior.lowerBound
-                        kernels.run(interior.count, image + (col0 + g.padLeft - span) * mixed, mixed, runTerms,
+                        kernels.run(interior.count, image + (col0 + g.padLeft - span) * channels, channels, runTerms,
                                     offsets, weights, channels, inputRow + col0 * channels, channels)
                     }
                     for col in 0..<g.inW where runTerms == 0 || !interior.contains(col) {
@@ -219,31 +268,26 @@ extension Fast {
                             let j = offset / g.sw
                             guard offset >= 0 && offset % g.sw == 0 && j < g.outW else { continue }
                             for a in 0..<g.kh where outputRows[a] >= 0 {
-                                upstream[terms] = image + (outputRows[a] * g.outW + j) * mixed
-                                weights[terms] = w + (a * g.kw + b) * mixed
+                                upstream[terms] = image + (outputRows[a] * g.outW + j) * channels
+                                weights[terms] = w + (a * g.kw + b) * channels
                                 terms += 1
                             }
                         }
-                        let out = inputRow + col * channels
-                        if multiplier == 1 {
-                            kernels.sum(terms, upstream, weights, channels, out, false)
-                        } else {
-                            foldSum(terms, upstream, weights, channels, multiplier, out)
-                        }
+                        kernels.sum(terms, upstream, weights, channels, inputRow + col * channels, false)
                     }
                 }
             }
         }
     }
 
-    /// `dw[a, b, c, m] = Σ_{n, i, j} dy[n, i, j, c*M + m] * x[n, row, col, c]`. Each worker takes
+    /// `dw[a, b, c] = Σ_{n, i, j} dy[n, i, j, c] * x[n, row, col, c]` (M = 1). Each worker takes
     /// a contiguous range of (image, output row) and sums, per tap, over the output pixels of the
-    /// row whose tap lands inside the image (evenly spaced in x and in dy, so M = 1 needs no
-    /// table), into its own `[KH, KW, C, M]` buffer; the buffers are then added in worker order.
+    /// row whose tap lands inside the image (evenly spaced in x and in dy: no table), into its
+    /// own `[KH, KW, C]` buffer; the buffers are then added in worker order.
     static func depthwiseFilterGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                                         _ dw: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
-        let channels = g.inC, multiplier = g.outC, mixed = g.inC * g.outC
-        let filterCount = g.kh * g.kw * mixed
+        let channels = g.inC
+        let filterCount = g.kh * g.kw * channels
         let outputRows = g.batch * g.outH
         let workers = max(1, min(threads, outputRows))
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: workers * filterCount)
@@ -252,33 +296,20 @@ extension Fast {
         let kernels = depthwiseMicroKernels
         parallelFor(workers) { worker in
             let partial = partials + worker * filterCount
-            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * g.outW) { table in
-                let inputs = table.baseAddress!, upstream = inputs + g.outW
-                for task in (worker * outputRows / workers)..<((worker + 1) * outputRows / workers) {
-                    let n = task / g.outH, i = task % g.outH
-                    let top = i * g.sh - g.padTop
-                    let upstreamRow = dy + (n * g.outH + i) * g.outW * mixed
-                    for a in tapsInside(start: top, kernel: g.kh, dilation: g.dh, input: g.inH) {
-                        let inputRow = x + ((n * g.inH + top + a * g.dh) * g.inW) * channels
-                        for b in 0..<g.kw {
-                            // Output column j reads column j*sw + b*dw - padLeft through tap b.
-                            let shift = b * g.dw - g.padLeft
-                            let columns = tapsInside(start: shift, kernel: g.outW, dilation: g.sw, input: g.inW)
-                            if columns.isEmpty { continue }
-                            let out = partial + (a * g.kw + b) * mixed
-                            let firstInput = inputRow + (columns.lowerBound * g.sw + shift) * channels
-                            let firstUpstream = upstreamRow + columns.lowerBound * mixed
-                            if multiplier == 1 {
-                                kernels.stridedSum(columns.count, firstInput, g.sw * channels, firstUpstream, mixed,
-                                                   channels, out)
-                            } else {
-                                for t in 0..<columns.count {
-                                    inputs[t] = firstInput + t * g.sw * channels
-                                    upstream[t] = firstUpstream + t * mixed
-                                }
-                                spreadSum(columns.count, inputs, upstream, channels, multiplier, out, accumulate: true)
-                            }
-                        }
+            for task in (worker * outputRows / workers)..<((worker + 1) * outputRows / workers) {
+                let n = task / g.outH, i = task % g.outH
+                let top = i * g.sh - g.padTop
+                let upstreamRow = dy + (n * g.outH + i) * g.outW * channels
+                for a in tapsInside(start: top, kernel: g.kh, dilation: g.dh, input: g.inH) {
+                    let inputRow = x + ((n * g.inH + top + a * g.dh) * g.inW) * channels
+                    for b in 0..<g.kw {
+                        // Output column j reads column j*sw + b*dw - padLeft through tap b.
+                        let shift = b * g.dw - g.padLeft
+                        let columns = tapsInside(start: shift, kernel: g.outW, dilation: g.sw, input: g.inW)
+                        if columns.isEmpty { continue }
+                        kernels.stridedSum(columns.count, inputRow + (columns.lowerBound * g.sw + shift) * channels,
+                                           g.sw * channels, upstreamRow + columns.lowerBound * channels, channels,
+                                           channels, partial + (a * g.kw + b) * channels)
                     }
                 }
             }
@@ -287,37 +318,6 @@ extension Fast {
             var total: Float = 0
             for worker in 0..<workers { total += partials[worker * filterCount + k] }
             dw[k] = total
-        }
-    }
-
-    /// `out[c*M + m] (+)= Σ_t narrow[t][c] * wide[t][c*M + m]`: `narrow` rows hold `C` floats,
-    /// `wide` rows and `out` hold `C*M` (the forward pass and dFilter with a multiplier).
-    static func spreadSum(_ terms: Int, _ narrow: UnsafePointer<UnsafePointer<Float>>,
-                          _ wide: UnsafePointer<UnsafePointer<Float>>, _ channels: Int, _ multiplier: Int,
-                          _ out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        if !accumulate { out.update(repeating: 0, count: channels * multiplier) }
-        for t in 0..<terms {
-            let source = narrow[t], factors = wide[t]
-            for c in 0..<channels {
-                let value = source[c]
-                for m in 0..<multiplier { out[c * multiplier + m] += value * factors[c * multiplier + m] }
-            }
-        }
-    }
-
-    /// `out[c] = Σ_t Σ_m left[t][c*M + m] * right[t][c*M + m]`: the `M` filters of channel `c`
-    /// folded back onto it (dInput with a multiplier).
-    static func foldSum(_ terms: Int, _ left: UnsafePointer<UnsafePointer<Float>>,
-                        _ right: UnsafePointer<UnsafePointer<Float>>, _ channels: Int, _ multiplier: Int,
-                        _ out: UnsafeMutablePointer<Float>) {
-        out.update(repeating: 0, count: channels)
-        for t in 0..<terms {
-            let l = left[t], r = right[t]
-            for c in 0..<channels {
-                var s: Float = 0
-                for m in 0..<multiplier { s += l[c * multiplier + m] * r[c * multiplier + m] }
-                out[c] += s
-            }
         }
     }
 }
