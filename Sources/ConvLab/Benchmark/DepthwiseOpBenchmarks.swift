@@ -3,6 +3,7 @@
 ///
 ///     dw3x3     depthwise 3x3, M = 1, SAME on [N,28,28,32] (a MobileNet block at 28x28), stride 1
 ///     dw3x3s2   the same at stride 2 (MobileNet's downsampling block)
+///     dw3x3m2   the same at stride 1 with channel multiplier M = 2 (32 -> 64 channels)
 ///     sep3x3    that depthwise step, then a 1x1 conv 32 -> 64 (`tf.nn.separable_conv2d`)
 ///     seqconv   conv1d, 5 taps, 32 -> 64 channels, SAME, over sequences of 100 steps
 ///
@@ -31,6 +32,19 @@ public func depthwiseOpBenchmarks(batch: Int, seed: UInt64 = 11) -> [OpBenchmark
                                                              strides: strides, padding: .same)
                     return [g.dInput, g.dFilter] }))
     }
+
+    // Channel multiplier 2: 32 -> 64 channels (the fast twin repeats each input channel twice).
+    let doublingFilter = benchmarkTensor([3, 3, 32, 2], generator: &generator, scale: 0.3)
+    let doubledDy = benchmarkTensor([batch, 28, 28, 64], generator: &generator)
+    let doublingFlops = 2.0 * Double(batch * 28 * 28 * 64 * 9)
+    cases.append(OpBenchmark(name: "dw3x3m2_forward", flops: doublingFlops,
+        reference: { [try reference.depthwiseConv2DForward(x, filter: doublingFilter, padding: .same)] },
+        fast: { [try fast.depthwiseConv2DForward(x, filter: doublingFilter, padding: .same)] }))
+    cases.append(OpBenchmark(name: "dw3x3m2_backward", flops: 2 * doublingFlops, atol: 1e-2, rtol: 1e-4,
+        reference: { let g = try reference.depthwiseConv2DBackward(x, filter: doublingFilter, dOutput: doubledDy, padding: .same)
+                     return [g.dInput, g.dFilter] },
+        fast: { let g = try fast.depthwiseConv2DBackward(x, filter: doublingFilter, dOutput: doubledDy, padding: .same)
+                return [g.dInput, g.dFilter] }))
 
     let pointwiseFilter = benchmarkTensor([1, 1, 32, 64], generator: &generator, scale: 0.2)
     let separableDy = benchmarkTensor([batch, 28, 28, 64], generator: &generator)

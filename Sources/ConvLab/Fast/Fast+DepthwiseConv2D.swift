@@ -86,6 +86,11 @@ extension Fast {
                 parallelChunks(pixels) { range in
                     for p in range {
                         let source = x + p * channels, target = out + p * channels * multiplier
+                        if multiplier == 2 {
+                            // The common case, written out so that the compiler vectorizes it.
+                            for c in 0..<channels { target[2 * c] = source[c]; target[2 * c + 1] = source[c] }
+                            continue
+                        }
                         for c in 0..<channels {
                             for m in 0..<multiplier { target[c * multiplier + m] = source[c] }
                         }
@@ -108,6 +113,10 @@ extension Fast {
                 parallelChunks(pixels) { range in
                     for p in range {
                         let source = e + p * channels * multiplier, target = out + p * channels
+                        if multiplier == 2 {
+                            for c in 0..<channels { target[c] = source[2 * c] + source[2 * c + 1] }
+                            continue
+                        }
                         for c in 0..<channels {
                             var total: Float = 0
                             for m in 0..<multiplier { total += source[c * multiplier + m] }
