@@ -123,7 +123,8 @@ struct FastCrossCheckDepthwiseTests {
 
     @Test("depthwise dFilter does not depend on the thread count", arguments: [1, 2, 3])
     func depthwiseThreads(_ threads: Int) throws {
-        // More workers than output rows for batch 1 of a 1x3 output: some get no rows at all.
+        // dFilter is summed in one buffer per worker: 2 images x 4 output rows split over 1, 2
+        // and 3 workers (unevenly over 3) must all agree with the reference.
         let x = fastCheckTensor([2, 7, 5, 17], seed: 14), w = fastCheckTensor([3, 3, 17, 2], seed: 15)
         let dy = fastCheckTensor([2, 4, 3, 34], seed: 16)
         let reference = try Reference.depthwiseConv2DBackward(x, filter: w, dOutput: dy, strides: 2, padding: .same)
