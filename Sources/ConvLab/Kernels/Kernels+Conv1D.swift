@@ -3,9 +3,12 @@ extension Kernels {
     public func conv1DForward(_ input: Tensor<Float>, filter: Tensor<Float>, stride: Int = 1,
                               padding: Padding, dilation: Int = 1) throws -> Tensor<Float> {
         switch path {
-        case .reference, .fast:  // no fast twin yet: falls back to the reference
+        case .reference:
             return try Reference.conv1DForward(input, filter: filter, stride: stride,
                                                padding: padding, dilation: dilation)
+        case .fast:
+            return try Fast.conv1DForward(input, filter: filter, stride: stride,
+                                          padding: padding, dilation: dilation)
         }
     }
 
@@ -14,9 +17,12 @@ extension Kernels {
                                stride: Int = 1, padding: Padding, dilation: Int = 1)
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
         switch path {
-        case .reference, .fast:
+        case .reference:
             return try Reference.conv1DBackward(input, filter: filter, dOutput: dOutput, stride: stride,
                                                 padding: padding, dilation: dilation)
+        case .fast:
+            return try Fast.conv1DBackward(input, filter: filter, dOutput: dOutput, stride: stride,
+                                           padding: padding, dilation: dilation)
         }
     }
 }

@@ -3,9 +3,12 @@ extension Kernels {
     public func depthwiseConv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2 = 1,
                                        padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         switch path {
-        case .reference, .fast:  // no fast twin yet: falls back to the reference
+        case .reference:
             return try Reference.depthwiseConv2DForward(input, filter: filter, strides: strides,
                                                         padding: padding, dilations: dilations)
+        case .fast:
+            return try Fast.depthwiseConv2DForward(input, filter: filter, strides: strides,
+                                                   padding: padding, dilations: dilations)
         }
     }
 
@@ -14,9 +17,12 @@ extension Kernels {
                                         strides: Size2 = 1, padding: Padding, dilations: Size2 = 1)
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
         switch path {
-        case .reference, .fast:
+        case .reference:
             return try Reference.depthwiseConv2DBackward(input, filter: filter, dOutput: dOutput,
                                                          strides: strides, padding: padding, dilations: dilations)
+        case .fast:
+            return try Fast.depthwiseConv2DBackward(input, filter: filter, dOutput: dOutput,
+                                                    strides: strides, padding: padding, dilations: dilations)
         }
     }
 }

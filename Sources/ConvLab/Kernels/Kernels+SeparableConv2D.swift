@@ -4,10 +4,14 @@ extension Kernels {
                                        pointwiseFilter: Tensor<Float>, strides: Size2 = 1,
                                        padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         switch path {
-        case .reference, .fast:  // no fast twin yet: falls back to the reference
+        case .reference:
             return try Reference.separableConv2DForward(input, depthwiseFilter: depthwiseFilter,
                                                         pointwiseFilter: pointwiseFilter, strides: strides,
                                                         padding: padding, dilations: dilations)
+        case .fast:
+            return try Fast.separableConv2DForward(input, depthwiseFilter: depthwiseFilter,
+                                                   pointwiseFilter: pointwiseFilter, strides: strides,
+                                                   padding: padding, dilations: dilations)
         }
     }
 
@@ -17,10 +21,14 @@ extension Kernels {
                                         strides: Size2 = 1, padding: Padding, dilations: Size2 = 1)
         throws -> (dInput: Tensor<Float>, dDepthwiseFilter: Tensor<Float>, dPointwiseFilter: Tensor<Float>) {
         switch path {
-        case .reference, .fast:
+        case .reference:
             return try Reference.separableConv2DBackward(input, depthwiseFilter: depthwiseFilter,
                                                          pointwiseFilter: pointwiseFilter, dOutput: dOutput,
                                                          strides: strides, padding: padding, dilations: dilations)
+        case .fast:
+            return try Fast.separableConv2DBackward(input, depthwiseFilter: depthwiseFilter,
+                                                    pointwiseFilter: pointwiseFilter, dOutput: dOutput,
+                                                    strides: strides, padding: padding, dilations: dilations)
         }
     }
 }

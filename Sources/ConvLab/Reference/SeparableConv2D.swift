@@ -59,7 +59,8 @@ extension Reference {
 
     /// Validates a separable conv's three shapes together, so a mistake is reported against
     /// `separableConv2D` with all of them, and returns the output shape `[N, OH, OW, O]`.
-    private static func separableOutputShape(
+    /// (Internal, not private: the fast twin validates with it too.)
+    static func separableOutputShape(
         _ input: [Int], _ depthwiseFilter: [Int], _ pointwiseFilter: [Int],
         strides: Size2, padding: Padding, dilations: Size2
     ) throws -> [Int] {
