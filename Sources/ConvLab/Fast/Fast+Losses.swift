@@ -1,0 +1,111 @@
+// Fast cross-entropies: twins of `Reference.softmaxCrossEntropyForward` / `...Backward` (class
+// axis last) and `Reference.sigmoidCrossEntropyForward` / `...Backward`.
+//
+// The reference indexes every element through `SoftmaxAxis` and its backward pass builds the
+// whole softmax tensor before reading it back. Here, with the classes last, each example is one
+// contiguous row: the backward pass keeps the row's `exp(logit - max)` in its own `dLogits` row
+// and rewrites it in place, and rows are split across `Fast.threads` threads. The sigmoid loss is
+// one chunked parallel pass. The formulas are the reference's (log-sum-exp with the row maximum
+// subtracted; `max(x, 0) - x z + log1p(exp(-|x|))`), so logits of +-1000 stay finite. Another
+// class axis falls back to the reference.
+
+extension Fast {
+    /// `-Σ_k labels_k * logSoftmax(logits)_k` per row, as `Reference.softmaxCrossEntropyForward`.
+    /// - Returns: the per-example loss, `logits`' shape without the last axis.
+    /// - Throws: the reference's error when the shapes differ or `axis` is out of range.
+    /// - Complexity: three passes over each row, one `exp` per logit.
+    public static func softmaxCrossEntropyForward(labels: Tensor<Float>, logits: Tensor<Float>,
+                                                  axis: Int = -1) throws -> Tensor<Float> {
+        guard labels.shape == logits.shape,
+              let (rows, length) = lastAxisRows(logits.shape, axis: axis, op: "softmaxCrossEntropy") else {
+            return try Reference.softmaxCrossEntropyForward(labels: labels, logits: logits, axis: axis)
+        }
+        let loss = logits.scalars.withUnsafeBufferPointer { xs in
+            labels.scalars.withUnsafeBufferPointer { zs in
+                let source = xs.baseAddress!, targets = zs.baseAddress!
+                return [Float](unsafeUninitializedCapacity: rows) { out, initialized in
+                    let values = out.baseAddress!
+                    forEachRow(rows, length: length) { r in
+                        let row = source + r * length, z = targets + r * length
+                        let m = rowMaximum(row, length)
+                        var sum: Float = 0
+                        for k in 0..<length { sum += Float.exp(row[k] - m) }
+                        let logSum = Float.log(sum)
+                        var loss: Float = 0
+                        for k in 0..<length { loss -= z[k] * (row[k] - m - logSum) }
+                        values[r] = loss
+                    }
+                    initialized = rows
+                }
+            }
+        }
+        return Tensor(uncheckedShape: Array(logits.shape.dropLast()), scalars: loss)
+    }
+
+    /// `dLogits_k = dOutput * (softmax(logits)_k * Σ_j labels_j - labels_k)` per row, as
+    /// `Reference.softmaxCrossEntropyBackward`.
+    /// - Returns: `dLogits`, `logits`' shape.
+    /// - Throws: the reference's error when a shape is wrong or `axis` is out of range.
+    public static func softmaxCrossEntropyBackward(labels: Tensor<Float>, logits: Tensor<Float>,
+                                                   dOutput: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
+        guard labels.shape == logits.shape, dOutput.shape == Array(logits.shape.dropLast()),
+              let (rows, length) = lastAxisRows(logits.shape, axis: axis, op: "softmaxCrossEntropyBackward") else {
+            return try Reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput, axis: axis)
+        }
+        let dLogits = logits.scalars.withUnsafeBufferPointer { xs in
+            labels.scalars.withUnsafeBufferPointer { zs in
+                dOutput.scalars.withUnsafeBufferPointer { dys in
+                    let source = xs.baseAddress!, targets = zs.baseAddress!, upstream = dys.baseAddress!
+                    return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
+                        let gradient = out.baseAddress!
+                        forEachRow(rows, length: length) { r in
+                            let row = source + r * length, z = targets + r * length, dx = gradient + r * length
+                            // dx holds exp(logit - max) until the last loop turns it into the gradient.
+                            let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: dx)
+                            var labelSum: Float = 0
+                            for k in 0..<length { labelSum += z[k] }
+                            let dy = upstream[r]
+                            for k in 0..<length { dx[k] = dy * ((dx[k] / sum) * labelSum - z[k]) }
+                        }
+                        initialized = xs.count
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: logits.shape, scalars: dLogits)
+    }
+
+    /// `max(x, 0) - x * z + log1p(exp(-|x|))` elementwise, as `Reference.sigmoidCrossEntropyForward`.
+    /// - Throws: the reference's error when the shapes differ.
+    /// - Complexity: one pass, one `exp` and one `log1p` per element.
+    public static func sigmoidCrossEntropyForward(labels: Tensor<Float>, logits: Tensor<Float>) throws -> Tensor<Float> {
+        guard labels.shape == logits.shape else {
+            return try Reference.sigmoidCrossEntropyForward(labels: labels, logits: logits)
+        }
+        return zipElements(logits, labels) { x, z in Swift.max(x, 0) - x * z + Float.log1p(Float.exp(-abs(x))) }
+    }
+
+    /// `dOutput * (sigmoid(x) - z)` elementwise, as `Reference.sigmoidCrossEntropyBackward`.
+    /// - Throws: the reference's error when the shapes differ.
+    public static func sigmoidCrossEntropyBackward(labels: Tensor<Float>, logits: Tensor<Float>,
+                                                   dOutput: Tensor<Float>) throws -> Tensor<Float> {
+        guard labels.shape == logits.shape, dOutput.shape == logits.shape else {
+            return try Reference.sigmoidCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput)
+        }
+        let dLogits = logits.scalars.withUnsafeBufferPointer { xs in
+            labels.scalars.withUnsafeBufferPointer { zs in
+                dOutput.scalars.withUnsafeBufferPointer { dys in
+                    let source = xs.baseAddress, targets = zs.baseAddress, upstream = dys.baseAddress
+                    return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
+                        let gradient = out.baseAddress
+                        parallelChunks(xs.count) { range in
+                            for i in range { gradient![i] = upstream![i] * (sigmoid(source![i]) - targets![i]) }
+                        }
+                        initialized = xs.count
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: logits.shape, scalars: dLogits)
+    }
+}
