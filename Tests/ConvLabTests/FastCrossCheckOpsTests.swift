@@ -1,5 +1,6 @@
 import ConvLab
 import ConvLabTestSupport
+import Foundation
 import Testing
 
 // Cross-checks of the fast activations, softmax, losses, batch norm, maxout and dropout against
@@ -37,8 +38,22 @@ private func opsLabels(_ shape: [Int], seed: UInt64) -> Tensor<Float> {
     return try! Tensor(shape: shape, scalars: labels)
 }
 
-/// Same libm calls in the same order as the reference: the results agree to the last bit or two.
+/// The fast exp-based ops use four-lane Cephes polynomials, the reference libm: each is within
+/// ~2 ulps of the true value, so they agree to a few ulps (rtol 1e-6 is 8 ulps), plus 1e-6
+/// absolute where a gradient crosses 0.
 private let libmTolerance = Tolerance(atol: 1e-6, rtol: 1e-6)
+
+/// Every Float in [-90, 90] at steps of 0.0137 (so 0, +-0.625 and the exp range ends are
+/// crossed), tiny values down to 1e-8 where tanh and expm1 must keep their relative accuracy,
+/// and the ends of the Float range.
+private let accuracySweep: [Float] = {
+    var values = stride(from: -90.0, through: 90.0, by: 0.0137).map { Float($0) }
+    for exponent in 1...8 {
+        let tiny = Float(pow(10.0, -Double(exponent)))
+        values += [tiny, -tiny, 3 * tiny, -3 * tiny]
+    }
+    return values + [0, -0.625, 0.625, 0.6249, -0.6249, 0.414, 87, -87, -87.1, -88, -103, -200, 1000, -1000]
+}()
 
 /// Batch-norm sums run over chunks of rows added at the end, not in one sequence: Float rounding
 /// of sums of up to 45,000 terms (the gradients' magnitudes reach ~100).
@@ -93,6 +108,29 @@ struct FastCrossCheckOpsTests {
             expectFastMatch(try Fast.leakyReLUBackward(x, alpha: alpha, dOutput: dy),
                             try Reference.leakyReLUBackward(x, alpha: alpha, dOutput: dy), .exact,
                             label + " leakyReLU dInput alpha \(alpha)")
+        }
+    }
+
+    @Test("the four-lane exp, expm1, log1p and tanh stay within 4 ulps of Double, across the Float range")
+    func vectorMathAccuracy() throws {
+        let x = try Tensor<Float>(shape: [accuracySweep.count], scalars: accuracySweep)
+        let xd = Tensor<Double>(x)
+        func sigmoid(_ v: Double) -> Double { 1 / (1 + Foundation.exp(-v)) }
+        // 4 ulps relative; below 1e-37 (where the fast exp flushes to 0 and libm gives a
+        // subnormal) an absolute difference.
+        let tolerance = Tolerance(atol: 1e-37, rtol: 4 * Double(Float.ulpOfOne))
+        let cases: [(String, Tensor<Float>, Tensor<Double>)] = [
+            ("sigmoid", try Fast.sigmoidForward(x), xd.map(sigmoid)),
+            ("tanh", try Fast.tanhForward(x), xd.map { Foundation.tanh($0) }),
+            ("elu", try Fast.eluForward(x), xd.map { $0 > 0 ? $0 : Foundation.expm1($0) }),
+            ("softplus", try Fast.softplusForward(x), xd.map { max($0, 0) + Foundation.log1p(Foundation.exp(-abs($0))) }),
+            ("elu'", try Fast.eluBackward(x, dOutput: Tensor(shape: x.shape, repeating: 1)),
+             xd.map { $0 > 0 ? 1 : Foundation.exp($0) }),
+        ]
+        for (name, fast, truth) in cases {
+            let mismatch = compare(fast, truth, tolerance)
+            print("\(name) against Double over \(x.count) values: max abs error \(maxAbsError(fast, truth)) (\(tolerance))")
+            #expect(mismatch == nil, "\(name): \(mismatch?.description ?? "")")
         }
     }
 

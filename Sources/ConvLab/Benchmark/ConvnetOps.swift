@@ -64,5 +64,6 @@ public func convnetOpBenchmarks(batch: Int, seed: UInt64 = 7) -> [OpBenchmark] {
             reference: { let g = try reference.denseBackward(x, weights: w, dOutput: dy); return [g.dInput, g.dWeights, g.dBias] },
             fast: { let g = try fast.denseBackward(x, weights: w, dOutput: dy); return [g.dInput, g.dWeights, g.dBias] }))
     }
+    cases += elementwiseOpBenchmarks(batch: batch, seed: seed &+ 4)
     return cases
 }

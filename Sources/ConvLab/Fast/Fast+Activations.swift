@@ -1,29 +1,43 @@
 // Fast elementwise activations: twins of `Reference.sigmoidForward` / `sigmoidBackward`,
 // `tanh...`, `elu...`, `softplus...`, `leakyReLU...` and `maxout...`.
 //
-// The reference builds each result through a generic closure and `Tensor.map` (or a subscript
-// per element with a bounds check), on one thread. Here each op is one pass over contiguous Float
-// memory into an uninitialized output buffer, cut into `elementwiseChunk`-sized chunks that run on
-// `Fast.threads` threads: the exp-based ops are bound by the `exp`/`tanh` calls, so they scale with
-// the cores; leaky ReLU and maxout are branch-free selects the compiler vectorizes.
-//
-// The formulas are the reference's, term for term, so the results agree to the rounding of
-// libm: sigmoid calls `exp` only on a non-positive argument (`1 / (1 + exp(-x))` for x >= 0,
-// `exp(x) / (1 + exp(x))` below), and softplus is `max(x, 0) + log1p(exp(-|x|))`; neither
-// overflows for |x| ~ 1000.
+// The reference maps element by element through a generic closure and calls the C library's
+// `expf`/`tanhf`/`log1pf` once per element. Here each op is one pass over contiguous Float memory
+// four lanes at a time, with the vector exp/expm1/log1p/tanh of `Fast+Math.swift` (Cephes
+// polynomials, branch-free selects), cut into `elementwiseChunk`-sized chunks on `Fast.threads`
+// threads. The op is a generic parameter (a `LaneOp` struct), not a closure, so each op's loop is
+// compiled with its body inlined. The formulas keep the reference's stability: sigmoid and
+// softplus see `exp(-|x|)` only, ELU uses expm1, and |x| ~ 1000 gives 0, 1 or x, never NaN.
+// Maxout reads each group of channels straight from memory, groups split across threads.
+
+/// An elementwise op on four lanes: a generic parameter of `Fast.mapLanes`, so that the loop is
+/// specialized for it (a closure would be called indirectly per element and never inlined).
+protocol LaneOp {
+    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes
+}
+
+/// An elementwise op of two same-shaped tensors on four lanes, for `Fast.zipLanes`.
+protocol LanePairOp {
+    func callAsFunction(_ x: Fast.Lanes, _ y: Fast.Lanes) -> Fast.Lanes
+}
 
 extension Fast {
     // MARK: - Shared passes
 
-    /// `y[k] = f(x[k])` in parallel chunks.
-    @inline(__always)
-    static func mapElements(_ x: Tensor<Float>, _ f: (Float) -> Float) -> Tensor<Float> {
+    /// `y = op(x)` four lanes at a time in parallel chunks (chunks hold a multiple of 4 elements,
+    /// so only the very end of `x` is a partial vector).
+    static func mapLanes<Op: LaneOp>(_ x: Tensor<Float>, _ op: Op) -> Tensor<Float> {
         let y = x.scalars.withUnsafeBufferPointer { xs in
             let source = xs.baseAddress
             return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
                 let values = out.baseAddress
                 parallelChunks(xs.count) { range in
-                    for i in range { values![i] = f(source![i]) }
+                    var i = range.lowerBound
+                    while i < range.upperBound {
+                        let n = Swift.min(4, range.upperBound - i)
+                        storeLanes(op(loadLanes(source! + i, n)), values! + i, n)
+                        i += 4
+                    }
                 }
                 initialized = xs.count
             }
@@ -31,16 +45,21 @@ extension Fast {
         return Tensor(uncheckedShape: x.shape, scalars: y)
     }
 
-    /// `z[k] = f(a[k], b[k])` in parallel chunks, for tensors of one shape (checked by the caller).
-    @inline(__always)
-    static func zipElements(_ a: Tensor<Float>, _ b: Tensor<Float>, _ f: (Float, Float) -> Float) -> Tensor<Float> {
+    /// `z = op(a, b)` four lanes at a time in parallel chunks, for tensors of one shape (checked
+    /// by the caller); `z` has `a`'s shape.
+    static func zipLanes<Op: LanePairOp>(_ a: Tensor<Float>, _ b: Tensor<Float>, _ op: Op) -> Tensor<Float> {
         let z = a.scalars.withUnsafeBufferPointer { aBuffer in
             b.scalars.withUnsafeBufferPointer { bBuffer in
                 let first = aBuffer.baseAddress, second = bBuffer.baseAddress
                 return [Float](unsafeUninitializedCapacity: aBuffer.count) { out, initialized in
                     let values = out.baseAddress
                     parallelChunks(aBuffer.count) { range in
-                        for i in range { values![i] = f(first![i], second![i]) }
+                        var i = range.lowerBound
+                        while i < range.upperBound {
+                            let n = Swift.min(4, range.upperBound - i)
+                            storeLanes(op(loadLanes(first! + i, n), loadLanes(second! + i, n)), values! + i, n)
+                            i += 4
+                        }
                     }
                     initialized = aBuffer.count
                 }
@@ -49,73 +68,59 @@ extension Fast {
         return Tensor(uncheckedShape: a.shape, scalars: z)
     }
 
-    /// `1 / (1 + exp(-x))` with `exp` of a non-positive argument only, as `Reference.stableSigmoid`.
-    @inline(__always)
-    static func sigmoid(_ x: Float) -> Float {
-        if x >= 0 { return 1 / (1 + Float.exp(-x)) }
-        let e = Float.exp(x)
-        return e / (1 + e)
-    }
-
     // MARK: - Sigmoid, tanh, ELU, softplus
 
     /// The logistic sigmoid, as `Reference.sigmoidForward`.
     /// - Returns: the shape of `x`.
-    /// - Complexity: one pass over `x`, one `exp` per element.
+    /// - Complexity: one pass over `x`.
     public static func sigmoidForward(_ x: Tensor<Float>) throws -> Tensor<Float> {
-        mapElements(x, sigmoid)
+        mapLanes(x, SigmoidLanes())
     }
 
     /// `dOutput * s * (1 - s)` with `s = sigmoid(x)`, as `Reference.sigmoidBackward`.
     /// - Throws: the reference's error when the shapes differ.
     public static func sigmoidBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
         guard x.shape == dOutput.shape else { return try Reference.sigmoidBackward(x, dOutput: dOutput) }
-        return zipElements(x, dOutput) { x, dy in
-            let s = sigmoid(x)
-            return dy * (s * (1 - s))
-        }
+        return zipLanes(x, dOutput, SigmoidBackwardLanes())
     }
 
     /// The hyperbolic tangent, as `Reference.tanhForward`.
-    /// - Complexity: one pass over `x`, one `tanh` per element.
+    /// - Complexity: one pass over `x`.
     public static func tanhForward(_ x: Tensor<Float>) throws -> Tensor<Float> {
-        mapElements(x) { Float.tanh($0) }
+        mapLanes(x, TanhLanes())
     }
 
     /// `dOutput * (1 - tanh(x)^2)`, as `Reference.tanhBackward`.
     /// - Throws: the reference's error when the shapes differ.
     public static func tanhBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
         guard x.shape == dOutput.shape else { return try Reference.tanhBackward(x, dOutput: dOutput) }
-        return zipElements(x, dOutput) { x, dy in
-            let t = Float.tanh(x)
-            return dy * (1 - t * t)
-        }
+        return zipLanes(x, dOutput, TanhBackwardLanes())
     }
 
     /// ELU (alpha 1), `x` if `x > 0` else `expm1(x)`, as `Reference.eluForward`.
     /// - Complexity: one pass over `x`.
     public static func eluForward(_ x: Tensor<Float>) throws -> Tensor<Float> {
-        mapElements(x) { $0 > 0 ? $0 : Float.expm1($0) }
+        mapLanes(x, ELULanes())
     }
 
     /// `dOutput` where `x > 0`, else `exp(x) * dOutput` (1 at 0), as `Reference.eluBackward`.
     /// - Throws: the reference's error when the shapes differ.
     public static func eluBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
         guard x.shape == dOutput.shape else { return try Reference.eluBackward(x, dOutput: dOutput) }
-        return zipElements(x, dOutput) { x, dy in dy * (x > 0 ? 1 : Float.exp(x)) }
+        return zipLanes(x, dOutput, ELUBackwardLanes())
     }
 
     /// Softplus, `max(x, 0) + log1p(exp(-|x|))`, as `Reference.softplusForward`.
-    /// - Complexity: one pass over `x`, one `exp` and one `log1p` per element.
+    /// - Complexity: one pass over `x`.
     public static func softplusForward(_ x: Tensor<Float>) throws -> Tensor<Float> {
-        mapElements(x) { Swift.max($0, 0) + Float.log1p(Float.exp(-abs($0))) }
+        mapLanes(x, SoftplusLanes())
     }
 
     /// `dOutput * sigmoid(x)`, as `Reference.softplusBackward`.
     /// - Throws: the reference's error when the shapes differ.
     public static func softplusBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
         guard x.shape == dOutput.shape else { return try Reference.softplusBackward(x, dOutput: dOutput) }
-        return zipElements(x, dOutput) { x, dy in dy * sigmoid(x) }
+        return zipLanes(x, dOutput, SoftplusBackwardLanes())
     }
 
     // MARK: - Leaky ReLU
@@ -124,7 +129,7 @@ extension Fast {
     /// - Throws: the reference's error when `alpha` is not finite.
     public static func leakyReLUForward(_ x: Tensor<Float>, alpha: Float = 0.2) throws -> Tensor<Float> {
         guard alpha.isFinite else { return try Reference.leakyReLUForward(x, alpha: alpha) }
-        return mapElements(x) { $0 > 0 ? $0 : alpha * $0 }
+        return mapLanes(x, LeakyReLULanes(alpha: alpha))
     }
 
     /// `dOutput` where `x > 0`, else `alpha * dOutput` (alpha at 0), as `Reference.leakyReLUBackward`.
@@ -133,7 +138,7 @@ extension Fast {
         guard alpha.isFinite, x.shape == dOutput.shape else {
             return try Reference.leakyReLUBackward(x, alpha: alpha, dOutput: dOutput)
         }
-        return zipElements(x, dOutput) { x, dy in dy * (x > 0 ? 1 : alpha) }
+        return zipLanes(x, dOutput, LeakyReLUBackwardLanes(alpha: alpha))
     }
 
     // MARK: - Maxout
@@ -201,5 +206,66 @@ extension Fast {
             }
         }
         return Tensor(uncheckedShape: x.shape, scalars: dInput)
+    }
+}
+
+// MARK: - The activations' lane ops (x, or x and dOutput)
+
+struct SigmoidLanes: LaneOp {
+    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.sigmoid(x) }
+}
+
+struct SigmoidBackwardLanes: LanePairOp {
+    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+        let s = Fast.sigmoid(x)
+        return dy * (s * (1 - s))
+    }
+}
+
+struct TanhLanes: LaneOp {
+    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.tanh(x) }
+}
+
+struct TanhBackwardLanes: LanePairOp {
+    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+        let t = Fast.tanh(x)
+        return dy * (1 - t * t)
+    }
+}
+
+/// `x > 0 ? x : expm1(x)`; expm1 sees `min(x, 0)`, its domain.
+struct ELULanes: LaneOp {
+    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes {
+        let positive = x .> 0
+        return Fast.expm1OfNonPositive(x.replacing(with: 0, where: positive)).replacing(with: x, where: positive)
+    }
+}
+
+struct ELUBackwardLanes: LanePairOp {
+    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+        let positive = x .> 0
+        return dy * Fast.expOfNonPositive(x.replacing(with: 0, where: positive)).replacing(with: 1, where: positive)
+    }
+}
+
+struct SoftplusLanes: LaneOp {
+    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes {
+        x.replacing(with: 0, where: x .< 0) + Fast.log1pOfUnit(Fast.expOfNonPositive(-Fast.absolute(x)))
+    }
+}
+
+struct SoftplusBackwardLanes: LanePairOp {
+    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes { dy * Fast.sigmoid(x) }
+}
+
+struct LeakyReLULanes: LaneOp {
+    let alpha: Float
+    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { (alpha * x).replacing(with: x, where: x .> 0) }
+}
+
+struct LeakyReLUBackwardLanes: LanePairOp {
+    let alpha: Float
+    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+        dy * Fast.Lanes(repeating: alpha).replacing(with: 1, where: x .> 0)
     }
 }

@@ -43,6 +43,10 @@ extension Fast {
     /// - Complexity: one pass, in parallel chunks.
     public static func dropoutBackward(dOutput: Tensor<Float>, mask: Tensor<Float>) throws -> Tensor<Float> {
         guard dOutput.shape == mask.shape else { return try Reference.dropoutBackward(dOutput: dOutput, mask: mask) }
-        return zipElements(dOutput, mask) { dy, kept in dy * kept }
+        return zipLanes(dOutput, mask, DropoutBackwardLanes())
     }
+}
+
+struct DropoutBackwardLanes: LanePairOp {
+    func callAsFunction(_ dy: Fast.Lanes, _ mask: Fast.Lanes) -> Fast.Lanes { dy * mask }
 }

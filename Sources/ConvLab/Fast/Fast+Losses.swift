@@ -5,9 +5,10 @@
 // whole softmax tensor before reading it back. Here, with the classes last, each example is one
 // contiguous row: the backward pass keeps the row's `exp(logit - max)` in its own `dLogits` row
 // and rewrites it in place, and rows are split across `Fast.threads` threads. The sigmoid loss is
-// one chunked parallel pass. The formulas are the reference's (log-sum-exp with the row maximum
-// subtracted; `max(x, 0) - x z + log1p(exp(-|x|))`), so logits of +-1000 stay finite. Another
-// class axis falls back to the reference.
+// one chunked parallel pass. Exp and log1p are the four-lane versions of `Fast+Math.swift`. The
+// formulas are the reference's (log-sum-exp with the row maximum subtracted;
+// `max(x, 0) - x z + log1p(exp(-|x|))`), so logits of +-1000 stay finite. Another class axis
+// falls back to the reference.
 
 extension Fast {
     /// `-Σ_k labels_k * logSoftmax(logits)_k` per row, as `Reference.softmaxCrossEntropyForward`.
@@ -28,9 +29,7 @@ extension Fast {
                     forEachRow(rows, length: length) { r in
                         let row = source + r * length, z = targets + r * length
                         let m = rowMaximum(row, length)
-                        var sum: Float = 0
-                        for k in 0..<length { sum += Float.exp(row[k] - m) }
-                        let logSum = Float.log(sum)
+                        let logSum = Float.log(sumOfShiftedExponentials(row, length, maximum: m))
                         var loss: Float = 0
                         for k in 0..<length { loss -= z[k] * (row[k] - m - logSum) }
                         values[r] = loss
@@ -82,7 +81,7 @@ extension Fast {
         guard labels.shape == logits.shape else {
             return try Reference.sigmoidCrossEntropyForward(labels: labels, logits: logits)
         }
-        return zipElements(logits, labels) { x, z in Swift.max(x, 0) - x * z + Float.log1p(Float.exp(-abs(x))) }
+        return zipLanes(logits, labels, SigmoidCrossEntropyLanes())
     }
 
     /// `dOutput * (sigmoid(x) - z)` elementwise, as `Reference.sigmoidCrossEntropyBackward`.
@@ -99,7 +98,13 @@ extension Fast {
                     return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
                         let gradient = out.baseAddress
                         parallelChunks(xs.count) { range in
-                            for i in range { gradient![i] = upstream![i] * (sigmoid(source![i]) - targets![i]) }
+                            var i = range.lowerBound
+                            while i < range.upperBound {
+                                let n = Swift.min(4, range.upperBound - i)
+                                let s = sigmoid(loadLanes(source! + i, n))
+                                storeLanes(loadLanes(upstream! + i, n) * (s - loadLanes(targets! + i, n)), gradient! + i, n)
+                                i += 4
+                            }
                         }
                         initialized = xs.count
                     }
@@ -107,5 +112,12 @@ extension Fast {
             }
         }
         return Tensor(uncheckedShape: logits.shape, scalars: dLogits)
+    }
+}
+
+/// `max(x, 0) - x z + log1p(exp(-|x|))` for logits `x` and labels `z`.
+struct SigmoidCrossEntropyLanes: LanePairOp {
+    func callAsFunction(_ x: Fast.Lanes, _ z: Fast.Lanes) -> Fast.Lanes {
+        x.replacing(with: 0, where: x .< 0) - x * z + Fast.log1pOfUnit(Fast.expOfNonPositive(-Fast.absolute(x)))
     }
 }

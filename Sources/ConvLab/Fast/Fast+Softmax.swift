@@ -6,9 +6,9 @@
 // one contiguous row, so here each row is read straight from memory, rows are split across
 // `Fast.threads` threads, and the backward passes keep `exp(x - max)` of the row they are working
 // on in the output row itself (overwritten by the gradient in the same loop) instead of in a
-// second tensor. Every row still subtracts its maximum before `exp`, so logits of +-1000 give
-// finite results, as in the reference. Another axis (with elements after it) falls back to the
-// reference.
+// second tensor; `exp` is the four-lane version of `Fast+Math.swift`. Every row still subtracts
+// its maximum before `exp`, so logits of +-1000 give finite results, as in the reference. Another
+// axis (with elements after it) falls back to the reference.
 
 extension Fast {
     /// Runs `body(row)` for every row of `length` elements, rows split in chunks across threads.
@@ -28,15 +28,32 @@ extension Fast {
         return m
     }
 
-    /// Writes `exp(row[k] - maximum)` into `into[k]` and returns their sum.
+    /// Writes `exp(row[k] - maximum)` into `into[k]`, four lanes at a time, and returns their sum
+    /// (added in order of k, as the reference).
     @inline(__always)
     static func shiftedExponentials(_ row: UnsafePointer<Float>, _ length: Int, maximum m: Float,
                                     into out: UnsafeMutablePointer<Float>) -> Float {
+        var k = 0
+        while k < length {
+            let n = Swift.min(4, length - k)
+            storeLanes(expOfNonPositive(loadLanes(row + k, n) - m), out + k, n)
+            k += 4
+        }
         var sum: Float = 0
-        for k in 0..<length {
-            let e = Float.exp(row[k] - m)
-            out[k] = e
-            sum += e
+        for k in 0..<length { sum += out[k] }
+        return sum
+    }
+
+    /// `Σ_k exp(row[k] - maximum)`, four lanes at a time, added in order of k.
+    @inline(__always)
+    static func sumOfShiftedExponentials(_ row: UnsafePointer<Float>, _ length: Int, maximum m: Float) -> Float {
+        var sum: Float = 0
+        var k = 0
+        while k < length {
+            let n = Swift.min(4, length - k)
+            let e = expOfNonPositive(loadLanes(row + k, n) - m)
+            for lane in 0..<n { sum += e[lane] }
+            k += 4
         }
         return sum
     }
