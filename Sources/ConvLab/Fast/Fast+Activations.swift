@@ -25,18 +25,23 @@ extension Fast {
     // MARK: - Shared passes
 
     /// `y = op(x)` four lanes at a time in parallel chunks (chunks hold a multiple of 4 elements,
-    /// so only the very end of `x` is a partial vector).
+    /// so only the very end of `x` is a partial vector, padded with zeros).
+    @inline(__always)
     static func mapLanes<Op: LaneOp>(_ x: Tensor<Float>, _ op: Op) -> Tensor<Float> {
         let y = x.scalars.withUnsafeBufferPointer { xs in
             let source = xs.baseAddress
             return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
                 let values = out.baseAddress
                 parallelChunks(xs.count) { range in
+                    let x = source!, y = values!
                     var i = range.lowerBound
-                    while i < range.upperBound {
-                        let n = Swift.min(4, range.upperBound - i)
-                        storeLanes(op(loadLanes(source! + i, n)), values! + i, n)
+                    while i + 4 <= range.upperBound {
+                        storeLanes(op(loadLanes(x + i)), y + i)
                         i += 4
+                    }
+                    if i < range.upperBound {
+                        let n = range.upperBound - i
+                        storeLanes(op(loadLanes(x + i, n)), y + i, n)
                     }
                 }
                 initialized = xs.count
@@ -47,6 +52,7 @@ extension Fast {
 
     /// `z = op(a, b)` four lanes at a time in parallel chunks, for tensors of one shape (checked
     /// by the caller); `z` has `a`'s shape.
+    @inline(__always)
     static func zipLanes<Op: LanePairOp>(_ a: Tensor<Float>, _ b: Tensor<Float>, _ op: Op) -> Tensor<Float> {
         let z = a.scalars.withUnsafeBufferPointer { aBuffer in
             b.scalars.withUnsafeBufferPointer { bBuffer in
@@ -54,11 +60,15 @@ extension Fast {
                 return [Float](unsafeUninitializedCapacity: aBuffer.count) { out, initialized in
                     let values = out.baseAddress
                     parallelChunks(aBuffer.count) { range in
+                        let a = first!, b = second!, z = values!
                         var i = range.lowerBound
-                        while i < range.upperBound {
-                            let n = Swift.min(4, range.upperBound - i)
-                            storeLanes(op(loadLanes(first! + i, n), loadLanes(second! + i, n)), values! + i, n)
+                        while i + 4 <= range.upperBound {
+                            storeLanes(op(loadLanes(a + i), loadLanes(b + i)), z + i)
                             i += 4
+                        }
+                        if i < range.upperBound {
+                            let n = range.upperBound - i
+                            storeLanes(op(loadLanes(a + i, n), loadLanes(b + i, n)), z + i, n)
                         }
                     }
                     initialized = aBuffer.count
@@ -212,22 +222,22 @@ extension Fast {
 // MARK: - The activations' lane ops (x, or x and dOutput)
 
 struct SigmoidLanes: LaneOp {
-    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.sigmoid(x) }
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.sigmoid(x) }
 }
 
 struct SigmoidBackwardLanes: LanePairOp {
-    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
         let s = Fast.sigmoid(x)
         return dy * (s * (1 - s))
     }
 }
 
 struct TanhLanes: LaneOp {
-    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.tanh(x) }
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.tanh(x) }
 }
 
 struct TanhBackwardLanes: LanePairOp {
-    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
         let t = Fast.tanh(x)
         return dy * (1 - t * t)
     }
@@ -235,37 +245,37 @@ struct TanhBackwardLanes: LanePairOp {
 
 /// `x > 0 ? x : expm1(x)`; expm1 sees `min(x, 0)`, its domain.
 struct ELULanes: LaneOp {
-    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes {
         let positive = x .> 0
         return Fast.expm1OfNonPositive(x.replacing(with: 0, where: positive)).replacing(with: x, where: positive)
     }
 }
 
 struct ELUBackwardLanes: LanePairOp {
-    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
         let positive = x .> 0
         return dy * Fast.expOfNonPositive(x.replacing(with: 0, where: positive)).replacing(with: 1, where: positive)
     }
 }
 
 struct SoftplusLanes: LaneOp {
-    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes {
         x.replacing(with: 0, where: x .< 0) + Fast.log1pOfUnit(Fast.expOfNonPositive(-Fast.absolute(x)))
     }
 }
 
 struct SoftplusBackwardLanes: LanePairOp {
-    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes { dy * Fast.sigmoid(x) }
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes { dy * Fast.sigmoid(x) }
 }
 
 struct LeakyReLULanes: LaneOp {
     let alpha: Float
-    func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { (alpha * x).replacing(with: x, where: x .> 0) }
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { (alpha * x).replacing(with: x, where: x .> 0) }
 }
 
 struct LeakyReLUBackwardLanes: LanePairOp {
     let alpha: Float
-    func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes {
         dy * Fast.Lanes(repeating: alpha).replacing(with: 1, where: x .> 0)
     }
 }

@@ -48,5 +48,5 @@ extension Fast {
 }
 
 struct DropoutBackwardLanes: LanePairOp {
-    func callAsFunction(_ dy: Fast.Lanes, _ mask: Fast.Lanes) -> Fast.Lanes { dy * mask }
+    @inline(__always) func callAsFunction(_ dy: Fast.Lanes, _ mask: Fast.Lanes) -> Fast.Lanes { dy * mask }
 }

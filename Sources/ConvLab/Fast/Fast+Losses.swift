@@ -98,12 +98,16 @@ extension Fast {
                     return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
                         let gradient = out.baseAddress
                         parallelChunks(xs.count) { range in
+                            let x = source!, z = targets!, dy = upstream!, dx = gradient!
                             var i = range.lowerBound
-                            while i < range.upperBound {
-                                let n = Swift.min(4, range.upperBound - i)
-                                let s = sigmoid(loadLanes(source! + i, n))
-                                storeLanes(loadLanes(upstream! + i, n) * (s - loadLanes(targets! + i, n)), gradient! + i, n)
+                            while i + 4 <= range.upperBound {
+                                storeLanes(loadLanes(dy + i) * (sigmoid(loadLanes(x + i)) - loadLanes(z + i)), dx + i)
                                 i += 4
+                            }
+                            if i < range.upperBound {
+                                let n = range.upperBound - i
+                                let s = sigmoid(loadLanes(x + i, n))
+                                storeLanes(loadLanes(dy + i, n) * (s - loadLanes(z + i, n)), dx + i, n)
                             }
                         }
                         initialized = xs.count
@@ -117,7 +121,7 @@ extension Fast {
 
 /// `max(x, 0) - x z + log1p(exp(-|x|))` for logits `x` and labels `z`.
 struct SigmoidCrossEntropyLanes: LanePairOp {
-    func callAsFunction(_ x: Fast.Lanes, _ z: Fast.Lanes) -> Fast.Lanes {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ z: Fast.Lanes) -> Fast.Lanes {
         x.replacing(with: 0, where: x .< 0) - x * z + Fast.log1pOfUnit(Fast.expOfNonPositive(-Fast.absolute(x)))
     }
 }

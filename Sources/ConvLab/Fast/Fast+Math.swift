@@ -108,22 +108,28 @@ extension Fast {
         unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt32>.self) & 0x7fff_ffff, to: Lanes.self)
     }
 
-    /// Loads `count` (at most 4) floats from `p` into lanes, zeros in the rest.
+    /// Four floats from `p`.
     @inline(__always)
+    static func loadLanes(_ p: UnsafePointer<Float>) -> Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+    }
+
+    /// Stores four lanes at `p`.
+    @inline(__always)
+    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+    }
+
+    /// The last `count` (< 4) floats from `p`, zeros in the other lanes: for the end of a buffer,
+    /// outside the vector loops.
     static func loadLanes(_ p: UnsafePointer<Float>, _ count: Int) -> Lanes {
-        if count >= 4 { return UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
         var v = Lanes(repeating: 0)
-        for lane in 0..<count { v[lane] = p[lane] }
+        for lane in 0..<Swift.min(count, 4) { v[lane] = p[lane] }
         return v
     }
 
-    /// Stores the first `count` (at most 4) lanes of `v` at `p`.
-    @inline(__always)
+    /// Stores the first `count` (< 4) lanes of `v` at `p`.
     static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        if count >= 4 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-            return
-        }
-        for lane in 0..<count { p[lane] = v[lane] }
+        for lane in 0..<Swift.min(count, 4) { p[lane] = v[lane] }
     }
 }

@@ -34,11 +34,11 @@ extension Fast {
     static func shiftedExponentials(_ row: UnsafePointer<Float>, _ length: Int, maximum m: Float,
                                     into out: UnsafeMutablePointer<Float>) -> Float {
         var k = 0
-        while k < length {
-            let n = Swift.min(4, length - k)
-            storeLanes(expOfNonPositive(loadLanes(row + k, n) - m), out + k, n)
+        while k + 4 <= length {
+            storeLanes(expOfNonPositive(loadLanes(row + k) - m), out + k)
             k += 4
         }
+        if k < length { storeLanes(expOfNonPositive(loadLanes(row + k, length - k) - m), out + k, length - k) }
         var sum: Float = 0
         for k in 0..<length { sum += out[k] }
         return sum
@@ -49,11 +49,17 @@ extension Fast {
     static func sumOfShiftedExponentials(_ row: UnsafePointer<Float>, _ length: Int, maximum m: Float) -> Float {
         var sum: Float = 0
         var k = 0
-        while k < length {
-            let n = Swift.min(4, length - k)
-            let e = expOfNonPositive(loadLanes(row + k, n) - m)
-            for lane in 0..<n { sum += e[lane] }
+        while k + 4 <= length {
+            let e = expOfNonPositive(loadLanes(row + k) - m)
+            sum += e[0]
+            sum += e[1]
+            sum += e[2]
+            sum += e[3]
             k += 4
+        }
+        if k < length {
+            let e = expOfNonPositive(loadLanes(row + k, length - k) - m)
+            for lane in 0..<(length - k) { sum += e[lane] }
         }
         return sum
     }
