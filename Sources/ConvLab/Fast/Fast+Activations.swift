@@ -6,7 +6,9 @@
 // four lanes at a time, with the vector exp/expm1/log1p/tanh of `Fast+Math.swift` (Cephes
 // polynomials, branch-free selects), cut into `elementwiseChunk`-sized chunks on `Fast.threads`
 // threads. The op is a generic parameter (a `LaneOp` struct), not a closure, so each op's loop is
-// compiled with its body inlined. The formulas keep the reference's stability: sigmoid and
+// compiled with its body inlined, and the loop moves whole vectors, leaving the last partial
+// vector to one step after it (a lane-by-lane load inside the loop kept the lanes in memory and
+// made leaky ReLU 10x slower). The formulas keep the reference's stability: sigmoid and
 // softplus see `exp(-|x|)` only, ELU uses expm1, and |x| ~ 1000 gives 0, 1 or x, never NaN.
 // Maxout reads each group of channels straight from memory, groups split across threads.
 
