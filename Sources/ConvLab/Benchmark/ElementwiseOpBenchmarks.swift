@@ -2,7 +2,7 @@
 /// paths, for `convlab bench`:
 ///
 ///     sigmoid, tanh, elu, softplus, leaky relu, maxout and batch norm on conv1's activations [N,28,28,32]
-///     softmax, log-softmax and softmax cross-entropy on the logits [N,10]
+///     softmax, log-softmax and softmax cross-entropy on the logits [N,10]; the loss also on [N,1000]
 ///     sigmoid cross-entropy on reconstructed MNIST pixels [N,784]; dropout on the fc layer [N,1024]
 public func elementwiseOpBenchmarks(batch: Int, seed: UInt64 = 11) -> [OpBenchmark] {
     var generator = SeededGenerator(seed: seed)
@@ -74,6 +74,19 @@ public func elementwiseOpBenchmarks(batch: Int, seed: UInt64 = 11) -> [OpBenchma
     cases.append(OpBenchmark(name: "softmax_ce_backward", flops: 0,
         reference: { [try reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dLoss)] },
         fast: { [try fast.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dLoss)] }))
+
+    // The same loss over 1000 classes (an ImageNet classifier's logits), where rows are long
+    // enough for the vector exp and the threads to matter.
+    let wideLogits = benchmarkTensor([batch, 1000], generator: &generator, scale: 5)
+    var wideOneHot = [Float](repeating: 0, count: batch * 1000)
+    for n in 0..<batch { wideOneHot[n * 1000 + generator.nextInt(below: 1000)] = 1 }
+    let wideLabels = Tensor(uncheckedShape: [batch, 1000], scalars: wideOneHot)
+    cases.append(OpBenchmark(name: "softmax_ce1000_forward", flops: 0,
+        reference: { [try reference.softmaxCrossEntropyForward(labels: wideLabels, logits: wideLogits)] },
+        fast: { [try fast.softmaxCrossEntropyForward(labels: wideLabels, logits: wideLogits)] }))
+    cases.append(OpBenchmark(name: "softmax_ce1000_backward", flops: 0,
+        reference: { [try reference.softmaxCrossEntropyBackward(labels: wideLabels, logits: wideLogits, dOutput: dLoss)] },
+        fast: { [try fast.softmaxCrossEntropyBackward(labels: wideLabels, logits: wideLogits, dOutput: dLoss)] }))
 
     // Sigmoid cross-entropy on [N,784]: an autoencoder's pixels, labels in [0, 1].
     let pixelLogits = benchmarkTensor([batch, 784], generator: &generator, scale: 5)

@@ -207,9 +207,12 @@ extension Fast {
                             var best = first[0]
                             for m in 1..<groupSize { best = Swift.max(best, first[m]) }
                             var ties = 0
-                            for m in 0..<groupSize where first[m] == best { ties += 1 }
+                            // Counted with a select, not a branch: which channel wins is data, and a
+                            // branch on it mispredicts about every other group.
+                            for m in 0..<groupSize { ties += first[m] == best ? 1 : 0 }
                             // `0 + share`, as the reference adds the share into zeros (a -0 share gives +0).
-                            let share = upstream![group] / Float(ties)
+                            // One maximum is the usual case: skip the division (dy / 1 is dy).
+                            let share = ties == 1 ? upstream![group] : upstream![group] / Float(ties)
                             for m in 0..<groupSize { slot[m] = first[m] == best ? 0 + share : 0 }
                         }
                     }
