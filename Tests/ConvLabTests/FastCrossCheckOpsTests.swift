@@ -81,7 +81,7 @@ private let batchNormCases: [BatchNormCase] = {
     return shapes.flatMap { shape, axes in [0, 1000].map { BatchNormCase(shape: shape, axes: axes, offset: $0) } }
 }()
 
-@Suite("Fast activations, softmax, losses, batch norm and dropout match their reference twins")
+@Suite("Fast activations, softmax, losses, batch norm, maxout and dropout match their reference twins")
 struct FastCrossCheckOpsTests {
     // MARK: - Activations
 
@@ -214,6 +214,20 @@ struct FastCrossCheckOpsTests {
                         libmTolerance, label + " dLogits")
     }
 
+    @Test("mean squared error forward and backward", arguments: elementwiseShapes)
+    func meanSquaredError(_ shape: [Int]) throws {
+        let prediction = fastCheckTensor(shape, seed: 54), target = fastCheckTensor(shape, seed: 55)
+        let dLoss = Tensor<Float>(scalar: 0.7)
+        let label = "meanSquaredError \(describeShape(shape))"
+        // The squares are summed by chunks of 65,536 added at the end, not in one sequence.
+        expectFastMatch(try Fast.meanSquaredErrorForward(prediction: prediction, target: target),
+                        try Reference.meanSquaredErrorForward(prediction: prediction, target: target),
+                        Tolerance(atol: 1e-6, rtol: 1e-4), label + " loss")
+        expectFastMatch(try Fast.meanSquaredErrorBackward(prediction: prediction, target: target, dOutput: dLoss),
+                        try Reference.meanSquaredErrorBackward(prediction: prediction, target: target, dOutput: dLoss),
+                        .exact, label + " dPrediction")
+    }
+
     // MARK: - Batch norm
 
     @Test("batch norm training forward, backward and inference", arguments: batchNormCases)
@@ -294,6 +308,10 @@ struct FastCrossCheckOpsTests {
             try Fast.softmaxCrossEntropyBackward(labels: x, logits: x, dOutput: try Tensor<Float>(zeros: [3]))
         }
         #expect(throws: ConvLabError.self) { try Fast.sigmoidCrossEntropyForward(labels: wrong, logits: x) }
+        #expect(throws: ConvLabError.self) { try Fast.meanSquaredErrorForward(prediction: x, target: wrong) }
+        #expect(throws: ConvLabError.self) {
+            try Fast.meanSquaredErrorBackward(prediction: x, target: x, dOutput: try Tensor<Float>(zeros: [1]))
+        }
         let gamma = try Tensor<Float>(zeros: [3]), badGamma = try Tensor<Float>(zeros: [2])
         #expect(throws: ConvLabError.self) { try Fast.batchNormForward(x, gamma: badGamma, beta: badGamma, epsilon: 1e-3, axes: [0]) }
         #expect(throws: ConvLabError.self) { try Fast.batchNormForward(x, gamma: gamma, beta: gamma, epsilon: 0, axes: [0]) }

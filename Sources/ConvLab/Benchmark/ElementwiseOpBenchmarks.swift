@@ -3,7 +3,8 @@
 ///
 ///     sigmoid, tanh, elu, softplus, leaky relu, maxout and batch norm on conv1's activations [N,28,28,32]
 ///     softmax, log-softmax and softmax cross-entropy on the logits [N,10]; the loss also on [N,1000]
-///     sigmoid cross-entropy on reconstructed MNIST pixels [N,784]; dropout on the fc layer [N,1024]
+///     sigmoid cross-entropy and mean squared error on reconstructed MNIST pixels [N,784];
+///     dropout on the fc layer [N,1024]
 public func elementwiseOpBenchmarks(batch: Int, seed: UInt64 = 11) -> [OpBenchmark] {
     var generator = SeededGenerator(seed: seed)
     let reference = Kernels(.reference), fast = Kernels(.fast)
@@ -98,6 +99,15 @@ public func elementwiseOpBenchmarks(batch: Int, seed: UInt64 = 11) -> [OpBenchma
     cases.append(OpBenchmark(name: "sigmoid_ce_backward", flops: 0,
         reference: { [try reference.sigmoidCrossEntropyBackward(labels: pixels, logits: pixelLogits, dOutput: dPixels)] },
         fast: { [try fast.sigmoidCrossEntropyBackward(labels: pixels, logits: pixelLogits, dOutput: dPixels)] }))
+
+    // Mean squared error on the same [N,784] pixels (an autoencoder trained by regression).
+    let lossGradient = Tensor<Float>(scalar: 1)
+    cases.append(OpBenchmark(name: "mse_forward", flops: 0, atol: 1e-5, rtol: 1e-4,
+        reference: { [try reference.meanSquaredErrorForward(prediction: pixelLogits, target: pixels)] },
+        fast: { [try fast.meanSquaredErrorForward(prediction: pixelLogits, target: pixels)] }))
+    cases.append(OpBenchmark(name: "mse_backward", flops: 0,
+        reference: { [try reference.meanSquaredErrorBackward(prediction: pixelLogits, target: pixels, dOutput: lossGradient)] },
+        fast: { [try fast.meanSquaredErrorBackward(prediction: pixelLogits, target: pixels, dOutput: lossGradient)] }))
 
     // Dropout on the fc layer [N,1024], keep 0.5 as lecture 7; each call starts from the same
     // seed so both paths draw the same mask.

@@ -1,14 +1,15 @@
-// Fast cross-entropies: twins of `Reference.softmaxCrossEntropyForward` / `...Backward` (class
-// axis last) and `Reference.sigmoidCrossEntropyForward` / `...Backward`.
+// Fast losses: twins of `Reference.softmaxCrossEntropyForward` / `...Backward` (class axis
+// last), `Reference.sigmoidCrossEntropyForward` / `...Backward` and
+// `Reference.meanSquaredErrorForward` / `...Backward`.
 //
 // The reference indexes every element through `SoftmaxAxis` and its backward pass builds the
 // whole softmax tensor before reading it back. Here, with the classes last, each example is one
 // contiguous row: the backward pass keeps the row's `exp(logit - max)` in its own `dLogits` row
-// and rewrites it in place, and rows are split across `Fast.threads` threads. The sigmoid loss is
-// one chunked parallel pass. Exp and log1p are the four-lane versions of `Fast+Math.swift`. The
-// formulas are the reference's (log-sum-exp with the row maximum subtracted;
-// `max(x, 0) - x z + log1p(exp(-|x|))`), so logits of +-1000 stay finite. Another class axis
-// falls back to the reference.
+// and rewrites it in place, and rows are split across `Fast.threads` threads. The sigmoid loss
+// and the squared error are one chunked parallel pass each. Exp and log1p are the four-lane
+// versions of `Fast+Math.swift`. The formulas are the reference's (log-sum-exp with the row
+// maximum subtracted; `max(x, 0) - x z + log1p(exp(-|x|))`), so logits of +-1000 stay finite.
+// Another class axis falls back to the reference.
 
 extension Fast {
     /// `-Σ_k labels_k * logSoftmax(logits)_k` per row, as `Reference.softmaxCrossEntropyForward`.
@@ -117,6 +118,50 @@ extension Fast {
         }
         return Tensor(uncheckedShape: logits.shape, scalars: dLogits)
     }
+
+    /// `(1 / count) * Σ (prediction - target)^2`, as `Reference.meanSquaredErrorForward`: each
+    /// chunk of ~64K elements sums its squares on one of the threads, and the chunk sums are
+    /// added in chunk order (so the result does not depend on the thread count).
+    /// - Returns: a scalar tensor `[]`.
+    /// - Throws: the reference's error when the shapes differ or are empty.
+    /// - Complexity: one pass.
+    public static func meanSquaredErrorForward(prediction: Tensor<Float>, target: Tensor<Float>) throws -> Tensor<Float> {
+        guard prediction.shape == target.shape, prediction.count > 0 else {
+            return try Reference.meanSquaredErrorForward(prediction: prediction, target: target)
+        }
+        let count = prediction.count
+        let chunks = (count + elementwiseChunk - 1) / elementwiseChunk
+        var partials = [Float](repeating: 0, count: chunks)
+        prediction.scalars.withUnsafeBufferPointer { ps in
+            target.scalars.withUnsafeBufferPointer { ts in
+                partials.withUnsafeMutableBufferPointer { sums in
+                    let p = ps.baseAddress!, t = ts.baseAddress!, chunkSums = sums.baseAddress!
+                    parallelFor(chunks, threads: chunks > 1 ? threads : 1) { c in
+                        var sum: Float = 0
+                        for k in (c * elementwiseChunk)..<Swift.min(count, (c + 1) * elementwiseChunk) {
+                            let difference = p[k] - t[k]
+                            sum += difference * difference
+                        }
+                        chunkSums[c] = sum
+                    }
+                }
+            }
+        }
+        var sum: Float = 0
+        for partial in partials { sum += partial }
+        return Tensor(scalar: sum / Float(count))
+    }
+
+    /// `dOutput * 2 * (prediction - target) / count`, as `Reference.meanSquaredErrorBackward`.
+    /// - Throws: the reference's error when a shape is wrong.
+    public static func meanSquaredErrorBackward(prediction: Tensor<Float>, target: Tensor<Float>,
+                                                dOutput: Tensor<Float>) throws -> Tensor<Float> {
+        guard prediction.shape == target.shape, prediction.count > 0, dOutput.shape == [] else {
+            return try Reference.meanSquaredErrorBackward(prediction: prediction, target: target, dOutput: dOutput)
+        }
+        let scale = 2 * dOutput.scalars[0] / Float(prediction.count)
+        return zipLanes(prediction, target, ScaledDifferenceLanes(scale: scale))
+    }
 }
 
 /// `max(x, 0) - x z + log1p(exp(-|x|))` for logits `x` and labels `z`.
@@ -124,4 +169,10 @@ struct SigmoidCrossEntropyLanes: LanePairOp {
     @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ z: Fast.Lanes) -> Fast.Lanes {
         x.replacing(with: 0, where: x .< 0) - x * z + Fast.log1pOfUnit(Fast.expOfNonPositive(-Fast.absolute(x)))
     }
+}
+
+/// `scale * (p - t)`, the mean squared error's gradient.
+struct ScaledDifferenceLanes: LanePairOp {
+    let scale: Float
+    @inline(__always) func callAsFunction(_ p: Fast.Lanes, _ t: Fast.Lanes) -> Fast.Lanes { scale * (p - t) }
 }
