@@ -192,6 +192,12 @@ extension FastCrossCheckTests {
         expectFastMatch(try Fast.reluForward(x), try Reference.reluForward(x), .exact, label + " relu")
         expectFastMatch(try Fast.reluBackward(x, dOutput: dy), try Reference.reluBackward(x, dOutput: dy), .exact, label + " relu dInput")
         expectFastMatch(try Fast.biasAddForward(x, bias: bias), try Reference.biasAddForward(x, bias: bias), .exact, label + " biasAdd")
+        expectFastMatch(try Fast.biasReLUForward(x, bias: bias),
+                        try Reference.reluForward(Reference.biasAddForward(x, bias: bias)), .exact, label + " bias + relu")
+        // The conv layers' ReLU backward reads the output: the same gradient as from the input.
+        let z = try Reference.biasAddForward(x, bias: bias)
+        expectFastMatch(try Fast.reluBackward(try Fast.biasReLUForward(x, bias: bias), dOutput: dy),
+                        try Reference.reluBackward(z, dOutput: dy), .exact, label + " relu dInput from the output")
         // The bias gradient adds rows in bands, one per thread: a different order, Float rounding.
         expectFastMatch(try Fast.biasAddBackward(dOutput: dy).dBias, try Reference.biasAddBackward(dOutput: dy).dBias,
                         Tolerance(atol: 1e-4, rtol: 1e-5), label + " dBias")
@@ -202,6 +208,7 @@ extension FastCrossCheckTests {
         let x = try Tensor<Float>(zeros: [2, 3]), w = try Tensor<Float>(zeros: [4, 5]), b = try Tensor<Float>(zeros: [5])
         #expect(throws: ConvLabError.self) { try Fast.denseForward(x, weights: w, bias: b) }
         #expect(throws: ConvLabError.self) { try Fast.reluBackward(x, dOutput: b) }
+        #expect(throws: ConvLabError.self) { try Fast.biasReLUForward(x, bias: b) }
         let image = try Tensor<Float>(zeros: [1, 2, 2, 1])
         #expect(throws: ConvLabError.self) { try Fast.maxPoolForward(image, windowSize: 3, strides: 1, padding: .valid) }
     }

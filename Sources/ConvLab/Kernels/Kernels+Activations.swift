@@ -139,3 +139,16 @@ extension Kernels {
         }
     }
 }
+
+extension Kernels {
+    /// `relu(input + bias)` along the last axis, the tail of a conv layer with ReLU:
+    /// `Reference.reluForward(Reference.biasAddForward(...))`, or one fused pass on the fast path.
+    public func biasReLUForward(_ input: Tensor<Float>, bias: Tensor<Float>) throws -> Tensor<Float> {
+        switch path {
+        case .reference:
+            return try Reference.reluForward(Reference.biasAddForward(input, bias: bias))
+        case .fast:
+            return try Fast.biasReLUForward(input, bias: bias)
+        }
+    }
+}

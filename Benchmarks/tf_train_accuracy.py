@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Train the lectures' MNIST networks in TensorFlow and print what `convlab train --json` prints.
+
+The other half of the accuracy comparison in issue #7: the same network, optimizer, batch size
+and data as `convlab train --model NAME --data DIR --json`, one JSON object per epoch,
+{"epoch": N, "test_accuracy": ..., "train_loss": ..., "seconds": ...}, so the two runs can be
+put side by side. Train loss is the mean of the epoch's batch losses, as ConvLab and the
+tutorials' `avg_cost` compute it.
+
+    pip install tensorflow-cpu==2.21.0
+    python3 Benchmarks/tf_train_accuracy.py --model lecture7 --epochs 3 --seeds 1 2 3
+    python3 Benchmarks/tf_train_accuracy.py --model tutorial03 --epochs 5
+
+Models (as in Sources/ConvLab/Training/Models.swift):
+  lecture7            conv5x5x32-pool-conv5x5x64-pool-dense1024-dropout(keep .75)-dense10,
+                      Adam 1e-3, batch 128, 60,000 training digits, Glorot uniform, zero biases
+  tutorial03          conv3x3x4-pool-conv3x3x8-pool-dense10, gradient descent 0.1, batch 100,
+                      55,000 digits, sigmoid cross-entropy (reduce_mean over N*10)
+  tutorial03-softmax  the same with softmax cross-entropy
+
+`--init` picks the weight initializer of every layer (default glorot_uniform, as ConvLab);
+`--bias-init` the biases' (default zeros). `--init-from FILE` starts from the weights of a ConvLab
+checkpoint instead (e.g. one saved after a step with `--lr 1e-30`), so both libraries train from
+the very same numbers.
+"""
+import argparse
+import gzip
+import json
+import os
+import time
+
+import numpy as np
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(data_dir, train_count):
+    def images(name):
+        return read_idx(os.path.join(data_dir, name)).astype(np.float32)[..., None] / 255.0
+    train_x = images("train-images-idx3-ubyte.gz")[:train_count]
+    train_y = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"))[:train_count].astype(np.int64)
+    test_x = images("t10k-images-idx3-ubyte.gz")
+    test_y = read_idx(os.path.join(data_dir, "t10k-labels-idx1-ubyte.gz")).astype(np.int64)
+    return train_x, train_y, test_x, test_y
+
+
+def read_checkpoint(path):
+    """The variables of a ConvLab checkpoint ("CONVLAB1", UInt32 header length, JSON header,
+    Float32 tensors in the header's order), optimizer slots left out."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"CONVLAB1":
+        raise SystemExit(f"{path}: not a ConvLab checkpoint")
+    length = struct.unpack("<I", data[8:12])[0]
+    header = json.loads(data[12:12 + length])
+    offset, tensors = 12 + length, []
+    for entry in header["tensors"]:
+        count = int(np.prod(entry["shape"]))
+        value = np.frombuffer(data, dtype="<f4", count=count, offset=offset).reshape(entry["shape"])
+        offset += 4 * count
+        if not entry["name"].startswith("optimizer/"):
+            tensors.append((entry["name"], value))
+    return tensors
+
+
+def build(tf, model, init, bias_init, seed):
+    layers = tf.keras.layers
+    kw = lambda i: dict(kernel_initializer=tf.keras.initializers.get({"class_name": init, "config": {"seed": seed + i}}),
+                        bias_initializer=bias_init)
+    if model == "lecture7":
+        net = tf.keras.Sequential([
+            tf.keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 5, padding="same", activation="relu", **kw(1)),
+            layers.MaxPool2D(2, padding="same"),
+            layers.Conv2D(64, 5, padding="same", activation="relu", **kw(2)),
+            layers.MaxPool2D(2, padding="same"),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu", **kw(3)),
+            layers.Dropout(0.25, seed=seed),
+            layers.Dense(10, **kw(4))])
+        return net, tf.keras.optimizers.Adam(1e-3), 128, 60000
+    net = tf.keras.Sequential([
+        tf.keras.Input((28, 28, 1)),
+        layers.Conv2D(4, 3, padding="same", activation="relu", **kw(1)),
+        layers.MaxPool2D(2, padding="same"),
+        layers.Conv2D(8, 3, padding="same", activation="relu", **kw(2)),
+        layers.MaxPool2D(2, padding="same"),
+        layers.Flatten(),
+        layers.Dense(10, **kw(3))])
+    return net, tf.keras.optimizers.SGD(0.1), 100, 55000
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="lecture7", choices=["lecture7", "tutorial03", "tutorial03-softmax"])
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1])
+    ap.add_argument("--init", default="glorot_uniform")
+    ap.add_argument("--bias-init", default="zeros")
+    ap.add_argument("--init-from", help="a ConvLab checkpoint whose variables are the initial weights")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+    for seed in args.seeds:
+        tf.keras.utils.set_random_seed(seed)
+        net, optimizer, batch, count = build(tf, args.model, args.init, args.bias_init, seed)
+        train_x, train_y, test_x, test_y = load(args.data, count)
+        if args.init_from:
+            tensors = read_checkpoint(args.init_from)
+            if len(tensors) != len(net.trainable_variables):
+                raise SystemExit(f"{args.init_from}: {len(tensors)} variables, the model has {len(net.trainable_variables)}")
+            for variable, (name, value) in zip(net.trainable_variables, tensors):
+                if tuple(variable.shape) != value.shape:
+                    raise SystemExit(f"{name}: shape {value.shape}, the model's is {tuple(variable.shape)}")
+                variable.assign(value)
+        sigmoid = args.model == "tutorial03"
+
+        @tf.function
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                logits = net(x, training=True)
+                labels = tf.one_hot(y, 10)
+                if sigmoid:
+                    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits))
+                else:
+                    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+            grads = tape.gradient(loss, net.trainable_variables)
+            optimizer.apply_gradients(zip(grads, net.trainable_variables))
+            return loss
+
+        rng = np.random.default_rng(seed)
+        for epoch in range(1, args.epochs + 1):
+            start = time.time()
+            order = rng.permutation(count)
+            losses = []
+            for first in range(0, count, batch):
+                idx = order[first:first + batch]
+                losses.append(float(step(train_x[idx], train_y[idx])))
+            logits = net.predict(test_x, batch_size=500, verbose=0)
+            accuracy = float(np.mean(np.argmax(logits, axis=1) == test_y))
+            print(json.dumps({"epoch": epoch, "test_accuracy": round(accuracy, 4),
+                              "train_loss": round(float(np.mean(losses)), 5),
+                              "seconds": round(time.time() - start, 1), "seed": seed,
+                              "model": args.model, "init": args.init}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
