@@ -65,5 +65,6 @@ public func convnetOpBenchmarks(batch: Int, seed: UInt64 = 7) -> [OpBenchmark] {
             fast: { let g = try fast.denseBackward(x, weights: w, dOutput: dy); return [g.dInput, g.dWeights, g.dBias] }))
     }
     cases += depthwiseOpBenchmarks(batch: batch, seed: seed &+ 1)
+    cases += elementwiseOpBenchmarks(batch: batch, seed: seed &+ 4)
     return cases
 }

@@ -4,8 +4,10 @@ extension Kernels {
                                  axes: [Int] = [0, 1, 2])
         throws -> (output: Tensor<Float>, mean: Tensor<Float>, variance: Tensor<Float>) {
         switch path {
-        case .reference, .fast:  // no fast twin yet: falls back to the reference
+        case .reference:
             return try Reference.batchNormForward(x, gamma: gamma, beta: beta, epsilon: epsilon, axes: axes)
+        case .fast:
+            return try Fast.batchNormForward(x, gamma: gamma, beta: beta, epsilon: epsilon, axes: axes)
         }
     }
 
@@ -14,8 +16,10 @@ extension Kernels {
                                   axes: [Int] = [0, 1, 2])
         throws -> (dInput: Tensor<Float>, dGamma: Tensor<Float>, dBeta: Tensor<Float>) {
         switch path {
-        case .reference, .fast:
+        case .reference:
             return try Reference.batchNormBackward(x, gamma: gamma, dOutput: dOutput, epsilon: epsilon, axes: axes)
+        case .fast:
+            return try Fast.batchNormBackward(x, gamma: gamma, dOutput: dOutput, epsilon: epsilon, axes: axes)
         }
     }
 
@@ -23,8 +27,11 @@ extension Kernels {
     public func batchNormInference(_ x: Tensor<Float>, gamma: Tensor<Float>, beta: Tensor<Float>,
                                    mean: Tensor<Float>, variance: Tensor<Float>, epsilon: Float) throws -> Tensor<Float> {
         switch path {
-        case .reference, .fast:
+        case .reference:
             return try Reference.batchNormInference(x, gamma: gamma, beta: beta, mean: mean, variance: variance,
+                                                    epsilon: epsilon)
+        case .fast:
+            return try Fast.batchNormInference(x, gamma: gamma, beta: beta, mean: mean, variance: variance,
                                                     epsilon: epsilon)
         }
     }
