@@ -52,6 +52,28 @@ struct OptimizerTests {
         for (t, w) in trace.enumerated() { #expect(abs(w - (1 - 0.01 * Float(t + 1))) < 1e-5) }
     }
 
+    /// A variable of several parallel chunks (the updates run in 65,536-element chunks on the
+    /// fast path's threads): every element gets the same update as the one-element trace, so no
+    /// chunk is skipped or updated twice, on one thread or two.
+    @Test(arguments: [1, 2])
+    func everyElementOfALargeVariableIsUpdatedOnce(threads: Int) throws {
+        let saved = Fast.threads
+        Fast.threads = threads
+        defer { Fast.threads = saved }
+        for optimizer in [Optimizer.sgd(learningRate: 0.1), .momentum(learningRate: 0.1), .rmsProp(learningRate: 0.01), .adam()] {
+            let expected = try run(Optimizer(optimizer.rule, learningRate: optimizer.learningRate))
+            let count = 200_003
+            let w = Variable(name: "w", shape: [count], initializer: .constant(1))
+            w.value = try Tensor(shape: [count], repeating: 1)
+            for (step, g) in [Float(0.5), -0.25].enumerated() {
+                w.gradient = try Tensor(shape: [count], repeating: g)
+                try optimizer.apply(to: [w])
+                let wrong = w.value.scalars.filter { $0 != expected[step] }.count
+                #expect(wrong == 0, "\(optimizer.description), step \(step + 1): \(wrong) of \(count) elements differ")
+            }
+        }
+    }
+
     @Test func gradientOfTheWrongShapeThrows() throws {
         let w = Variable(name: "conv1/weights", shape: [2], initializer: .zeros)
         w.gradient = Tensor([1, 2, 3])
