@@ -138,16 +138,16 @@ extension Fast {
         let panelStride = ((n + gemmColumnPanel - 1) / gemmColumnPanel) * gemmColumnPanel
 
         // The filter [KH*KW*C, O], packed once per block of taps into 16-column panels.
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: taps * channels * panelStride)
-        defer { packedB.deallocate() }
+        let packedB = scratch(Float.self, taps * channels * panelStride)
+        defer { recycle(packedB) }
         let filter = GEMMOperand.matrix(w, rowStride: 1, kStride: n)
         parallelFor(tapBlocks, threads: threads) { tb in
             let t0 = tb * tapsPerBlock, t1 = min(taps, t0 + tapsPerBlock)
             filter.pack(packedB + t0 * channels * panelStride, 0, n, t0 * channels, (t1 - t0) * channels, gemmColumnPanel)
         }
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: channels)
+        let zeros = scratch(Float.self, channels)
         zeros.initialize(repeating: 0, count: channels)
-        defer { zeros.deallocate() }
+        defer { recycle(zeros) }
 
         let nChunks = (n + gemmBlockN - 1) / gemmBlockN
         let (mBlock, mBlocks) = rowBlocks(m: m, nChunks: nChunks, threads: threads)
@@ -157,8 +157,8 @@ extension Fast {
             let j0 = (task % nChunks) * gemmBlockN, nc = min(gemmBlockN, n - j0)
             let panels = (mc + gemmRowPanel - 1) / gemmRowPanel
             let tableStride = taps * gemmRowPanel
-            let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: panels * tableStride)
-            defer { table.deallocate() }
+            let table = scratch(UnsafePointer<Float>.self, panels * tableStride)
+            defer { recycle(table) }
             for r in 0..<(panels * gemmRowPanel) {
                 let entries = table + (r / gemmRowPanel) * tableStride + r % gemmRowPanel
                 guard r < mc else {
@@ -195,8 +195,8 @@ extension Fast {
         if g.sh == 1 && g.sw == 1 && g.inC >= 12 {
             // The flipped, channel-transposed filter: wt[a', b', o, c] = w[KH-1-a', KW-1-b', c, o].
             let count = g.kh * g.kw * g.inC * g.outC
-            let flipped = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            defer { flipped.deallocate() }
+            let flipped = scratch(Float.self, count)
+            defer { recycle(flipped) }
             for a in 0..<g.kh {
                 for b in 0..<g.kw {
                     let src = w + (((g.kh - 1 - a) * g.kw + (g.kw - 1 - b)) * g.inC) * g.outC
@@ -213,8 +213,8 @@ extension Fast {
         // where it came from. Images touch disjoint parts of dInput, so they run in parallel.
         let imagePixels = g.outH * g.outW
         parallelFor(g.batch) { n in
-            let dPatches = UnsafeMutablePointer<Float>.allocate(capacity: imagePixels * g.patchSize)
-            defer { dPatches.deallocate() }
+            let dPatches = scratch(Float.self, imagePixels * g.patchSize)
+            defer { recycle(dPatches) }
             gemm(m: imagePixels, n: g.patchSize, k: g.outC,
                  a: .matrix(dy + n * imagePixels * g.outC, rowStride: g.outC, kStride: 1),
                  bTransposed: .matrix(w, rowStride: g.outC, kStride: 1),
@@ -272,8 +272,8 @@ extension Fast {
         }
         let p = g.onPaddedInput
         let count = p.batch * p.inH * p.inW * p.inC
-        let padded = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        defer { padded.deallocate() }
+        let padded = scratch(Float.self, count)
+        defer { recycle(padded) }
         parallelFor(g.batch) { n in
             let image = padded + n * p.inH * p.inW * p.inC
             image.initialize(repeating: 0, count: p.inH * p.inW * p.inC)

@@ -83,8 +83,8 @@ extension Fast {
     /// exactly the reference's order).
     static func columnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
         let bands = rows * columns >= 1 << 16 ? min(threads, rows) : 1
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: bands * columns)
-        defer { partials.deallocate() }
+        let partials = scratch(Float.self, bands * columns)
+        defer { recycle(partials) }
         partials.initialize(repeating: 0, count: bands * columns)
         parallelFor(bands, threads: bands) { band in
             let partial = partials + band * columns

@@ -299,9 +299,9 @@ extension Fast {
         let filterCount = g.kh * g.kw * channels
         let outputRows = g.batch * g.outH
         let workers = max(1, min(threads, outputRows))
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: workers * filterCount)
+        let partials = scratch(Float.self, workers * filterCount)
         partials.initialize(repeating: 0, count: workers * filterCount)
-        defer { partials.deallocate() }
+        defer { recycle(partials) }
         let kernels = depthwiseMicroKernels
         parallelFor(workers) { worker in
             let partial = partials + worker * filterCount

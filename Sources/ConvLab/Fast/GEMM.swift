@@ -87,8 +87,8 @@ extension Fast {
         let panelStride = nPanels * gemmColumnPanel   // floats per k-row of packed B
 
         // Pack all of B once, block of kc by block, shared read-only by every task.
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: k * panelStride)
-        defer { packedB.deallocate() }
+        let packedB = scratch(Float.self, k * panelStride)
+        defer { recycle(packedB) }
         parallelFor(kBlocks, threads: threads) { kb in
             let k0 = kb * gemmBlockK, kc = min(gemmBlockK, k - k0)
             b.pack(packedB + k0 * panelStride, 0, n, k0, kc, gemmColumnPanel)
@@ -105,8 +105,8 @@ extension Fast {
         // thread a slice of k and its own partial C, then add the partials.
         let kSlices = (tasks < threads && kBlocks >= threads) ? threads : 1
         let partialSize = m * n
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: (kSlices - 1) * partialSize)
-        defer { partials.deallocate() }
+        let partials = scratch(Float.self, (kSlices - 1) * partialSize)
+        defer { recycle(partials) }
 
         parallelFor(tasks * kSlices, threads: threads) { task in
             let slice = task / tasks, tile = task % tasks
@@ -119,8 +119,8 @@ extension Fast {
             // Equal blocks of at most 120 rows (a multiple of 6) covering the band.
             let blocks = (rows + gemmBlockM - 1) / gemmBlockM
             let blockRows = ((rows + blocks - 1) / blocks + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel
-            let packedA = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * gemmBlockK)
-            defer { packedA.deallocate() }
+            let packedA = scratch(Float.self, blockRows * gemmBlockK)
+            defer { recycle(packedA) }
             for kb in kb0..<kb1 {
                 let k0 = kb * gemmBlockK, kc = min(gemmBlockK, k - k0)
                 let bBlock = packedB + k0 * panelStride + (j0 / gemmColumnPanel) * kc * gemmColumnPanel
