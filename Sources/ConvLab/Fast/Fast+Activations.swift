@@ -273,6 +273,11 @@ struct SoftplusBackwardLanes: LanePairOp {
     @inline(__always) func callAsFunction(_ x: Fast.Lanes, _ dy: Fast.Lanes) -> Fast.Lanes { dy * Fast.sigmoid(x) }
 }
 
+/// `x > 0 ? x : 0`, as `Reference.reluForward` (so NaN and -infinity give 0).
+struct ReLULanes: LaneOp {
+    @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { Fast.Lanes(repeating: 0).replacing(with: x, where: x .> 0) }
+}
+
 struct LeakyReLULanes: LaneOp {
     let alpha: Float
     @inline(__always) func callAsFunction(_ x: Fast.Lanes) -> Fast.Lanes { (alpha * x).replacing(with: x, where: x .> 0) }

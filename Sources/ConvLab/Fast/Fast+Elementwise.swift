@@ -38,54 +38,20 @@ extension Fast {
         return Tensor(uncheckedShape: shape, scalars: scalars)
     }
 
-    /// `max(x, 0)`, as `Reference.reluForward`.
+    /// `max(x, 0)`, as `Reference.reluForward` (NaN gives 0), on the shared lane pass.
     /// - Returns: the shape of `x`.
     /// - Complexity: one pass over `x`.
     public static func reluForward(_ x: Tensor<Float>) throws -> Tensor<Float> {
-        let y = x.scalars.withUnsafeBufferPointer { xs in
-            let source = xs.baseAddress
-            return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                let values = out.baseAddress
-                parallelChunks(xs.count) { range in
-                    for i in range { values![i] = source![i] > 0 ? source![i] : 0 }
-                }
-                initialized = xs.count
-            }
-        }
-        return Tensor(uncheckedShape: x.shape, scalars: y)
+        mapLanes(x, ReLULanes())
     }
 
-    /// `dOutput` where `x > 0`, else 0, as `Reference.reluBackward`.
+    /// `dOutput` where `x > 0`, else 0, as `Reference.reluBackward`: `dOutput * (x > 0 ? 1 : 0)`,
+    /// a select on four lanes (a branch per value would mispredict on half of a layer's
+    /// activations), so an infinite `dOutput` at `x <= 0` gives NaN there, as in the reference.
     /// - Throws: the reference's error when the shapes differ.
     public static func reluBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
         guard x.shape == dOutput.shape else { return try Reference.reluBackward(x, dOutput: dOutput) }
-        let dInput = x.scalars.withUnsafeBufferPointer { xs in
-            dOutput.scalars.withUnsafeBufferPointer { dys in
-                let source = xs.baseAddress, upstream = dys.baseAddress
-                return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                    let gradient = out.baseAddress
-                    // dOutput * (x > 0 ? 1 : 0), as the reference (so an infinite dOutput at x <= 0
-                    // gives NaN there too), four lanes at a time with a mask: a branch per value
-                    // would mispredict on half of a layer's activations.
-                    parallelChunks(xs.count) { range in
-                        var i = range.lowerBound
-                        while i + 4 <= range.upperBound {
-                            let x = SIMD4<Float>(source![i], source![i + 1], source![i + 2], source![i + 3])
-                            let dy = SIMD4<Float>(upstream![i], upstream![i + 1], upstream![i + 2], upstream![i + 3])
-                            let g = dy * SIMD4<Float>(repeating: 0).replacing(with: 1, where: x .> 0)
-                            for lane in 0..<4 { gradient![i + lane] = g[lane] }
-                            i += 4
-                        }
-                        while i < range.upperBound {
-                            gradient![i] = upstream![i] * (source![i] > 0 ? 1 : 0)
-                            i += 1
-                        }
-                    }
-                    initialized = xs.count
-                }
-            }
-        }
-        return Tensor(uncheckedShape: x.shape, scalars: dInput)
+        return zipLanes(x, dOutput, LeakyReLUBackwardLanes(alpha: 0))
     }
 
     /// `input + bias` along the last axis, as `Reference.biasAddForward`.
