@@ -17,6 +17,8 @@ Models (as in Sources/ConvLab/Training/Models.swift):
   tutorial03          conv3x3x4-pool-conv3x3x8-pool-dense10, gradient descent 0.1, batch 100,
                       55,000 digits, sigmoid cross-entropy (reduce_mean over N*10)
   tutorial03-softmax  the same with softmax cross-entropy
+  notebook            lecture7's layers with truncated normal (0.1) weights, 0.1 biases,
+                      dropout keep 0.5, Adam 1e-4, batch 50, 55,000 digits
 
 `--init` picks the weight initializer of every layer (default glorot_uniform, as ConvLab);
 `--bias-init` the biases' (default zeros). `--init-from FILE` starts from the weights of a ConvLab
@@ -43,8 +45,9 @@ def read_idx(path):
 def load(data_dir, train_count):
     def images(name):
         return read_idx(os.path.join(data_dir, name)).astype(np.float32)[..., None] / 255.0
-    train_x = images("train-images-idx3-ubyte.gz")[:train_count]
-    train_y = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"))[:train_count].astype(np.int64)
+    # The last train_count digits: read_data_sets (and ConvLab) hold out the first 5,000.
+    train_x = images("train-images-idx3-ubyte.gz")[-train_count:]
+    train_y = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"))[-train_count:].astype(np.int64)
     test_x = images("t10k-images-idx3-ubyte.gz")
     test_y = read_idx(os.path.join(data_dir, "t10k-labels-idx1-ubyte.gz")).astype(np.int64)
     return train_x, train_y, test_x, test_y
@@ -74,7 +77,11 @@ def build(tf, model, init, bias_init, seed):
     layers = tf.keras.layers
     kw = lambda i: dict(kernel_initializer=tf.keras.initializers.get({"class_name": init, "config": {"seed": seed + i}}),
                         bias_initializer=bias_init)
-    if model == "lecture7":
+    if model == "notebook":
+        kw = lambda i: dict(kernel_initializer=tf.keras.initializers.TruncatedNormal(stddev=0.1, seed=seed + i),
+                            bias_initializer=tf.keras.initializers.Constant(0.1))
+    if model in ("lecture7", "notebook"):
+        keep = 0.5 if model == "notebook" else 0.75
         net = tf.keras.Sequential([
             tf.keras.Input((28, 28, 1)),
             layers.Conv2D(32, 5, padding="same", activation="relu", **kw(1)),
@@ -83,8 +90,10 @@ def build(tf, model, init, bias_init, seed):
             layers.MaxPool2D(2, padding="same"),
             layers.Flatten(),
             layers.Dense(1024, activation="relu", **kw(3)),
-            layers.Dropout(0.25, seed=seed),
+            layers.Dropout(1 - keep, seed=seed),
             layers.Dense(10, **kw(4))])
+        if model == "notebook":
+            return net, tf.keras.optimizers.Adam(1e-4), 50, 55000
         return net, tf.keras.optimizers.Adam(1e-3), 128, 60000
     net = tf.keras.Sequential([
         tf.keras.Input((28, 28, 1)),
@@ -99,7 +108,7 @@ def build(tf, model, init, bias_init, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="lecture7", choices=["lecture7", "tutorial03", "tutorial03-softmax"])
+    ap.add_argument("--model", default="lecture7", choices=["lecture7", "tutorial03", "tutorial03-softmax", "notebook"])
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1])
