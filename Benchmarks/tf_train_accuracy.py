@@ -163,7 +163,9 @@ def main():
             print(json.dumps({"epoch": epoch, "test_accuracy": round(accuracy, 4),
                               "train_loss": round(float(np.mean(losses)), 5),
                               "seconds": round(time.time() - start, 1), "seed": seed,
-                              "model": args.model, "init": args.init}), flush=True)
+                              "model": args.model,
+                              "init": "truncated_normal(0.1), biases 0.1" if args.model == "notebook" else args.init}),
+                  flush=True)
 
 
 if __name__ == "__main__":
