@@ -52,6 +52,18 @@ public func elementwiseOpBenchmarks(batch: Int, seed: UInt64 = 11) -> [OpBenchma
         reference: { [try reference.batchNormInference(activations, gamma: gamma, beta: beta, mean: movingMean, variance: movingVariance, epsilon: 1e-3)] },
         fast: { [try fast.batchNormInference(activations, gamma: gamma, beta: beta, mean: movingMean, variance: movingVariance, epsilon: 1e-3)] }))
 
+    // SRCNN's first step: bicubic upscaling of 14x14 digits to 28x28, and its adjoint.
+    let small = benchmarkTensor([batch, 14, 14, 1], generator: &generator)
+    let dLarge = benchmarkTensor([batch, 28, 28, 1], generator: &generator)
+    for method in [ResizeMethod.bilinear, .bicubic] {
+        cases.append(OpBenchmark(name: "resize_\(method)_forward", flops: 0,
+            reference: { [try reference.resizeForward(small, size: Size2(28, 28), method: method)] },
+            fast: { [try fast.resizeForward(small, size: Size2(28, 28), method: method)] }))
+        cases.append(OpBenchmark(name: "resize_\(method)_backward", flops: 0,
+            reference: { [try reference.resizeBackward(inputShape: small.shape, dOutput: dLarge, method: method)] },
+            fast: { [try fast.resizeBackward(inputShape: small.shape, dOutput: dLarge, method: method)] }))
+    }
+
     // The logits layer [N,10]: softmax, log-softmax and the loss the lecture 7 convnet trains on.
     let logits = benchmarkTensor([batch, 10], generator: &generator, scale: 5)
     let dLogits = benchmarkTensor([batch, 10], generator: &generator)
