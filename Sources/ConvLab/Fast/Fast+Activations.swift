@@ -30,12 +30,10 @@ extension Fast {
     /// so only the very end of `x` is a partial vector, padded with zeros).
     @inline(__always)
     static func mapLanes<Op: LaneOp>(_ x: Tensor<Float>, _ op: Op) -> Tensor<Float> {
-        let y = x.scalars.withUnsafeBufferPointer { xs in
-            let source = xs.baseAddress
-            return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                let values = out.baseAddress
+        tensor(x.shape) { y in
+            x.scalars.withUnsafeBufferPointer { xs in
+                let x = xs.baseAddress!
                 parallelChunks(xs.count) { range in
-                    let x = source!, y = values!
                     var i = range.lowerBound
                     while i + 4 <= range.upperBound {
                         storeLanes(op(loadLanes(x + i)), y + i)
@@ -46,23 +44,19 @@ extension Fast {
                         storeLanes(op(loadLanes(x + i, n)), y + i, n)
                     }
                 }
-                initialized = xs.count
             }
         }
-        return Tensor(uncheckedShape: x.shape, scalars: y)
     }
 
     /// `z = op(a, b)` four lanes at a time in parallel chunks, for tensors of one shape (checked
     /// by the caller); `z` has `a`'s shape.
     @inline(__always)
     static func zipLanes<Op: LanePairOp>(_ a: Tensor<Float>, _ b: Tensor<Float>, _ op: Op) -> Tensor<Float> {
-        let z = a.scalars.withUnsafeBufferPointer { aBuffer in
-            b.scalars.withUnsafeBufferPointer { bBuffer in
-                let first = aBuffer.baseAddress, second = bBuffer.baseAddress
-                return [Float](unsafeUninitializedCapacity: aBuffer.count) { out, initialized in
-                    let values = out.baseAddress
+        tensor(a.shape) { z in
+            a.scalars.withUnsafeBufferPointer { aBuffer in
+                b.scalars.withUnsafeBufferPointer { bBuffer in
+                    let a = aBuffer.baseAddress!, b = bBuffer.baseAddress!
                     parallelChunks(aBuffer.count) { range in
-                        let a = first!, b = second!, z = values!
                         var i = range.lowerBound
                         while i + 4 <= range.upperBound {
                             storeLanes(op(loadLanes(a + i), loadLanes(b + i)), z + i)
@@ -73,11 +67,9 @@ extension Fast {
                             storeLanes(op(loadLanes(a + i, n), loadLanes(b + i, n)), z + i, n)
                         }
                     }
-                    initialized = aBuffer.count
                 }
             }
         }
-        return Tensor(uncheckedShape: a.shape, scalars: z)
     }
 
     // MARK: - Sigmoid, tanh, ELU, softplus
@@ -164,24 +156,17 @@ extension Fast {
             return try Reference.maxoutForward(x, units: units)
         }
         let groupSize = channels / units, groups = x.count / groupSize
-        let y = x.scalars.withUnsafeBufferPointer { xs in
-            let source = xs.baseAddress
-            return [Float](unsafeUninitializedCapacity: groups) { out, initialized in
-                let values = out.baseAddress
-                let groupsPerChunk = Swift.max(1, elementwiseChunk / groupSize)
-                parallelFor((groups + groupsPerChunk - 1) / groupsPerChunk,
-                            threads: groups > groupsPerChunk ? threads : 1) { part in
-                    for group in (part * groupsPerChunk)..<Swift.min(groups, (part + 1) * groupsPerChunk) {
-                        let first = source! + group * groupSize
-                        var best = first[0]
-                        for m in 1..<groupSize { best = Swift.max(best, first[m]) }
-                        values![group] = best
-                    }
+        return tensor(Array(x.shape.dropLast()) + [units]) { values in
+            x.scalars.withUnsafeBufferPointer { xs in
+                let source = xs.baseAddress!
+                forEachRow(groups, length: groupSize) { group in
+                    let first = source + group * groupSize
+                    var best = first[0]
+                    for m in 1..<groupSize { best = Swift.max(best, first[m]) }
+                    values[group] = best
                 }
-                initialized = groups
             }
         }
-        return Tensor(uncheckedShape: Array(x.shape.dropLast()) + [units], scalars: y)
     }
 
     /// Each unit's upstream gradient to its group's maximum, shared equally among ties, as
@@ -194,33 +179,26 @@ extension Fast {
             return try Reference.maxoutBackward(x, units: units, dOutput: dOutput)
         }
         let groupSize = channels / units, groups = x.count / groupSize
-        let dInput = x.scalars.withUnsafeBufferPointer { xs in
-            dOutput.scalars.withUnsafeBufferPointer { dys in
-                let source = xs.baseAddress, upstream = dys.baseAddress
-                return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                    let gradient = out.baseAddress
-                    let groupsPerChunk = Swift.max(1, elementwiseChunk / groupSize)
-                    parallelFor((groups + groupsPerChunk - 1) / groupsPerChunk,
-                                threads: groups > groupsPerChunk ? threads : 1) { part in
-                        for group in (part * groupsPerChunk)..<Swift.min(groups, (part + 1) * groupsPerChunk) {
-                            let first = source! + group * groupSize, slot = gradient! + group * groupSize
-                            var best = first[0]
-                            for m in 1..<groupSize { best = Swift.max(best, first[m]) }
-                            var ties = 0
-                            // Counted with a select, not a branch: which channel wins is data, and a
-                            // branch on it mispredicts about every other group.
-                            for m in 0..<groupSize { ties += first[m] == best ? 1 : 0 }
-                            // `0 + share`, as the reference adds the share into zeros (a -0 share gives +0).
-                            // One maximum is the usual case: skip the division (dy / 1 is dy).
-                            let share = ties == 1 ? upstream![group] : upstream![group] / Float(ties)
-                            for m in 0..<groupSize { slot[m] = first[m] == best ? 0 + share : 0 }
-                        }
+        return tensor(x.shape) { gradient in
+            x.scalars.withUnsafeBufferPointer { xs in
+                dOutput.scalars.withUnsafeBufferPointer { dys in
+                    let source = xs.baseAddress!, upstream = dys.baseAddress!
+                    forEachRow(groups, length: groupSize) { group in
+                        let first = source + group * groupSize, slot = gradient + group * groupSize
+                        var best = first[0]
+                        for m in 1..<groupSize { best = Swift.max(best, first[m]) }
+                        var ties = 0
+                        // Counted with a select, not a branch: which channel wins is data, and a
+                        // branch on it mispredicts about every other group.
+                        for m in 0..<groupSize { ties += first[m] == best ? 1 : 0 }
+                        // `0 + share`, as the reference adds the share into zeros (a -0 share gives +0).
+                        // One maximum is the usual case: skip the division (dy / 1 is dy).
+                        let share = ties == 1 ? upstream[group] : upstream[group] / Float(ties)
+                        for m in 0..<groupSize { slot[m] = first[m] == best ? 0 + share : 0 }
                     }
-                    initialized = xs.count
                 }
             }
         }
-        return Tensor(uncheckedShape: x.shape, scalars: dInput)
     }
 }
 

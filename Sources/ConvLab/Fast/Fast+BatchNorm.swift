@@ -67,27 +67,24 @@ extension Fast {
     static func normalizeColumns(_ x: Tensor<Float>, columns: Int, mean: [Float], invStd: [Float],
                                  gamma: Tensor<Float>, beta: Tensor<Float>) -> Tensor<Float> {
         let rows = x.count / columns
-        let y = x.scalars.withUnsafeBufferPointer { xs in
-            mean.withUnsafeBufferPointer { meanBuffer in
-                invStd.withUnsafeBufferPointer { invStdBuffer in
-                    gamma.scalars.withUnsafeBufferPointer { gammaBuffer in
-                        beta.scalars.withUnsafeBufferPointer { betaBuffer in
-                            let source = xs.baseAddress!, center = meanBuffer.baseAddress!, scale = invStdBuffer.baseAddress!
-                            let g = gammaBuffer.baseAddress!, b = betaBuffer.baseAddress!
-                            return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                                let values = out.baseAddress!
+        return tensor(x.shape) { values in
+            x.scalars.withUnsafeBufferPointer { xs in
+                mean.withUnsafeBufferPointer { meanBuffer in
+                    invStd.withUnsafeBufferPointer { invStdBuffer in
+                        gamma.scalars.withUnsafeBufferPointer { gammaBuffer in
+                            beta.scalars.withUnsafeBufferPointer { betaBuffer in
+                                let source = xs.baseAddress!, center = meanBuffer.baseAddress!, scale = invStdBuffer.baseAddress!
+                                let g = gammaBuffer.baseAddress!, b = betaBuffer.baseAddress!
                                 forEachRow(rows, length: columns) { r in
                                     let row = source + r * columns, y = values + r * columns
                                     for p in 0..<columns { y[p] = g[p] * ((row[p] - center[p]) * scale[p]) + b[p] }
                                 }
-                                initialized = xs.count
                             }
                         }
                     }
                 }
             }
         }
-        return Tensor(uncheckedShape: x.shape, scalars: y)
     }
 
     /// Batch normalization in training mode, as `Reference.batchNormForward`.

@@ -75,7 +75,7 @@ extension Fast {
                                    strides: strides, padding: padding, dilations: dilations)
         let lowering = ConvLowering(g)
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
-        return tensor(g.outputShape) { y, _ in
+        return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 filter.scalars.withUnsafeBufferPointer { w in
                     convForwardGEMM(x.baseAddress!, w.baseAddress!, y, lowering)
@@ -103,7 +103,7 @@ extension Fast {
                 }
             }
         }
-        let dFilter = tensor(filter.shape) { dw, _ in   // one GEMM that overwrites it
+        let dFilter = tensor(filter.shape) { dw in   // one GEMM that overwrites it
             input.scalars.withUnsafeBufferPointer { x in
                 dOutput.scalars.withUnsafeBufferPointer { dy in
                     convFilterGradient(x.baseAddress!, dy.baseAddress!, dw, lowering)

@@ -23,7 +23,7 @@ extension Fast {
         }
         let batch = input.shape[0], inputs = input.shape[1], outputs = weights.shape[1]
         // The bias rows, then the GEMM adds x * W onto them.
-        return tensor([batch, outputs]) { y, _ in
+        return tensor([batch, outputs]) { y in
             bias.scalars.withUnsafeBufferPointer { b in
                 for n in 0..<batch { (y + n * outputs).initialize(from: b.baseAddress!, count: outputs) }
             }
@@ -51,7 +51,7 @@ extension Fast {
         let batch = input.shape[0], inputs = input.shape[1], outputs = weights.shape[1]
         // Each output is written whole by one GEMM (or the column sums): no zero fill.
         let (x, w, dy) = (input.scalars, weights.scalars, dOutput.scalars)
-        let dInput = tensor(input.shape) { dx, _ in
+        let dInput = tensor(input.shape) { dx in
             dy.withUnsafeBufferPointer { dy in
                 w.withUnsafeBufferPointer { w in
                     gemm(m: batch, n: inputs, k: outputs,
@@ -61,7 +61,7 @@ extension Fast {
                 }
             }
         }
-        let dWeights = tensor(weights.shape) { dw, _ in
+        let dWeights = tensor(weights.shape) { dw in
             x.withUnsafeBufferPointer { x in
                 dy.withUnsafeBufferPointer { dy in
                     gemm(m: inputs, n: outputs, k: batch,
@@ -71,7 +71,7 @@ extension Fast {
                 }
             }
         }
-        let dBias = tensor([outputs]) { db, _ in
+        let dBias = tensor([outputs]) { db in
             dy.withUnsafeBufferPointer { dy in columnSums(dy.baseAddress!, rows: batch, columns: outputs, into: db) }
         }
         return (dInput, dWeights, dBias)

@@ -43,7 +43,7 @@ extension Fast {
         let (x, lowering) = channelsRepeated(input, g)
         return x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in
-                writtenOnce(g.outputShape) { y in depthwiseForward(xs.baseAddress!, w.baseAddress!, y, lowering) }
+                tensor(g.outputShape) { y in depthwiseForward(xs.baseAddress!, w.baseAddress!, y, lowering) }
             }
         }
     }
@@ -62,8 +62,8 @@ extension Fast {
         let (dx, dFilter) = x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in
                 dOutput.scalars.withUnsafeBufferPointer { dy in
-                    (writtenOnce(x.shape) { dx in depthwiseInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering) },
-                     writtenOnce(filter.shape) { dw in depthwiseFilterGradient(xs.baseAddress!, dy.baseAddress!, dw, lowering) })
+                    (tensor(x.shape) { dx in depthwiseInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering) },
+                     tensor(filter.shape) { dw in depthwiseFilterGradient(xs.baseAddress!, dy.baseAddress!, dw, lowering) })
                 }
             }
         }
@@ -82,7 +82,7 @@ extension Fast {
         let shape = [g.batch, g.rows.input, g.cols.input, channels * multiplier]
         let expanded = input.scalars.withUnsafeBufferPointer { xs in
             let x = xs.baseAddress!
-            return writtenOnce(shape) { out in
+            return tensor(shape) { out in
                 parallelChunks(pixels) { range in
                     for p in range {
                         let source = x + p * channels, target = out + p * channels * multiplier
@@ -109,7 +109,7 @@ extension Fast {
         shape[3] = channels
         return expanded.scalars.withUnsafeBufferPointer { es in
             let e = es.baseAddress!
-            return writtenOnce(shape) { out in
+            return tensor(shape) { out in
                 parallelChunks(pixels) { range in
                     for p in range {
                         let source = e + p * channels * multiplier, target = out + p * channels
@@ -126,18 +126,6 @@ extension Fast {
                 }
             }
         }
-    }
-
-    /// A tensor of `shape` whose scalars `write` stores, each exactly once: the kernels below
-    /// overwrite every value, so the output is not zeroed first (a whole extra pass over a
-    /// 12 MB activation at batch 128).
-    static func writtenOnce(_ shape: [Int], _ write: (UnsafeMutablePointer<Float>) -> Void) -> Tensor<Float> {
-        let count = shape.reduce(1, *)
-        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress, count > 0 { write(base) }
-            initialized = count
-        }
-        return Tensor(uncheckedShape: shape, scalars: scalars)
     }
 
     /// The depthwise micro-kernels (Sources/ConvLabSIMD/DepthwiseKernel.swift) of the build this

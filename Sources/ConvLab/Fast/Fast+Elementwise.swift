@@ -18,21 +18,32 @@ extension Fast {
         }
     }
 
+    /// Runs `body(row)` for every row of `length` elements, rows split in chunks across threads.
+    @inline(__always)
+    static func forEachRow(_ rows: Int, length: Int, _ body: (Int) -> Void) {
+        let rowsPerChunk = Swift.max(1, elementwiseChunk / Swift.max(1, length))
+        parallelFor((rows + rowsPerChunk - 1) / rowsPerChunk, threads: rows > rowsPerChunk ? threads : 1) { part in
+            for row in (part * rowsPerChunk)..<Swift.min(rows, (part + 1) * rowsPerChunk) { body(row) }
+        }
+    }
+
     /// A tensor of zeros, filled in parallel chunks. `Tensor.zerosUnchecked` fills on the calling
     /// thread alone; for the outputs the kernels accumulate into (12 MB for conv1's dInput at
     /// batch 128) that serial fill held the other cores idle.
     static func zeros(_ shape: [Int]) -> Tensor<Float> {
-        tensor(shape) { values, count in
+        let count = shape.reduce(1, *)
+        return tensor(shape) { values in
             parallelChunks(count) { range in (values + range.lowerBound).initialize(repeating: 0, count: range.count) }
         }
     }
 
-    /// A tensor whose `count` elements `fill(values, count)` initializes, every one of them:
-    /// for kernels that overwrite their whole output, which then need no zero fill at all.
-    static func tensor(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor<Float> {
+    /// A tensor whose elements `fill` initializes, every one of them, through a pointer to its
+    /// `shape.reduce(1, *)` values (not called when there are none): for kernels that overwrite
+    /// their whole output, which then need no zero fill at all.
+    static func tensor(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor<Float> {
         let count = shape.reduce(1, *)
         let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { fill(buffer.baseAddress!, count) }
+            if count > 0 { fill(buffer.baseAddress!) }
             initialized = count
         }
         return Tensor(uncheckedShape: shape, scalars: scalars)
@@ -61,17 +72,12 @@ extension Fast {
             return try Reference.biasAddForward(input, bias: bias)
         }
         var output = input
-        let rows = input.count / channels
         output.scalars.withUnsafeMutableBufferPointer { y in
             bias.scalars.withUnsafeBufferPointer { b in
                 let out = y.baseAddress!, add = b.baseAddress!
-                let rowsPerChunk = max(1, elementwiseChunk / channels)
-                parallelFor((rows + rowsPerChunk - 1) / rowsPerChunk,
-                            threads: rows > rowsPerChunk ? threads : 1) { part in
-                    for r in (part * rowsPerChunk)..<min(rows, (part + 1) * rowsPerChunk) {
-                        let row = out + r * channels
-                        for c in 0..<channels { row[c] += add[c] }
-                    }
+                forEachRow(input.count / channels, length: channels) { r in
+                    let row = out + r * channels
+                    for c in 0..<channels { row[c] += add[c] }
                 }
             }
         }
@@ -102,27 +108,19 @@ extension Fast {
         guard let channels = input.shape.last, bias.shape == [channels], channels > 0 else {
             return try Reference.reluForward(Reference.biasAddForward(input, bias: bias))
         }
-        let rows = input.count / channels
-        let y = input.scalars.withUnsafeBufferPointer { xs in
-            bias.scalars.withUnsafeBufferPointer { b in
-                let source = xs.baseAddress!, add = b.baseAddress!
-                return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                    let values = out.baseAddress!
-                    let rowsPerChunk = max(1, elementwiseChunk / channels)
-                    parallelFor((rows + rowsPerChunk - 1) / rowsPerChunk,
-                                threads: rows > rowsPerChunk ? threads : 1) { part in
-                        for r in (part * rowsPerChunk)..<min(rows, (part + 1) * rowsPerChunk) {
-                            let row = source + r * channels, result = values + r * channels
-                            for c in 0..<channels {
-                                let z = row[c] + add[c]
-                                result[c] = z > 0 ? z : 0   // as Reference.reluForward: NaN gives 0
-                            }
+        return tensor(input.shape) { values in
+            input.scalars.withUnsafeBufferPointer { xs in
+                bias.scalars.withUnsafeBufferPointer { b in
+                    let source = xs.baseAddress!, add = b.baseAddress!
+                    forEachRow(input.count / channels, length: channels) { r in
+                        let row = source + r * channels, result = values + r * channels
+                        for c in 0..<channels {
+                            let z = row[c] + add[c]
+                            result[c] = z > 0 ? z : 0   // as Reference.reluForward: NaN gives 0
                         }
                     }
-                    initialized = xs.count
                 }
             }
         }
-        return Tensor(uncheckedShape: input.shape, scalars: y)
     }
 }

@@ -22,11 +22,10 @@ extension Fast {
               let (rows, length) = lastAxisRows(logits.shape, axis: axis, op: "softmaxCrossEntropy") else {
             return try Reference.softmaxCrossEntropyForward(labels: labels, logits: logits, axis: axis)
         }
-        let loss = logits.scalars.withUnsafeBufferPointer { xs in
-            labels.scalars.withUnsafeBufferPointer { zs in
-                let source = xs.baseAddress!, targets = zs.baseAddress!
-                return [Float](unsafeUninitializedCapacity: rows) { out, initialized in
-                    let values = out.baseAddress!
+        return tensor(Array(logits.shape.dropLast())) { values in
+            logits.scalars.withUnsafeBufferPointer { xs in
+                labels.scalars.withUnsafeBufferPointer { zs in
+                    let source = xs.baseAddress!, targets = zs.baseAddress!
                     forEachRow(rows, length: length) { r in
                         let row = source + r * length, z = targets + r * length
                         let m = rowMaximum(row, length)
@@ -35,11 +34,9 @@ extension Fast {
                         for k in 0..<length { loss -= z[k] * (row[k] - m - logSum) }
                         values[r] = loss
                     }
-                    initialized = rows
                 }
             }
         }
-        return Tensor(uncheckedShape: Array(logits.shape.dropLast()), scalars: loss)
     }
 
     /// `dLogits_k = dOutput * (softmax(logits)_k * Σ_j labels_j - labels_k)` per row, as
@@ -52,12 +49,11 @@ extension Fast {
               let (rows, length) = lastAxisRows(logits.shape, axis: axis, op: "softmaxCrossEntropyBackward") else {
             return try Reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput, axis: axis)
         }
-        let dLogits = logits.scalars.withUnsafeBufferPointer { xs in
-            labels.scalars.withUnsafeBufferPointer { zs in
-                dOutput.scalars.withUnsafeBufferPointer { dys in
-                    let source = xs.baseAddress!, targets = zs.baseAddress!, upstream = dys.baseAddress!
-                    return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                        let gradient = out.baseAddress!
+        return tensor(logits.shape) { gradient in
+            logits.scalars.withUnsafeBufferPointer { xs in
+                labels.scalars.withUnsafeBufferPointer { zs in
+                    dOutput.scalars.withUnsafeBufferPointer { dys in
+                        let source = xs.baseAddress!, targets = zs.baseAddress!, upstream = dys.baseAddress!
                         forEachRow(rows, length: length) { r in
                             let row = source + r * length, z = targets + r * length, dx = gradient + r * length
                             // dx holds exp(logit - max) until the last loop turns it into the gradient.
@@ -67,12 +63,10 @@ extension Fast {
                             let dy = upstream[r]
                             for k in 0..<length { dx[k] = dy * ((dx[k] / sum) * labelSum - z[k]) }
                         }
-                        initialized = xs.count
                     }
                 }
             }
         }
-        return Tensor(uncheckedShape: logits.shape, scalars: dLogits)
     }
 
     /// `max(x, 0) - x * z + log1p(exp(-|x|))` elementwise, as `Reference.sigmoidCrossEntropyForward`.
@@ -92,14 +86,12 @@ extension Fast {
         guard labels.shape == logits.shape, dOutput.shape == logits.shape else {
             return try Reference.sigmoidCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput)
         }
-        let dLogits = logits.scalars.withUnsafeBufferPointer { xs in
-            labels.scalars.withUnsafeBufferPointer { zs in
-                dOutput.scalars.withUnsafeBufferPointer { dys in
-                    let source = xs.baseAddress, targets = zs.baseAddress, upstream = dys.baseAddress
-                    return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                        let gradient = out.baseAddress
+        return tensor(logits.shape) { dx in
+            logits.scalars.withUnsafeBufferPointer { xs in
+                labels.scalars.withUnsafeBufferPointer { zs in
+                    dOutput.scalars.withUnsafeBufferPointer { dys in
+                        let x = xs.baseAddress!, z = zs.baseAddress!, dy = dys.baseAddress!
                         parallelChunks(xs.count) { range in
-                            let x = source!, z = targets!, dy = upstream!, dx = gradient!
                             var i = range.lowerBound
                             while i + 4 <= range.upperBound {
                                 storeLanes(loadLanes(dy + i) * (sigmoid(loadLanes(x + i)) - loadLanes(z + i)), dx + i)
@@ -111,12 +103,10 @@ extension Fast {
                                 storeLanes(loadLanes(dy + i, n) * (s - loadLanes(z + i, n)), dx + i, n)
                             }
                         }
-                        initialized = xs.count
                     }
                 }
             }
         }
-        return Tensor(uncheckedShape: logits.shape, scalars: dLogits)
     }
 
     /// `(1 / count) * Σ (prediction - target)^2`, as `Reference.meanSquaredErrorForward`: each

@@ -18,7 +18,7 @@ extension Fast {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPool")
         // Every window has a real cell (TF's rule), so every output is written: no zero fill.
-        return tensor(g.outputShape) { y, _ in
+        return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { xs in
                 let x = xs.baseAddress!
                 parallelFor(g.batch, threads: poolThreads(g)) { n in

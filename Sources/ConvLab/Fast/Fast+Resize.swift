@@ -21,7 +21,7 @@ extension Fast {
         let g = try ResizeGeometry(input: x.shape, size: size, method: method, op: "resize")
         let rows = FlatTaps(g.rowTaps), columns = FlatTaps(g.colTaps)
         let channels = g.channels
-        return tensor(g.outputShape) { y, _ in
+        return tensor(g.outputShape) { y in
             x.scalars.withUnsafeBufferPointer { xs in
                 rows.withPointers { rowTaps in
                     columns.withPointers { columnTaps in

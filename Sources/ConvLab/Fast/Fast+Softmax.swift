@@ -11,15 +11,6 @@
 // axis (with elements after it) falls back to the reference.
 
 extension Fast {
-    /// Runs `body(row)` for every row of `length` elements, rows split in chunks across threads.
-    @inline(__always)
-    static func forEachRow(_ rows: Int, length: Int, _ body: (Int) -> Void) {
-        let rowsPerChunk = Swift.max(1, elementwiseChunk / Swift.max(1, length))
-        parallelFor((rows + rowsPerChunk - 1) / rowsPerChunk, threads: rows > rowsPerChunk ? threads : 1) { part in
-            for row in (part * rowsPerChunk)..<Swift.min(rows, (part + 1) * rowsPerChunk) { body(row) }
-        }
-    }
-
     /// The largest of `row[0..<length]` (-infinity when empty), as `SoftmaxAxis.maximum`.
     @inline(__always)
     static func rowMaximum(_ row: UnsafePointer<Float>, _ length: Int) -> Float {
@@ -79,19 +70,16 @@ extension Fast {
     static func mapRows(_ x: Tensor<Float>, _ dOutput: Tensor<Float>, rows: Int, length: Int,
                         _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void)
         -> Tensor<Float> {
-        let result = x.scalars.withUnsafeBufferPointer { xs in
-            dOutput.scalars.withUnsafeBufferPointer { dys in
-                let source = xs.baseAddress, upstream = dys.baseAddress
-                return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                    let values = out.baseAddress
+        tensor(x.shape) { values in
+            x.scalars.withUnsafeBufferPointer { xs in
+                dOutput.scalars.withUnsafeBufferPointer { dys in
+                    let source = xs.baseAddress!, upstream = dys.baseAddress!
                     forEachRow(rows, length: length) { r in
-                        body(source! + r * length, upstream! + r * length, values! + r * length)
+                        body(source + r * length, upstream + r * length, values + r * length)
                     }
-                    initialized = xs.count
                 }
             }
         }
-        return Tensor(uncheckedShape: x.shape, scalars: result)
     }
 
     /// Softmax over the last axis, as `Reference.softmaxForward` (other axes: the reference).
