@@ -96,6 +96,7 @@ public enum Lectures {
         ConvolutionLecture.lecture,
         PaddingLecture.lecture,
         KernelsLecture.lecture,
+        LearningAKernelLecture.lecture,
         PoolingLecture.lecture,
         ActivationsLecture.lecture,
         DenseSoftmaxLecture.lecture,
