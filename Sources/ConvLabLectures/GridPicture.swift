@@ -34,6 +34,8 @@ struct GridPicture {
     var cell: Double = 24
     /// Write each cell's value (with `decimals` digits) inside it.
     var showValues: Bool = true
+    /// With `showValues`, leave cells whose value is 0 blank.
+    var blankZeros: Bool = false
     var decimals: Int = 1
     var columns: Int = 8
 
@@ -63,7 +65,7 @@ struct GridPicture {
                     let (fill, dark) = colour(value)
                     let x = left + Double(c) * cell, y = gridTop + Double(r) * cell
                     svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(fill)\" stroke=\"#bbb\" stroke-width=\"0.5\"/>"
-                    if showValues {
+                    if showValues && !(blankZeros && value == 0) {
                         svg += "<text x=\"\(n(x + cell / 2))\" y=\"\(n(y + cell / 2 + 3.5))\" text-anchor=\"middle\" "
                             + "fill=\"\(dark ? "white" : "black")\">\(LectureFormat.fixed(value, decimals: decimals))</text>"
                     }
@@ -72,9 +74,12 @@ struct GridPicture {
             }
             for (m, outline) in panel.outlines.enumerated() {
                 let colour = GridPicture.outlineColors[outline.color % GridPicture.outlineColors.count]
-                svg += "<rect x=\"\(n(left + Double(outline.left) * cell))\" y=\"\(n(gridTop + Double(outline.top) * cell))\" "
-                    + "width=\"\(n(Double(outline.width) * cell))\" height=\"\(n(Double(outline.height) * cell))\" "
-                    + "fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>\n"
+                // Earlier outlines are drawn further inside their cells, so that edges two outlines
+                // share stay visible side by side.
+                let inset = 1.5 + 2.5 * Double(panel.outlines.count - 1 - m)
+                svg += "<rect x=\"\(n(left + Double(outline.left) * cell + inset))\" y=\"\(n(gridTop + Double(outline.top) * cell + inset))\" "
+                    + "width=\"\(n(Double(outline.width) * cell - 2 * inset))\" height=\"\(n(Double(outline.height) * cell - 2 * inset))\" "
+                    + "fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
                 let legendY = gridTop + Double(panel.values.count) * cell + 14 + Double(m) * 14
                 svg += "<rect x=\"\(n(left))\" y=\"\(n(legendY - 9))\" width=\"10\" height=\"10\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>"
                 svg += "<text x=\"\(n(left + 16))\" y=\"\(n(legendY))\">\(xmlText(outline.label))</text>\n"

@@ -98,6 +98,7 @@ public enum Lectures {
         KernelsLecture.lecture,
         LearningAKernelLecture.lecture,
         PoolingLecture.lecture,
+        ReceptiveFieldLecture.lecture,
         ActivationsLecture.lecture,
         DenseSoftmaxLecture.lecture,
         BackpropLecture.lecture,
