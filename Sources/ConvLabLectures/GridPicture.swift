@@ -26,6 +26,8 @@ struct GridPicture {
         var title: String
         var values: [[Double]]
         var outlines: [Outline] = []
+        /// This panel's own colours, instead of the picture's.
+        var palette: Palette? = nil
     }
 
     var panels: [Panel]
@@ -62,7 +64,7 @@ struct GridPicture {
             let gridTop = top + 20
             for (r, row) in panel.values.enumerated() {
                 for (c, value) in row.enumerated() {
-                    let (fill, dark) = colour(value)
+                    let (fill, dark) = colour(value, panel.palette ?? palette)
                     let x = left + Double(c) * cell, y = gridTop + Double(r) * cell
                     svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(fill)\" stroke=\"#bbb\" stroke-width=\"0.5\"/>"
                     if showValues && !(blankZeros && value == 0) {
@@ -89,7 +91,7 @@ struct GridPicture {
     }
 
     /// The fill colour of `value` and whether it is dark enough to need white text.
-    func colour(_ value: Double) -> (String, Bool) {
+    func colour(_ value: Double, _ palette: Palette) -> (String, Bool) {
         func mix(_ a: (Double, Double, Double), _ t: Double) -> (Int, Int, Int) {
             let t = min(max(t, 0), 1)
             return (Int((255 + (a.0 - 255) * t).rounded()), Int((255 + (a.1 - 255) * t).rounded()),

@@ -102,6 +102,7 @@ public enum Lectures {
         ActivationsLecture.lecture,
         DenseSoftmaxLecture.lecture,
         BackpropLecture.lecture,
+        Backprop2DLecture.lecture,
         MNISTConvnetLecture.lecture,
         DeeperNetworksLecture.lecture,
         DepthwiseSeparableLecture.lecture,
