@@ -100,12 +100,13 @@ enum ReceptiveFieldLecture {
     static func lecture7Fields(_ out: inout Transcript) throws {
         // @code lecture7-fields
         let windows = try lecture7Windows()        // windows(of: ModelRecipe.lecture7.build(seed: 1), inputSize: 28)
-        out.say("layer   out  kernel stride pad | jump field  unit 0 reads rows   unit 3 reads rows")
+        var table = Table("layer", "out", "kernel", "stride", "pad", "jump", "field", "unit 0 reads rows", "unit 3 reads rows")
         for (w, f) in zip(windows, fields(windows)) {
             func rows(_ unit: Int) -> String { "\(unit * f.jump + f.start)...\(unit * f.jump + f.start + f.field - 1)" }
-            out.say("\(w.name, left: 6) \(w.output, width: 4) \(w.kernel, width: 7) \(w.stride, width: 6) \(w.padBefore, width: 3) |"
-                    + "\(f.jump, width: 5) \(f.field, width: 5)  \(rows(0), left: 18) \(w.output > 3 ? rows(3) : "-")")
+            table.row("\(w.name)", "\(w.output)", "\(w.kernel)", "\(w.stride)", "\(w.padBefore)", "\(f.jump)", "\(f.field)",
+                      "\(rows(0))", "\(w.output > 3 ? rows(3) : "-")")
         }
+        out.say(table)
         // @end
     }
 
@@ -140,18 +141,20 @@ enum ReceptiveFieldLecture {
     static func measuredFields(_ out: inout Transcript) throws {
         // @code measured-fields
         let windows = try lecture7Windows()
-        for (depth, w) in windows.enumerated().map({ ($0 + 1, $1) }) {
-            let unit = w.output / 2                       // a unit in the middle: (1, 1) ... (14, 14)
+        var table = Table("layer", "unit", "rows", "columns", "pixels", "most paths to one pixel")
+        for (depth, w) in zip(1..., windows) {
+            let unit = w.output / 2                       // a unit in the middle of the layer's map
             let counts = try pathCounts(windows, depth: depth, row: unit, col: unit)
             guard let (rows, cols) = extent(counts) else { continue }
-            out.say("\(w.name, left: 6) unit (\(unit),\(unit)): rows \(rows.lowerBound)...\(rows.upperBound), "
-                    + "columns \(cols.lowerBound)...\(cols.upperBound): \(rows.count)x\(cols.count) pixels, "
-                    + "up to \(Int(counts.scalars.max()!)) paths to one pixel")
+            table.row("\(w.name)", "(\(unit),\(unit))", "\(rows.lowerBound)...\(rows.upperBound)",
+                      "\(cols.lowerBound)...\(cols.upperBound)", "\(rows.count)x\(cols.count)", "\(Int(counts.scalars.max()!))")
         }
+        out.say(table)
         let corner = try pathCounts(windows, depth: 4, row: 0, col: 0)   // pool2's unit (0, 0)
+        let pool2 = fields(windows)[3]
         if let (rows, cols) = extent(corner) {
             out.say("pool2 unit (0,0): rows \(rows.lowerBound)...\(rows.upperBound), columns \(cols.lowerBound)...\(cols.upperBound) "
-                    + "inside the image; its field of 16 starts at row -6, in the padding")
+                    + "inside the image; its field of \(pool2.field) starts at row \(pool2.start), in the padding")
         }
         // @end
     }
@@ -189,17 +192,17 @@ enum ReceptiveFieldLecture {
 
     static func dilatedStacks(_ out: inout Transcript) throws {
         // @code dilated-stacks
-        out.say("three 3x3 layers   fields (rule)   layer 3 measured: field, pixels reached   weights per channel pair")
+        var table = Table("dilations", "fields (rule)", "layer 3 measured: field", "pixels reached", "weights per channel pair")
         for dilations in [[1, 1, 1], [1, 2, 4], [2, 2, 2]] {
             let windows = try stack(dilations: dilations, size: 17)
             let rule = fields(windows).map { String($0.field) }.joined(separator: ", ")
             let counts = try pathCounts(windows, depth: 3, row: 8, col: 8)
             guard let (rows, cols) = extent(counts) else { continue }
             let reached = counts.scalars.filter { $0 != 0 }.count
-            out.say("dilations \(dilations.map(String.init).joined(separator: ","), left: 8) \(rule, left: 15) "
-                    + "\("\(rows.count)x\(cols.count)", left: 6) \(reached, width: 3) of \(rows.count * cols.count, width: 3)"
-                    + "\(3 * 9, width: 27)")
+            table.row("\(dilations.map(String.init).joined(separator: ", "))", "\(rule)", "\(rows.count)x\(cols.count)",
+                      "\(reached) of \(rows.count * cols.count)", "\(3 * 9)")
         }
+        out.say(table)
         out.say("one 15x15 layer: \(15 * 15) weights per channel pair")
         // @end
     }
@@ -315,10 +318,10 @@ enum ReceptiveFieldLecture {
             ("conv, stride 2", { try Reference.conv2DForward($0, filter: w, strides: 2, padding: .same) }),
             ("max pool 2x2/2", { try Reference.maxPoolForward($0, windowSize: 2, strides: 2, padding: .same) }),
         ]
-        out.say("op               input moved 1 column          input moved 2 columns")
+        var table = Table("op", "input moved 1 column", "input moved 2 columns")
         for (name, op) in ops {
             let y = try op(x)
-            var line: Line = "\(name, left: 16)"
+            var verdicts: [Line] = []
             for shift in [1, 2] {
                 let moved = try op(try shifted(x, down: 0, right: shift))
                 // Try moving the output by 0, 1 or 2 cells; count differing cells away from the
@@ -330,11 +333,12 @@ enum ReceptiveFieldLecture {
                     let differing = Int(inner.reduce(0, +))
                     if differing < best.differing { best = (cells, differing, inner.count) }
                 }
-                let verdict = best.differing == 0 ? "= output moved \(best.cells)" : "no move fits (\(best.differing)/\(best.compared) differ)"
-                line = line + " \(verdict, left: 29)"
+                verdicts.append(best.differing == 0 ? "= output moved \(best.cells)"
+                                                    : "no move fits (\(best.differing)/\(best.compared) differ)")
             }
-            out.say(line)
+            table.row(["\(name)"] + verdicts)
         }
+        out.say(table)
         // @end
     }
 
@@ -351,13 +355,14 @@ enum ReceptiveFieldLecture {
         let digit = try Tensor<Float>(shape: [1, 28, 28, 1], scalars: Array(mnist.test.pixels[0..<784]))
         let reference = try pool2(digit)
         out.say("test digit 0 through \(features.map(\.name).joined(separator: ", ")): \(shape: reference.shape)")
-        out.say("move right   the pool2 map moved by        max difference")
+        var table = Table("move right", "pool2 map moved by", "max difference")
         for shift in 1...4 {
             let moved = try pool2(try shifted(digit, down: 0, right: shift))
             let cells = (shift + 2) / 4                       // the nearest whole number of pool2 cells
             let difference = try moved.maxAbsDifference(try shifted(reference, down: 0, right: cells))
-            out.say("\(shift, width: 10)   \(cells) cell\(cells == 1 ? "" : "s")\(shift % 4 == 0 ? " (exact)" : "", left: 24)\(difference, decimals: 3)")
+            table.row("\(shift)", "\(cells) cell\(cells == 1 ? "" : "s")\(shift % 4 == 0 ? " (exact)" : "")", "\(difference, decimals: 3)")
         }
+        out.say(table)
         // @end
     }
 
