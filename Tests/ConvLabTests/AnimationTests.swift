@@ -218,6 +218,20 @@ struct AnimationTests {
         let root = try parse(board.svg())
         let y = try referenceOutput(c)
         let planes = y.shape[3]
+        // The fixed text of every grid cell, by the cell's top-left corner.
+        let half = Storyboard.cell / 2
+        var cellText: [[Int]: String] = [:]
+        for node in root.all where node.name == "text" && (node.attributes["class"] ?? "").hasPrefix("t") {
+            if let x = Int(node.attributes["x"] ?? ""), let y = Int(node.attributes["y"] ?? "") { cellText[[x - half, y - half - 5]] = node.fullText }
+        }
+        var tapped: [Int: [String]] = [:]
+        for group in root.all where group.name == "g" {
+            guard let k = Int(group.attributes["data-fills"] ?? "") else { continue }
+            for rect in group.children where rect.attributes["class"] == "mt" {
+                let corner = ["x", "y"].map { Int(rect.attributes[$0] ?? "") ?? -1 }
+                tapped[k, default: []].append(cellText[corner] ?? "")
+            }
+        }
         for group in root.all where group.name == "g" {
             guard let stepText = group.attributes["data-step"], let k = Int(stepText), k < board.steps.count else { continue }
             let (i, j, p) = (k / planes / y.shape[2], (k / planes) % y.shape[2], k % planes)
@@ -248,6 +262,14 @@ struct AnimationTests {
                 continue
             }
             #expect(abs(computed - expected) <= 1e-3 * max(1, abs(expected)), "step \(k): \(caption) works out to \(computed), the reference gives \(expected)")
+            // The cells the window highlights hold the numbers the caption multiplies (or pools).
+            let read: [String] = switch c.op {
+            case .conv2d, .depthwise: body.split(separator: " + ").map { String($0.split(separator: "×").first ?? "") }
+            case .maxPool: body.dropFirst(4).dropLast().split(separator: ", ").map(String.init)
+            default: body.split(separator: " / ")[0].dropFirst().dropLast().split(separator: " + ").map(String.init)
+            }
+            let highlighted = (tapped[k] ?? []).filter { c.op.hasFilter || ($0 != "-∞" && !$0.isEmpty) }
+            #expect(highlighted.sorted() == read.sorted(), "step \(k): the window highlights \(highlighted), the caption reads \(read)")
         }
     }
 

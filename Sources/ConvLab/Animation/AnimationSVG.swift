@@ -69,7 +69,7 @@ extension Storyboard {
             out.line("</g>")
         }
         for (k, step) in steps.enumerated() {
-            out.line("<g class=\"k\" style=\"animation-name:\(Storyboard.interval(k, k + 1))\" opacity=\"0\">")
+            out.line("<g class=\"k\" style=\"animation-name:\(Storyboard.interval(k, k + 1))\" opacity=\"0\" data-fills=\"\(k)\">")
             for mark in step.marks { if let fill = markFill(mark) { out.line(fill) } }
             out.line("</g>")
         }
