@@ -249,7 +249,7 @@ struct AnimationTests {
             switch c.op {
             case .conv2d, .depthwise:
                 computed = body.split(separator: " + ").map { term -> Float in
-                    let factors = term.split(separator: "×").compactMap { Float($0) }
+                    let factors = term.split(separator: "×").compactMap { Float($0.filter { $0 != "(" && $0 != ")" }) }
                     return factors.count == 2 ? factors[0] * factors[1] : .nan
                 }.reduce(0, +)
             case .maxPool:

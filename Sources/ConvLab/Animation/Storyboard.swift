@@ -258,7 +258,7 @@ private struct Builder {
         let top = 72 + 16 * notes.count
         // Columns of grids: input planes | filters | output planes, each stacked downwards.
         let padText = c.op == .maxPool ? "-∞" : (c.op == .avgPool ? "" : "0")
-        var left = Builder.margin + 24
+        var left = Builder.margin + 24, right = left
         var inputGrids: [Int] = []
         var columnBottom = top
         for ch in 0..<channels {
@@ -272,21 +272,19 @@ private struct Builder {
             inputGrids.append(grids.count)
             grids.append(grid)
             columnBottom = max(columnBottom, grid.y + grid.height)
-            left = max(left, grid.x + grid.width)
+            right = max(right, grid.x + grid.width)
         }
-        left += Builder.columnGap
+        left = right + Builder.columnGap
 
-        // Filters: column m (or o) holds the kernels of that output; conv2d stacks its C kernels.
+        // Filters: row c beside input channel c (the kernels that read it), column f for filter f
+        // (conv2d's output channel, depthwise's multiplier, the transposed conv's output channel).
         var filterGrids: [[Int]] = []   // [input channel][filter index] -> grid
         if let w {
             let (kh, kw) = (c.kernel.h, c.kernel.w)
-            let perColumn = c.op == .conv2d || transposed ? channels : 1
-            let columns = c.op == .depthwise ? channels * c.filters : c.filters
             filterGrids = Array(repeating: Array(repeating: -1, count: c.filters), count: channels)
-            for column in 0..<columns {
-                for k in 0..<perColumn {
-                    let (ch, f) = c.op == .depthwise ? (column / c.filters, column % c.filters) : (k, column)
-                    let origin = (left + column * (kw * cell + 28), top + k * (kh * cell + Builder.planeGap))
+            for ch in 0..<channels {
+                for f in 0..<c.filters {
+                    let origin = (left + f * (kw * cell + 28), grids[inputGrids[ch]].y)
                     let label = transposed ? "w[:,:,\(f),\(ch)]" : "w[:,:,\(ch),\(f)]"
                     let grid = plainGrid(.filter(ch, f), label, at: origin, kh, kw, indexed: false) { a, b in
                         fmt(transposed ? w[a, b, f, ch] : w[a, b, ch, f])
@@ -296,7 +294,7 @@ private struct Builder {
                     columnBottom = max(columnBottom, grid.y + grid.height)
                 }
             }
-            left += columns * (kw * cell + 28) - 28 + Builder.columnGap
+            left += c.filters * (kw * cell + 28) - 28 + Builder.columnGap
         }
 
         // Output planes.
@@ -313,8 +311,9 @@ private struct Builder {
             outputGrids.append(grids.count)
             grids.append(grid)
             columnBottom = max(columnBottom, grid.y + grid.height)
-            left = max(left, grid.x + grid.width)
+            right = max(right, grid.x + grid.width)
         }
+        left = right
         // Wide enough for the title (15 px bold, ~9 px a character) and the notes (12 px, ~7.3).
         let textWidth = max(title.count * 9, (notes.map(\.count).max() ?? 0) * 15 / 2) + 2 * Builder.margin
         width = max(left + Builder.margin, textWidth, 560)
@@ -401,7 +400,9 @@ private struct Builder {
                                 let real = rows.inputPosition(output: i, tap: a) != nil && cols.inputPosition(output: j, tap: b) != nil
                                 let value = real ? fmt(x[0, r, q, ch]) : "0"
                                 switch c.op {
-                                case .conv2d, .depthwise: terms.append("\(value)×\(fmt(w![a, b, ch, f]))")
+                                case .conv2d, .depthwise:
+                                    let weight = w![a, b, ch, f]
+                                    terms.append("\(value)×\(weight < 0 ? "(\(fmt(weight)))" : fmt(weight))")
                                 case .maxPool, .avgPool: if real { terms.append(value) }
                                 case .conv2dTranspose: break
                                 }
