@@ -14,6 +14,11 @@ enum BackpropLecture {
             Snippet("wrong-gradient", wrongGradient),
             Snippet("pool-gradients", poolGradients),
             Snippet("pool-gradient-check", poolGradientCheck),
+        ],
+        figures: [
+            // dInput of a stride-2 VALID 3x3 conv on a 5x5 input: dOutput [[1, 2], [3, 4]] scattered.
+            Figure.animation("backprop-scatter.svg", ["--op", "conv2d-transpose", "--input-values", "1,2;3,4",
+                                                      "--kernel", "3", "--stride", "2"]),
         ])
 
     /// 1-D: the forward sum, and the two gradients written out from it.

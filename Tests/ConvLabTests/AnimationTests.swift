@@ -339,4 +339,30 @@ struct AnimationTests {
         let parsed = try AnimationConfig.parseValues("1,2,3; 4 5 6;", name: "--input-values")
         #expect(parsed.values == [1, 2, 3, 4, 5, 6] && parsed.rows == 2)
     }
+
+    /// `convlab animate`'s command line: every option is in `--help`, and parses to the config.
+    @Test func commandLine() throws {
+        for option in AnimationArguments.options {
+            #expect(AnimationArguments.usage.contains("--\(option) "), "--help does not explain --\(option)")
+        }
+        let parsed = try AnimationArguments(["--op", "conv2d-transpose", "--input-values", "1,2,3;4,5,6", "--kernel", "3x2",
+                                             "--stride", "2", "--padding", "1,0,0,2", "--filters", "2", "--out", "t.svg",
+                                             "--frames", "f", "--step-seconds", "0.5", "--output-size", "4x6"])
+        var expected = AnimationConfig()
+        expected.op = .conv2dTranspose
+        expected.inputValues = [1, 2, 3, 4, 5, 6]
+        expected.input = [2, 3]  // from the two rows
+        expected.kernel = [3, 2]
+        expected.strides = 2
+        expected.padding = .explicit(ExplicitPadding(top: 1, bottom: 0, left: 0, right: 2))
+        expected.filters = 2
+        expected.stepSeconds = 0.5
+        expected.outputSize = [4, 6]
+        #expect(parsed.config == expected && parsed.out == "t.svg" && parsed.frames == "f" && !parsed.help)
+        #expect(try AnimationArguments(["-h"]).help)
+        #expect(throws: ConvLabError.self) { _ = try AnimationArguments(["--kernel"]) }
+        #expect(throws: ConvLabError.self) { _ = try AnimationArguments(["--size", "3"]) }
+        #expect(throws: ConvLabError.self) { _ = try AnimationArguments(["--input", "3x"]) }
+        #expect(throws: ConvLabError.self) { _ = try AnimationArguments(["--filters", "two"]) }
+    }
 }

@@ -258,6 +258,7 @@ private struct Builder {
         let top = 72 + 16 * notes.count
         // Columns of grids: input planes | filters | output planes, each stacked downwards.
         let padText = c.op == .maxPool ? "-∞" : (c.op == .avgPool ? "" : "0")
+        let padded = rows.padBefore + rows.padAfter + cols.padBefore + cols.padAfter > 0
         var left = Builder.margin + 24, right = left
         var inputGrids: [Int] = []
         var columnBottom = top
@@ -266,7 +267,7 @@ private struct Builder {
             let label = channels == 1 ? "input x" : "input x, channel \(ch)"
             let grid = transposed
                 ? plainGrid(.input(channel: ch), label, at: origin, xh, xw, indexed: true) { r, q in fmt(x[0, r, q, ch]) }
-                : windowedGrid(.input(channel: ch), label + (c.padding == .valid ? "" : " (padded)"), at: origin) { r, q in
+                : windowedGrid(.input(channel: ch), label + (padded ? " (padded)" : ""), at: origin) { r, q in
                     r >= 0 && r < xh && q >= 0 && q < xw ? fmt(x[0, r, q, ch]) : padText
                 }
             inputGrids.append(grids.count)
@@ -303,7 +304,7 @@ private struct Builder {
             let grid: Storyboard.Grid
             if transposed {
                 let origin = (left + 24, top + p * ((rows.input + rows.padBefore + rows.padAfter) * cell + Builder.planeGap))
-                grid = windowedGrid(.output(channel: p), label + (c.padding == .valid ? "" : " (padding dropped)"), at: origin) { _, _ in "" }
+                grid = windowedGrid(.output(channel: p), label + (padded ? " (padding dropped)" : ""), at: origin) { _, _ in "" }
             } else {
                 let origin = (left + 24, top + p * (oh * cell + Builder.planeGap))
                 grid = plainGrid(.output(channel: p), label, at: origin, oh, ow, indexed: true) { _, _ in "" }
