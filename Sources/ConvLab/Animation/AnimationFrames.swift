@@ -43,16 +43,14 @@ extension Storyboard {
         // Cells, then this step's fills, then text and outlines on top.
         for grid in grids {
             write(grid.label, x: grid.x * s, y: (grid.y - (grid.indexed ? 31 : 19)) * s, color: Canvas.Color(66, 66, 66))
-            for r in grid.firstRow..<(grid.firstRow + grid.rows) {
-                for q in grid.firstCol..<(grid.firstCol + grid.cols) {
-                    let (x, y) = grid.cell(r, q)
-                    let fill: Canvas.Color = switch grid.kind(r, q) {
-                    case .real: .white
-                    case .pad: Canvas.Color(236, 236, 236)
-                    case .unread: Canvas.Color(245, 245, 245)
-                    }
-                    canvas.fill(x: x * s, y: y * s, width: size, height: size, color: fill)
+            for (r, q) in grid.positions {
+                let (x, y) = grid.cell(r, q)
+                let fill: Canvas.Color = switch grid.kind(r, q) {
+                case .real: .white
+                case .pad: Canvas.Color(236, 236, 236)
+                case .unread: Canvas.Color(245, 245, 245)
                 }
+                canvas.fill(x: x * s, y: y * s, width: size, height: size, color: fill)
             }
         }
         for mark in step?.marks ?? [] {
@@ -66,16 +64,14 @@ extension Storyboard {
             }
         }
         for grid in grids {
-            for r in grid.firstRow..<(grid.firstRow + grid.rows) {
-                for q in grid.firstCol..<(grid.firstCol + grid.cols) {
-                    let (x, y) = grid.cell(r, q)
-                    let kind = grid.kind(r, q)
-                    outline(x * s, y * s, size + 1, size + 1, kind == .real ? Canvas.Color(85, 85, 85) : fainter, thickness: 1)
-                    let text = grid.text(r, q)
-                    if !text.isEmpty {
-                        let (cx, cy) = centre(x, y)
-                        write(text, x: cx, y: cy, color: kind == .real ? ink : kind == .pad ? faint : fainter, centred: true)
-                    }
+            for (r, q) in grid.positions {
+                let (x, y) = grid.cell(r, q)
+                let kind = grid.kind(r, q)
+                outline(x * s, y * s, size + 1, size + 1, kind == .real ? Canvas.Color(85, 85, 85) : fainter, thickness: 1)
+                let text = grid.text(r, q)
+                if !text.isEmpty {
+                    let (cx, cy) = centre(x, y)
+                    write(text, x: cx, y: cy, color: kind == .real ? ink : kind == .pad ? faint : fainter, centred: true)
                 }
             }
             if grid.indexed {

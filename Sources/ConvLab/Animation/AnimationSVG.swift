@@ -58,13 +58,11 @@ extension Storyboard {
         // The grids' cells; then each step's fills, under the cells' text; then the text.
         for grid in grids {
             out.line("<g>")
-            for r in grid.firstRow..<(grid.firstRow + grid.rows) {
-                for q in grid.firstCol..<(grid.firstCol + grid.cols) {
-                    let (x, y) = grid.cell(r, q)
-                    let kind = grid.kind(r, q)
-                    let box = kind == .real ? "c" : kind == .pad ? "p" : "u"
-                    out.line("<rect class=\"\(box)\" x=\"\(x)\" y=\"\(y)\" width=\"\(Storyboard.cell)\" height=\"\(Storyboard.cell)\"/>")
-                }
+            for (r, q) in grid.positions {
+                let (x, y) = grid.cell(r, q)
+                let kind = grid.kind(r, q)
+                let box = kind == .real ? "c" : kind == .pad ? "p" : "u"
+                out.line("<rect class=\"\(box)\" x=\"\(x)\" y=\"\(y)\" width=\"\(Storyboard.cell)\" height=\"\(Storyboard.cell)\"/>")
             }
             out.line("</g>")
         }
@@ -76,15 +74,13 @@ extension Storyboard {
         for grid in grids {
             out.line("<g>")
             out.line("<text class=\"l\" x=\"\(grid.x)\" y=\"\(grid.y - (grid.indexed ? 20 : 8))\">\(escape(grid.label))</text>")
-            for r in grid.firstRow..<(grid.firstRow + grid.rows) {
-                for q in grid.firstCol..<(grid.firstCol + grid.cols) {
-                    let (x, y) = grid.cell(r, q)
-                    let kind = grid.kind(r, q)
-                    let ink = kind == .real ? "t" : kind == .pad ? "t tp" : "t tu"
-                    let text = grid.text(r, q)
-                    if !text.isEmpty {
-                        out.line("<text class=\"\(ink)\" x=\"\(x + Storyboard.cell / 2)\" y=\"\(y + Storyboard.cell / 2 + 5)\">\(escape(text))</text>")
-                    }
+            for (r, q) in grid.positions {
+                let (x, y) = grid.cell(r, q)
+                let kind = grid.kind(r, q)
+                let ink = kind == .real ? "t" : kind == .pad ? "t tp" : "t tu"
+                let text = grid.text(r, q)
+                if !text.isEmpty {
+                    out.line("<text class=\"\(ink)\" x=\"\(x + Storyboard.cell / 2)\" y=\"\(y + Storyboard.cell / 2 + 5)\">\(escape(text))</text>")
                 }
             }
             if grid.indexed {

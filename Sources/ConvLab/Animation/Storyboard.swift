@@ -48,6 +48,10 @@ public struct Storyboard: Sendable {
         }
         public func kind(_ row: Int, _ col: Int) -> CellKind { kinds[(row - firstRow) * cols + col - firstCol] }
         public func text(_ row: Int, _ col: Int) -> String { texts[(row - firstRow) * cols + col - firstCol] }
+        /// Every drawn cell's tensor index, row by row (padding included).
+        public var positions: [(row: Int, col: Int)] {
+            (firstRow..<(firstRow + rows)).flatMap { r in (firstCol..<(firstCol + cols)).map { (r, $0) } }
+        }
         public var width: Int { cols * Storyboard.cell }
         public var height: Int { rows * Storyboard.cell }
     }

@@ -128,12 +128,7 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     ///   negative input; `ConvLabError.shape` when a VALID window does not fit in the input.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding,
                 op: String = "window", axis: String = "axis") throws {
-        guard input >= 0 else {
-            throw ConvLabError.argument(op: op, message: "\(axis) input size \(input) is negative")
-        }
-        guard kernel >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) kernel size \(kernel) must be >= 1") }
-        guard stride >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) stride \(stride) must be >= 1") }
-        guard dilation >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) dilation \(dilation) must be >= 1") }
+        try Self.checkArguments(input: input, kernel: kernel, stride: stride, dilation: dilation, op: op, axis: axis)
         let effective = (kernel - 1) * dilation + 1
         self.input = input
         self.kernel = kernel
@@ -166,12 +161,7 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     ///   fit the padded axis.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padBefore: Int, padAfter: Int,
                 op: String = "window", axis: String = "axis") throws {
-        guard input >= 0 else {
-            throw ConvLabError.argument(op: op, message: "\(axis) input size \(input) is negative")
-        }
-        guard kernel >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) kernel size \(kernel) must be >= 1") }
-        guard stride >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) stride \(stride) must be >= 1") }
-        guard dilation >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) dilation \(dilation) must be >= 1") }
+        try Self.checkArguments(input: input, kernel: kernel, stride: stride, dilation: dilation, op: op, axis: axis)
         guard padBefore >= 0, padAfter >= 0 else {
             throw ConvLabError.argument(op: op, message: "\(axis) pads \(padBefore) and \(padAfter) must be >= 0")
         }
@@ -194,6 +184,16 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
         self.padBefore = padBefore
         self.padAfter = padAfter
         output = (total - effective) / stride + 1
+    }
+
+    /// Throws unless the input is >= 0 and the kernel, stride and dilation are >= 1.
+    private static func checkArguments(input: Int, kernel: Int, stride: Int, dilation: Int, op: String, axis: String) throws {
+        guard input >= 0 else {
+            throw ConvLabError.argument(op: op, message: "\(axis) input size \(input) is negative")
+        }
+        guard kernel >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) kernel size \(kernel) must be >= 1") }
+        guard stride >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) stride \(stride) must be >= 1") }
+        guard dilation >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) dilation \(dilation) must be >= 1") }
     }
 
     /// The rows and columns of a 2-D window (conv2d, depthwise conv, pools): SAME or VALID on each
