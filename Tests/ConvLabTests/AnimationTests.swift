@@ -334,6 +334,7 @@ struct AnimationTests {
         bad({ $0.channels = 3; $0.input = 3; $0.kernel = 4; $0.padding = .same }, "27")
         bad({ $0.op = .conv2dTranspose; $0.outputSize = [5, 5]; $0.strides = 1 }, "not the input's 3x3")
         bad({ $0.input = 12; $0.kernel = 1; $0.channels = 3; $0.filters = 3 }, "more than 300")
+        bad({ $0.op = .conv2dTranspose; $0.input = 5; $0.strides = 6; $0.kernel = 1 }, "30 cells per side")
         #expect(throws: ConvLabError.self) { _ = try AnimationConfig.parseValues("1, two", name: "--input-values") }
         #expect(throws: ConvLabError.self) { _ = try AnimatedOp(parsing: "pool") }
         let parsed = try AnimationConfig.parseValues("1,2,3; 4 5 6;", name: "--input-values")

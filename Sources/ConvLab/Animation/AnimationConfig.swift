@@ -76,6 +76,9 @@ public struct AnimationConfig: Sendable, Equatable {
         /// Multiply-adds written out per step (`KH * KW * C`, or `KH * KW` for a depthwise conv or a pool).
         public static let termsPerStep = 27
         public static let steps = 300
+        /// Cells per side of any drawn grid, padding included (a transposed conv's output grows
+        /// by the stride).
+        public static let drawnSide = 24
         public static let stepSeconds = 0.1...10.0
         public static let magnitude: Float = 1e6
     }

@@ -153,10 +153,6 @@ public struct Storyboard: Sendable {
         captionY = builder.captionY
         width = builder.width
         height = builder.height
-        guard steps.count <= AnimationConfig.Limits.steps else {
-            throw ConvLabError.argument(op: "animate",
-                message: "\(steps.count) steps is more than \(AnimationConfig.Limits.steps); use a smaller input or larger strides")
-        }
     }
 }
 
@@ -199,6 +195,17 @@ private struct Builder {
         let (xh, xw, channels) = (x.shape[1], x.shape[2], x.shape[3])
         let (oh, ow, planes) = (output.shape[1], output.shape[2], output.shape[3])
         let fmt = Storyboard.format
+        // Bounded before anything is laid out: the steps, and the drawn grids (with their padding).
+        let stepCount = transposed ? xh * xw : oh * ow * planes
+        guard stepCount <= AnimationConfig.Limits.steps else {
+            throw ConvLabError.argument(op: "animate",
+                message: "\(stepCount) steps is more than \(AnimationConfig.Limits.steps); use a smaller input or larger strides")
+        }
+        let drawn = Swift.max(rows.input + rows.padBefore + rows.padAfter, cols.input + cols.padBefore + cols.padAfter, oh, ow)
+        guard drawn <= AnimationConfig.Limits.drawnSide else {
+            throw ConvLabError.argument(op: "animate",
+                message: "a grid of \(drawn) cells per side is more than \(AnimationConfig.Limits.drawnSide); use a smaller input or stride")
+        }
 
         // Which rows/columns of the windowed tensor any window reads.
         func reached(_ axis: WindowAxis) -> Set<Int> {
