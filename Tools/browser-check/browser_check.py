@@ -10,7 +10,8 @@
 (class `k`, see Sources/ConvLab/Animation/AnimationSVG.swift), `animation-delay: -T s` and
 `animation-play-state: paused`: every element's animation starts at 0 with the loop's duration,
 so this shows exactly the picture at time T. `svg-live` checks the SVG animates on its own, as
-an image (how GitHub shows it). No network: pages are local files.
+an image (how GitHub shows it); Chromium's virtual time moves it on, but not to an exact time.
+No network: pages are local files.
 """
 import os
 import re
