@@ -16,6 +16,10 @@ enum ConvolutionLecture {
             Snippet("output-size", outputSizes),
             Snippet("parameters", parameters),
             Snippet("memory", memory),
+        ],
+        figures: [
+            // The toy image under the 2x2 filter of ones, VALID: convlab animate's defaults.
+            Figure.animation("convolution-toy.svg"),
         ])
 
     /// Lab 11-0: a dense layer connects every input to every output; a 1-D convolution slides

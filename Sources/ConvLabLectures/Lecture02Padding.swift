@@ -12,6 +12,10 @@ enum PaddingLecture {
             Snippet("seven-to-nine", sevenToNine),
             Snippet("half-padding", halfPadding),
             Snippet("tf-versus-lab", tfVersusLab),
+        ],
+        figures: [
+            // The toy image with SAME: the zero row and column at the bottom and right.
+            Figure.animation("padding-same-toy.svg", ["--padding", "SAME"]),
         ])
 
     /// The columns each output reads, for VALID and SAME, on a 7-wide input.

@@ -10,6 +10,13 @@ enum PoolingLecture {
             Snippet("same-pooling", samePooling),
             Snippet("overlapping", overlapping),
             Snippet("strided-convolution", stridedConvolution),
+        ],
+        figures: [
+            // Tutorial #03's 4x4 example, max pool 2x2/2 SAME: each window's winner.
+            Figure.animation("pooling-max.svg", ["--op", "max-pool", "--input-values", "7,2,-4,2; 6,-7,9,3; 3,-3,-4,2; -5,5,6,10",
+                                                 "--stride", "2", "--padding", "SAME"]),
+            // The 5x5 image 1...25, average pool 2x2/2 SAME: the divisor counts real cells only.
+            Figure.animation("pooling-avg-same.svg", ["--op", "avg-pool", "--input", "5", "--stride", "2", "--padding", "SAME"]),
         ])
 
     /// Tutorial #03's 4x4 example: 2x2 windows, stride 2, SAME.

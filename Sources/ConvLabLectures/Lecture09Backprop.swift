@@ -16,6 +16,11 @@ enum BackpropLecture {
             Snippet("wrong-gradient", loose: [.absolute(1e-7, after: "'+=':")], wrongGradient),
             Snippet("pool-gradients", poolGradients),
             Snippet("pool-gradient-check", loose: [.absolute(1e-7, after: "relative error")], poolGradientCheck),
+        ],
+        figures: [
+            // dInput of a stride-2 VALID 3x3 conv on a 5x5 input: dOutput [[1, 2], [3, 4]] scattered.
+            Figure.animation("backprop-scatter.svg", ["--op", "conv2d-transpose", "--input-values", "1,2;3,4",
+                                                      "--kernel", "3", "--stride", "2"]),
         ])
 
     /// 1-D: the forward sum, and the two gradients written out from it.

@@ -11,6 +11,11 @@ enum DepthwiseSeparableLecture {
             Snippet("factorized", factorized),
             Snippet("costs", costs),
             Snippet("separable-gradient", separableGradient),
+        ],
+        figures: [
+            // The two-channel image of "three-kinds" under the [2,2,2,1] filter of ones, depthwise.
+            Figure.animation("depthwise-two-channels.svg", ["--op", "depthwise", "--channels", "2",
+                                                            "--input-values", "1,10,2,20,3,30;4,40,5,50,6,60;7,70,8,80,9,90"]),
         ])
 
     /// conv2d mixes channels; depthwise_conv2d keeps them apart; separable_conv2d does one, then
