@@ -17,11 +17,22 @@ enum Backprop2DLecture {
             Snippet("conv-matrix", convolutionMatrix),
             Snippet("transpose", transpose),
             Snippet("output-sizes", outputSizes),
+            Snippet("same-crops", sameCrops),
             Snippet("autoencoder", autoencoder),
             Snippet("overlap", overlap),
             Snippet("try-it", tryIt),
         ],
-        figures: [Figure("transposed-convolution.svg", { Array(try transposeFigure().utf8) })])
+        figures: [
+            Figure("transposed-convolution.svg", { Array(try transposeFigure().utf8) }),
+            // The same 2x2 input and kernel 1...9, stride 2: VALID keeps every copy (5x5); SAME with
+            // Keras' output size 4x4 drops the copies' last row and column into the padding.
+            Figure.animation("transposed-convolution-valid.svg",
+                             ["--op", "conv2d-transpose", "--input-values", "1,10;100,1000", "--kernel", "3", "--stride", "2",
+                              "--filter-values", "1,2,3;4,5,6;7,8,9"]),
+            Figure.animation("transposed-convolution-same.svg",
+                             ["--op", "conv2d-transpose", "--input-values", "1,10;100,1000", "--kernel", "3", "--stride", "2",
+                              "--padding", "SAME", "--filter-values", "1,2,3;4,5,6;7,8,9"]),
+        ])
 
     // MARK: - Conv2d's filter and bias gradients
 
@@ -223,10 +234,14 @@ enum Backprop2DLecture {
         let transposed = (0..<25).map { q in (0..<4).map { matrix[$0, q] * dy.scalars[$0] }.reduce(0, +) }
         out.say("Cᵀ · [1, 10, 100, 1000], as a 5x5 image:")
         try out.grid(try Tensor(shape: [5, 5], scalars: transposed))
-        // conv2d_transpose of dy, as TF computes it (conv2dTranspose above): the same numbers.
-        let upsampled = try conv2dTranspose(dy, filters: kernel, outputSize: 5, stride: 2, padding: .valid)
-        let same = try upsampled.maxAbsDifference(try Tensor(shape: [1, 5, 5, 1], scalars: transposed)) == 0
-        out.say("conv2d_transpose(\(shape: dy.shape), output_shape [1,5,5,1], stride 2, VALID) is Cᵀ·dy: \(same ? "yes" : "NO")")
+        // ConvLab's tf.nn.conv2d_transpose: dy [1, 2, 2, 1], the filter [3, 3, out 1, in 1], output_shape 5x5.
+        let upsampled = try Reference.conv2DTranspose(dy, filter: kernel, outputSize: Size2(5, 5), strides: 2, padding: .valid)
+        let expected = try Tensor(shape: [1, 5, 5, 1], scalars: transposed)
+        out.say("conv2DTranspose \(shape: dy.shape) -> \(shape: upsampled.shape) is Cᵀ·dy: \(try upsampled.maxAbsDifference(expected) == 0 ? "yes" : "NO")")
+        // TF computes it as conv2d_backprop_input: the dInput of the 5x5 -> 2x2 conv2d for dOutput = dy.
+        let dInput = try Reference.conv2DBackward(try Tensor(zeros: [1, 5, 5, 1]), filter: kernel, dOutput: dy,
+                                                  strides: 2, padding: .valid).dInput
+        out.say("conv2DBackward's dInput for dOutput = dy: \(try dInput.maxAbsDifference(expected) == 0 ? "the same" : "DIFFERENT")")
         // @end
     }
 
@@ -235,31 +250,51 @@ enum Backprop2DLecture {
     static func outputSizes(_ out: inout Transcript) throws {
         // @code output-sizes
         var table = Table("H", "K", "s", "padding", "sizes conv2d maps back to H", "Keras' choice")
+        var agree = true
         for (h, k, s) in [(3, 3, 2), (4, 3, 2), (4, 4, 2), (7, 5, 2), (3, 3, 3)] {
             for padding in Padding.allCases {
                 let allowed = (1...(h * s + k)).filter { oh in
                     (try? WindowAxis(input: oh, kernel: k, stride: s, padding: padding).output) == h
                 }
-                // tf.keras.layers.Conv2DTranspose without output_padding: H·s for SAME, H·s + max(K - s, 0) for VALID.
+                // tf.keras.layers.Conv2DTranspose without output_padding: H·s for SAME, H·s + max(K - s, 0) for VALID,
+                // which is also ConvLab's default when no output size is given.
                 let keras = padding == .same ? h * s : h * s + max(k - s, 0)
+                let convLab = try Conv2DTransposeGeometry.defaultOutputSize(input: Size2(h, h), kernel: Size2(k, k),
+                    strides: Size2(s, s), padding: padding, dilations: 1).h
+                agree = agree && convLab == keras
                 table.row("\(h)", "\(k)", "\(s)", "\(padding)", "\(allowed.map(String.init).joined(separator: ", "))", "\(keras)")
             }
         }
         out.say(table)
+        out.say("ConvLab's default (conv2DTranspose without outputSize) is Keras' choice in every row: \(agree ? "yes" : "NO")")
+        // An output size outside the list is refused, as TF refuses it.
+        let x = try Tensor<Double>(zeros: [1, 3, 3, 1])
+        do {
+            _ = try Reference.conv2DTranspose(x, filter: try kernel.get(), outputSize: Size2(7, 7), strides: 2, padding: .same)
+        } catch {
+            out.say("3x3, SAME, stride 2, asked for 7x7: \(String(describing: error))")
+        }
         // @end
     }
 
-    // @code transposed
-    /// TF's `tf.nn.conv2d_transpose(input, filters, output_shape, strides, padding)`: it calls
-    /// `conv2d_backprop_input` with `input_sizes = output_shape` and `out_backprop = input`, so it
-    /// is conv2d's dInput, with `filters` the forward conv2d's HWIO filter `[K, K, out, in]`.
-    static func conv2dTranspose(_ input: Tensor<Double>, filters: Tensor<Double>, outputSize: Int,
-                                stride: Int, padding: Padding) throws -> Tensor<Double> {
-        let outputShape = [input.shape[0], outputSize, outputSize, filters.shape[2]]
-        return try Reference.conv2DBackward(try Tensor(zeros: outputShape), filter: filters, dOutput: input,
-                                            strides: Size2(stride, stride), padding: padding).dInput
+    /// SAME outputs of the 2x2 example are crops of the VALID 5x5 one.
+    static func sameCrops(_ out: inout Transcript) throws {
+        // @code same-crops
+        let dy = try Tensor<Double>(image: [[1, 10], [100, 1000]])
+        let full = try Reference.conv2DTranspose(dy, filter: try kernel.get(), strides: 2, padding: .valid)   // 5x5
+        for size in [4, 3] {
+            let same = try Reference.conv2DTranspose(dy, filter: try kernel.get(), outputSize: Size2(size, size),
+                                                     strides: 2, padding: .same)
+            let padTop = try WindowAxis(input: size, kernel: 3, stride: 2, padding: .same).padBefore
+            // Output cell (i, j) is the full scatter's cell (i + padTop, j + padTop).
+            var crop = try Tensor<Double>(zeros: [1, size, size, 1])
+            for i in 0..<size { for j in 0..<size { crop[0, i, j, 0] = full[0, i + padTop, j + padTop, 0] } }
+            out.say("SAME, output \(size)x\(size): pads \(padTop) before; the VALID 5x5's rows and columns "
+                    + "\(padTop)...\(padTop + size - 1): \(try same.maxAbsDifference(crop) == 0 ? "yes" : "NO")")
+            try out.grid(same)
+        }
+        // @end
     }
-    // @end
 
     /// Lecture 7's autoencoder example: the decoder's transposed convolutions, with the sizes its
     /// `get_deconv2d_output_dims` computes.
@@ -275,8 +310,9 @@ enum Backprop2DLecture {
         for (k, channels, stride, padding) in [(3, 8, 2, Padding.same), (8, 1, 2, .valid), (7, 1, 1, .valid)] {
             let size = deconvSize(x.shape[1], filter: k, stride: stride, padding: padding)
             let filters = try random([k, k, channels, x.shape[3]], &generator)   // [K, K, out, in]
-            x = try conv2dTranspose(x, filters: filters, outputSize: size, stride: stride, padding: padding)
-            // TF accepts output_shape only if conv2d of that shape gives back the input's size.
+            x = try Reference.conv2DTranspose(x, filter: filters, outputSize: Size2(size, size),
+                                              strides: Size2(stride, stride), padding: padding)
+            // TF (and ConvLab) accept output_shape only if conv2d of that shape gives back the input's size.
             let back = try WindowAxis(input: size, kernel: k, stride: stride, padding: padding).output
             out.say("deconv \(k)x\(k)x\(channels), stride \(stride), \(padding): -> \(shape: x.shape); "
                     + "conv2d maps \(size) back to \(back)")
@@ -292,11 +328,9 @@ enum Backprop2DLecture {
     /// How many kernel copies land on each output cell of a transposed convolution of a
     /// `size`x`size` input, with every input and weight 1 (VALID, so every copy is kept).
     static func overlapCounts(size: Int, kernel k: Int, stride s: Int) throws -> Tensor<Double> {
-        let dy = try Tensor<Double>(shape: [1, size, size, 1], repeating: 1)
-        let outputSize = (size - 1) * s + k
+        let input = try Tensor<Double>(shape: [1, size, size, 1], repeating: 1)
         let ones = try Tensor<Double>(shape: [k, k, 1, 1], repeating: 1)
-        return try Reference.conv2DBackward(try Tensor(zeros: [1, outputSize, outputSize, 1]), filter: ones,
-                                            dOutput: dy, strides: Size2(s, s), padding: .valid).dInput
+        return try Reference.conv2DTranspose(input, filter: ones, strides: Size2(s, s), padding: .valid)
     }
 
     static func overlap(_ out: inout Transcript) throws {
@@ -322,8 +356,8 @@ enum Backprop2DLecture {
         out.say("2. p - y = \(Tensor(zip(p, y).map { $0 - $1 }), decimals: 2)")
         // 3. The transposed convolution of a 3x3 image of ones, kernel 2x2 of ones, stride 2, VALID.
         let ones = try Tensor<Double>(shape: [1, 3, 3, 1], repeating: 1)
-        let up = try Reference.conv2DBackward(try Tensor(zeros: [1, 6, 6, 1]), filter: try Tensor(shape: [2, 2, 1, 1], repeating: 1),
-                                              dOutput: ones, strides: 2, padding: .valid).dInput
+        let up = try Reference.conv2DTranspose(ones, filter: try Tensor(shape: [2, 2, 1, 1], repeating: 1),
+                                               strides: 2, padding: .valid)
         out.say("3. \(shape: ones.shape) -> \(shape: up.shape):")
         try out.grid(up)
         // @end
