@@ -9,6 +9,7 @@ enum KernelsLecture {
             Snippet("the-kernels", theKernels),
             Snippet("on-edges", onEdges),
             Snippet("colour-modes", colourModes),
+            Snippet("kernels-py", kernelsPy),
             // The photograph's means are sums of 135,300 Floats, whose last bits depend on the
             // summation order; pixels that blur to exactly 1 land a rounding either side of it.
             Snippet("photograph", loose: [.absolute(1e-4, after: "mean"), .absolute(0.05, after: "above 1")], photograph),
@@ -49,10 +50,40 @@ enum KernelsLecture {
             var means: Line = ""
             for m in channelMeans(blurred) { means = means + "\(m, decimals: 3) " }
             let clipped = blurred.scalars.filter { $0 > 1 }.count
-            table.row("\(mode == .perChannel ? "per channel" : mode == .grey ? "grey" : "kernels.py")", "\(shape: blurred.shape)",
+            table.row("\(mode == .perChannel ? "per channel" : mode == .grey ? "grey" : "mixing")", "\(shape: blurred.shape)",
                       means, "\(100 * Double(clipped) / Double(blurred.count), decimals: 1)%")
         }
         out.say(table)
+        // @end
+    }
+
+    /// What the course's kernels.py actually ships: grey `[3, 3, 1, 1]` filters (the ones
+    /// 07_basic_filters.py uses by default) beside the `[3, 3, 3, 3]` RGB ones.
+    static func kernelsPy(_ out: inout Transcript) throws {
+        // @code kernels-py
+        // kernels.py's grey BLUR_FILTER sets all nine weights to 1.0 (its 0.0625 ... lines are
+        // commented out); its grey EDGE_FILTER has 4 at the centre and -1 at the four neighbours.
+        let greyBlur = try Tensor<Float>(shape: [3, 3, 1, 1], repeating: 1)
+        let greyEdge = try Tensor<Float>([[0, -1, 0], [-1, 4, -1], [0, -1, 0]]).reshaped([3, 3, 1, 1])
+        out.say("BLUR_FILTER \(shape: greyBlur.shape): weights sum to \(greyBlur.sum(), decimals: 0) "
+                + "(the lecture's blur: \(Double(ClassicKernel.blur.weightSum), decimals: 0))")
+        let edge4 = ClassicKernel.edge4.weights.joined().map { $0 }
+        out.say("EDGE_FILTER \(shape: greyEdge.shape) is -1 x edge 4-neighbour: \(greyEdge.scalars == edge4.map { -$0 })")
+        // Its EDGE_FILTER_RGB is channel-diagonal: weight [a, b, c, o] is the edge-8 weight when
+        // c == o and 0 otherwise, so output channel o sees input channel o only.
+        var edgeRGB = try Tensor<Float>(zeros: [3, 3, 3, 3])
+        for a in 0..<3 { for b in 0..<3 { for c in 0..<3 { edgeRGB[a, b, c, c] = ClassicKernel.edge8.weights[a][b] } } }
+        // On the photograph, at 07_basic_filters.py's stride 3 and SAME padding:
+        let photo = try PNG.read(try Photograph.chelseaPath()).tensor()
+        let diagonal = try Reference.conv2DForward(photo, filter: edgeRGB, strides: 3, padding: .same)
+        let perChannel = try ClassicKernel.edge8.apply(to: photo, mode: .perChannel, stride: 3)
+        out.say("EDGE_FILTER_RGB against the per-channel edge 8-neighbour: max |difference| "
+                + "\(try diagonal.maxAbsDifference(perChannel), decimals: 1)")
+        // The script's default path: the grey photograph through BLUR_FILTER.
+        let grey = try ClassicKernel.greyscale(photo)
+        let blurred = try Reference.conv2DForward(grey, filter: greyBlur, strides: 3, padding: .same)
+        let ratio = (blurred.sum() / Float(blurred.count)) / (grey.sum() / Float(grey.count))
+        out.say("grey photograph through BLUR_FILTER: mean brightness x \(ratio, decimals: 2)")
         // @end
     }
 
@@ -92,7 +123,7 @@ enum KernelsLecture {
                 let label = switch mode {
                 case .perChannel: "per channel (depthwise)"
                 case .grey: "grey"
-                case .mixedAsKernelsPy: "kernels.py [3,3,3,3]"
+                case .mixedAsKernelsPy: "mixing [3,3,3,3]"
                 }
                 var values: Line = ""
                 for value in centre { values = values + "\(value, decimals: 3) " }
@@ -100,7 +131,7 @@ enum KernelsLecture {
             }
         }
         out.say(table)
-        out.say("mixing filter shape (kernels.py): \(shape: ClassicKernel.blur.mixingFilter(channels: 3).shape), "
+        out.say("mixing filter shape: \(shape: ClassicKernel.blur.mixingFilter(channels: 3).shape), "
                 + "depthwise: \(shape: ClassicKernel.blur.depthwiseFilter(channels: 3).shape)")
         // @end
     }
