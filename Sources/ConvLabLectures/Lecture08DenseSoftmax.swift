@@ -131,6 +131,13 @@ enum DenseSoftmaxLecture {
         }
         out.say(table)
         out.say("Glorot stddev for 128 -> 128: sqrt(2 / 256) = \((2.0 / 256).squareRoot(), decimals: 4); He: sqrt(2 / 128) = \((2.0 / 128).squareRoot(), decimals: 4)")
+        // Truncated normals redraw values beyond 2 standard deviations, which shrinks the variance:
+        // a unit normal cut at +-2 has variance 1 - 4 phi(2) / (Phi(2) - Phi(-2)).
+        let density = Foundation.exp(-2.0) / (2 * Double.pi).squareRoot(), mass = erf(2 / 2.0.squareRoot())
+        let kept = 1 - 4 * density / mass
+        out.say("a unit normal truncated at +-2: variance \(kept, decimals: 4), stddev \(kept.squareRoot(), decimals: 4)")
+        out.say("variance of the draws, widened first: TF1 contrib (stddev x sqrt(1.3)) \(1.3 * kept, decimals: 4); "
+                + "Keras (stddev / \(kept.squareRoot(), decimals: 4)) exactly 1")
         // @end
     }
 
