@@ -86,7 +86,9 @@ enum BackpropLecture {
         // @end
     }
 
-    /// The relative error CS231n prints: max over elements of |a - n| / max(1e-8, |a| + |n|).
+    // @code relative-error
+    /// CS231n's assignment helper `rel_error`: the largest over all elements of
+    /// |a - n| / max(1e-8, |a| + |n|).
     static func relativeError(_ analytic: Tensor<Double>, _ numeric: Tensor<Double>) -> Double {
         var worst = 0.0
         for i in 0..<analytic.count {
@@ -95,6 +97,7 @@ enum BackpropLecture {
         }
         return worst
     }
+    // @end
 
     // @code numerical-gradient
     /// The gradient of a scalar loss by centred differences: (L(x + h) - L(x - h)) / 2h, one
