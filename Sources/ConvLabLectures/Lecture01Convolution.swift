@@ -18,6 +18,7 @@ enum ConvolutionLecture {
             Snippet("output-size", outputSizes),
             Snippet("parameters", parameters),
             Snippet("memory", memory),
+            Snippet("answers", answers),
         ],
         figures: [Figure("volume.svg", { Array(try volumeFigure().utf8) })])
 
@@ -335,6 +336,25 @@ enum ConvolutionLecture {
         let withInput = ActivationMemory(layerOutputs: [[224, 224, 3]] + outputs, bytesPerValue: 4)
         out.say("with the input image: \(thousands(withInput.activations)) activations, "
                 + "\(Double(withInput.bytesWithGradients) / 1e6, decimals: 1) MB = \(Double(withInput.bytesWithGradients) / 1_048_576, decimals: 1) MiB")
+        // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        // 1. The layer's output shape (from the convolution itself) and its parameters.
+        let image = try Tensor<Double>(zeros: [1, 64, 64, 3])
+        let filters = try Tensor<Double>(zeros: [3, 3, 3, 16])
+        let y = try Reference.conv2DForward(image, filter: filters, strides: 2, padding: .valid)
+        out.say("1. \(shape: image.shape) -> \(shape: y.shape); parameters \(convParameterCount(kernel: 3, inputDepth: 3, filters: 16))")
+        // 2. Store each element's own offset in it, then read the element back.
+        var nhwc = try Tensor<Double>(zeros: [1, 4, 5, 3]), nchw = try Tensor<Double>(zeros: [1, 3, 4, 5])
+        nhwc.withUnsafeMutableBufferPointer { for k in $0.indices { $0[k] = Double(k) } }
+        nchw.withUnsafeMutableBufferPointer { for k in $0.indices { $0[k] = Double(k) } }
+        out.say("2. offset of (n, i, j, c) = (0, 2, 1, 2): NHWC \(Int(nhwc[0, 2, 1, 2])), NCHW \(Int(nchw[0, 2, 2, 1]))")
+        // 3. Where a 3-wide window may start on a 7-wide row, VALID.
+        let starts = (0...7).filter { $0 + 3 <= 7 }
+        out.say("3. a 3-wide window fits at columns \(starts.map(String.init).joined(separator: ", ")); at 6 it would need columns 6, 7, 8")
         // @end
     }
 }

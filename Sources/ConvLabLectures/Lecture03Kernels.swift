@@ -13,8 +13,10 @@ enum KernelsLecture {
             // The photograph's means are sums of 135,300 Floats, whose last bits depend on the
             // summation order; pixels that blur to exactly 1 land a rounding either side of it.
             Snippet("photograph", loose: [.absolute(1e-4, after: "mean"), .absolute(0.05, after: "above 1")], photograph),
+            Snippet("answers", answers),
         ],
-        figures: [Figure("kernels.generated.png", stable: false, slow: true, committed: false, {
+        figures: [
+            Figure("kernels.svg", { Array(kernelsFigure().utf8) }),Figure("kernels.generated.png", stable: false, slow: true, committed: false, {
             // The contact sheet at full resolution: every kernel in every channel mode.
             let photo = try PNG.read(try Photograph.chelseaPath()).tensor()
             let sheet = try kernelContactSheet(image: photo, kernels: Kernels(.fast))
@@ -134,5 +136,42 @@ enum KernelsLecture {
         out.say("mixing filter shape: \(shape: ClassicKernel.blur.mixingFilter(channels: 3).shape), "
                 + "depthwise: \(shape: ClassicKernel.blur.depthwiseFilter(channels: 3).shape)")
         // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let flat = try Tensor<Float>(shape: [1, 5, 5, 1], repeating: 0.3)
+        out.say("1. sharpen on a flat 0.3: centre \(try ClassicKernel.sharpen.apply(to: flat, mode: .grey)[0, 2, 2, 0], decimals: 4)")
+        var ramp = try Tensor<Float>(zeros: [1, 5, 5, 1])
+        for i in 0..<5 { for j in 0..<5 { ramp[0, i, j, 0] = Float(i) } }
+        out.say("2. top Sobel on rows 0, 1, 2, ...: centre \(try ClassicKernel.topSobel.apply(to: ramp, mode: .grey)[0, 2, 2, 0], decimals: 0)")
+        let grey = try Tensor<Float>(shape: [1, 5, 5, 3], repeating: 0.2)
+        let mixed = try ClassicKernel.blur.apply(to: grey, mode: .mixedAsKernelsPy)
+        out.say("3. mixing blur on (0.2, 0.2, 0.2): (\((0..<3).map { String(format: "%.1f", mixed[0, 2, 2, $0]) }.joined(separator: ", ")))")
+        // @end
+    }
+
+    /// The six kernels as small heatmaps: red positive, blue negative, each scaled by its
+    /// largest weight, with the weights written in.
+    static func kernelsFigure() -> String {
+        let cell = 34.0, gap = 40.0
+        let kernels = ClassicKernel.allCases
+        var d = Diagram(width: gap + Double(kernels.count) * (3 * cell + gap), height: 200)
+        for (k, kernel) in kernels.enumerated() {
+            let left = gap + Double(k) * (3 * cell + gap)
+            let largest = Double(kernel.weights.joined().map { abs($0) }.max() ?? 1)
+            d.text(kernel.description, x: left + 1.5 * cell, y: 30, size: 12, bold: true)
+            d.grid(rows: 3, columns: 3, x: left, y: 44, cell: cell,
+                   fill: { r, c in Diagram.diverging(Double(kernel.weights[r][c]) / largest) },
+                   label: { r, c in
+                       let weight = Double(kernel.weights[r][c])
+                       return weight == weight.rounded() ? String(Int(weight)) : String(format: "%g", weight)
+                   }, size: kernel == .blur ? 9 : 12)      // the blur's decimals need a smaller font
+            d.text("sum \(String(format: "%g", Double(kernel.weightSum)))", x: left + 1.5 * cell, y: 44 + 3 * cell + 22, size: 12)
+        }
+        d.text("red: positive weights, blue: negative, white: 0 (each kernel scaled by its largest weight)",
+               x: d.width / 2, y: 186, size: 12)
+        return d.svg
     }
 }

@@ -11,6 +11,7 @@ enum ActivationsLecture {
             Snippet("vanishing", vanishing),
             Snippet("deep-stack", deepStack),
             Snippet("maxout", maxout),
+            Snippet("answers", answers),
         ],
         figures: [Figure("activations.svg", { Array(try activationFigure().utf8) })])
 
@@ -204,5 +205,20 @@ enum ActivationsLecture {
                   dashed: true),
         ], xRange: -4...4, yRange: -1...4))
         return try LinePlot.svgDocument(plots, columns: 3)
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let x = Tensor<Double>([-2, 0, 1])
+        let ones = try Tensor<Double>(shape: [3], repeating: 1)
+        let leaky = try Reference.leakyReLUForward(x, alpha: 0.1), dLeaky = try Reference.leakyReLUBackward(x, alpha: 0.1, dOutput: ones)
+        let elu = try Reference.eluForward(x), dElu = try Reference.eluBackward(x, dOutput: ones)
+        out.say("1. at -2: leaky \(leaky.scalars[0], decimals: 4) (slope \(dLeaky.scalars[0], decimals: 4)), "
+                + "ELU \(elu.scalars[0], decimals: 4) (slope \(dElu.scalars[0], decimals: 4))")
+        let dSigmoid = try Reference.sigmoidBackward(x, dOutput: ones), dTanh = try Reference.tanhBackward(x, dOutput: ones)
+        out.say("2. slopes at 0: sigmoid \(dSigmoid.scalars[1], decimals: 4), tanh \(dTanh.scalars[1], decimals: 4)")
+        out.say("3. tanh'(1)^5 = \(dTanh.scalars[2], decimals: 4)^5 = \((0..<5).reduce(1.0) { p, _ in p * dTanh.scalars[2] }, decimals: 4)")
+        // @end
     }
 }

@@ -16,6 +16,7 @@ enum DenseSoftmaxLecture {
             // Float training differs in the last bits between CPUs: these figures are checked to
             // within 1% (loss) and 0.01 (accuracy) rather than to the last digit.
             Snippet("mlp", loose: [.relative(0.01, after: "loss"), .absolute(0.01, after: "accuracy")], mlp),
+            Snippet("answers", answers),
         ],
         figures: [Figure("mlp-boundary.svg", stable: false, { Array(try mlpResult.get().picture.utf8) })])
 
@@ -204,5 +205,19 @@ enum DenseSoftmaxLecture {
             svg += "<circle cx=\"\(String(format: "%.1f", x))\" cy=\"\(String(format: "%.1f", y))\" r=\"3\" fill=\"\(dark[points.labels[i]])\"/>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let logits = try Tensor<Double>(zeros: [1, 10])
+        var label = try Tensor<Double>(zeros: [1, 10])
+        label[0, 3] = 1
+        let loss = try Reference.softmaxCrossEntropyForward(labels: label, logits: logits)
+        out.say("1. equal logits, 10 classes: \(loss.scalars[0], decimals: 4) = log 10 = \(Foundation.log(10.0), decimals: 4)")
+        out.say("2. dense 784 -> 100: \(thousands(denseParameterCount(inputs: 784, outputs: 100))) parameters")
+        let fanIn = 3 * 3 * 32
+        out.say("3. fan in \(fanIn): He stddev sqrt(2 / \(fanIn)) = \((2 / Double(fanIn)).squareRoot(), decimals: 4)")
+        // @end
     }
 }

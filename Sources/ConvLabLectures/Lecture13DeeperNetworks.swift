@@ -16,6 +16,7 @@ enum DeeperNetworksLecture {
             // A correct gradient's relative error is rounding noise, held to the bound 1e-7.
             Snippet("batch-norm", loose: [.absolute(1e-7, after: "relative error")], batchNorm),
             Snippet("residual", residual),
+            Snippet("answers", answers),
         ],
         figures: [
             Figure("optimizers.svg", stable: false, { Array(try optimizerRuns.get().picture.utf8) }),
@@ -303,6 +304,34 @@ enum DeeperNetworksLecture {
         let sum = try Tensor<Double>(shape: [1, 4], scalars: zip(v.scalars, branch.scalars).map { $0 + $1 })
         let dV = try Tensor<Double>(shape: [1, 4], scalars: zip(dY.scalars, throughBranch.scalars).map { $0 + $1 })
         out.say("F(x) = -x: y = x + F(x) = \(sum), dInput = dOutput + J_F^T dOutput = \(dV)")
+        // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        for gradient in [Float(0.5), 50] {
+            let w = Variable(name: "w", shape: [1], initializer: .zeros)
+            w.gradient = Tensor([gradient])
+            try Optimizer.adam(learningRate: 0.001).apply(to: [w])
+            out.say("1. Adam's first step, gradient \(gradient, decimals: 1): w moves by \(-w.value.scalars[0], decimals: 6)")
+        }
+        let v = Variable(name: "v", shape: [1], initializer: .zeros)
+        let momentum = Optimizer.momentum(learningRate: 0.01, momentum: 0.9)
+        var before = v.value.scalars[0]
+        var step: Float = 0
+        for _ in 1...200 {
+            v.gradient = Tensor([1])
+            try momentum.apply(to: [v])
+            step = before - v.value.scalars[0]
+            before = v.value.scalars[0]
+        }
+        out.say("2. momentum 0.9, gradient 1, lr 0.01: step 200 is \(step, decimals: 4), plain SGD's \(Float(0.01), decimals: 4)")
+        var generator = SeededGenerator(seed: 13)
+        let variance = try Reference.batchNormForward(try skewedBatch(&generator), gamma: Tensor([1, 1]), beta: Tensor([0, 0]),
+                                                      epsilon: 1e-3).variance.scalars[1]
+        out.say("3. channel 1: variance / (variance + epsilon) = \(variance, decimals: 6) / \(variance + 1e-3, decimals: 6) "
+                + "= \(variance / (variance + 1e-3), decimals: 4)")
         // @end
     }
 }
