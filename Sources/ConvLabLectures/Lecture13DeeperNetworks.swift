@@ -158,14 +158,10 @@ enum DeeperNetworksLecture {
     }
     // @end
 
-    /// The mean image of the embedded training digits: one mean per pixel position.
+    /// The mean image of the embedded training digits, one mean per pixel position (the
+    /// autoencoder's trivial baseline computes the same).
     static func mnistMeanImage() throws -> [Double] {
-        let train = try MNIST.embedded().train
-        var sums = [Double](repeating: 0, count: train.imageSize)
-        for k in 0..<train.count {
-            for p in 0..<train.imageSize { sums[p] += Double(train.pixels[k * train.imageSize + p]) }
-        }
-        return sums.map { $0 / Double(train.count) }
+        try ConvAutoencoder.meanImage(try MNIST.embedded().train.imagesTensor).scalars.map(Double.init)
     }
 
     /// Tutorial #03's two ways to zero-centre images: subtract the mean image (one mean per pixel
