@@ -103,11 +103,10 @@ extension Fast {
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
         let lowering = ConvLowering(g)
-        var dInput = zeros(input.shape)   // the strided route adds patches into it
-        dOutput.scalars.withUnsafeBufferPointer { dy in
-            filter.scalars.withUnsafeBufferPointer { w in
-                dInput.scalars.withUnsafeMutableBufferPointer { dx in
-                    convInputGradient(dy.baseAddress!, w.baseAddress!, dx.baseAddress!, lowering)
+        let dInput = tensor(input.shape) { dx in   // every value written (see convInputGradient)
+            dOutput.scalars.withUnsafeBufferPointer { dy in
+                filter.scalars.withUnsafeBufferPointer { w in
+                    convInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering)
                 }
             }
         }
@@ -191,7 +190,7 @@ extension Fast {
                 let kc = (t1 - t0) * channels
                 let bBlock = packedB + t0 * channels * panelStride + (j0 / gemmColumnPanel) * kc * gemmColumnPanel
                 indirectBlock(mc, nc, t1 - t0, channels, table + t0 * gemmRowPanel, tableStride,
-                              bBlock, y + i0 * n + j0, n, tb > 0)
+                              bBlock, zeros, y + i0 * n + j0, n, tb > 0)
             }
         }
     }
@@ -223,11 +222,12 @@ extension Fast {
         parallelFor(g.batch) { n in
             let dPatches = scratch(Float.self, imagePixels * g.patchSize)
             defer { recycle(dPatches) }
+            let image = dx + n * g.inH * g.inW * g.inC
+            image.update(repeating: 0, count: g.inH * g.inW * g.inC)   // patches are added into it
             gemm(m: imagePixels, n: g.patchSize, k: g.outC,
                  a: .matrix(dy + n * imagePixels * g.outC, rowStride: g.outC, kStride: 1),
                  bTransposed: .matrix(w, rowStride: g.outC, kStride: 1),
                  c: dPatches, ldc: g.patchSize, accumulate: false, threads: 1)
-            let image = dx + n * g.inH * g.inW * g.inC
             for i in 0..<g.outH {
                 for j in 0..<g.outW {
                     let patch = dPatches + (i * g.outW + j) * g.patchSize
@@ -258,15 +258,74 @@ extension Fast {
         }
     }
 
-    /// `dw[KH*KW*C, O] = patches(x)^T * dy[pixels, O]`, gathering the patches from a
-    /// zero-padded copy of `x` so that no window needs a bounds check (with 5x5 SAME windows
-    /// on 14x14 images half the windows cross the border).
+    /// `dw[KH*KW*C, O] = patches(x)^T * dy[pixels, O]` on a zero-padded copy of `x` (no window
+    /// needs a bounds check), by the filter-gradient micro-kernel: row `(a, b, c)` of the left
+    /// operand is a pointer to input value `(a*dh, b*dw, c)` of the first patch, and one table of
+    /// pixel offsets moves every row to the patch of pixel `k`; so the patch matrix is neither
+    /// written nor packed, only `dy` is packed (16 columns at a time). The pixels are split into
+    /// one slice per thread, each with its own partial `dw`, added at the end.
     static func convFilterGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                                    _ dw: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
         withPaddedInput(x, g) { xp, gp in
-            gemm(m: gp.patchSize, n: gp.outC, k: gp.pixels, a: patchColumns(xp, gp),
-                 bTransposed: .matrix(dy, rowStride: 1, kStride: gp.outC), c: dw, ldc: gp.outC,
-                 accumulate: false)
+            filterGradient(xp, dy, dw, gp)
+        }
+    }
+
+    /// `convFilterGradient` on an input with no padding left.
+    static func filterGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                               _ dw: UnsafeMutablePointer<Float>, _ g: ConvLowering) {
+        let m = g.patchSize, n = g.outC, pixels = g.pixels
+        if pixels == 0 {
+            dw.update(repeating: 0, count: m * n)
+            return
+        }
+        let kBlocks = (pixels + gemmBlockK - 1) / gemmBlockK
+        let slices = min(threads, kBlocks)
+        let rowCount = (m + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel
+        let rows = scratch(UnsafePointer<Float>.self, rowCount)
+        defer { recycle(rows) }
+        for r in 0..<rowCount {
+            let k = min(r, m - 1)   // rows past m repeat the last one; they are never stored
+            let a = k / (g.kw * g.inC), b = (k / g.inC) % g.kw, ch = k % g.inC
+            rows[r] = x + (a * g.dh * g.inW + b * g.dw) * g.inC + ch
+        }
+        let panels = (n + gemmColumnPanel - 1) / gemmColumnPanel
+        let partials = scratch(Float.self, (slices - 1) * m * n)
+        defer { recycle(partials) }
+        let imagePixels = g.outH * g.outW
+        parallelFor(slices, threads: slices) { slice in
+            let kb0 = slice * kBlocks / slices, kb1 = (slice + 1) * kBlocks / slices
+            let out = slice == 0 ? dw : partials + (slice - 1) * m * n
+            let packedB = scratch(Float.self, gemmBlockK * panels * gemmColumnPanel)
+            let offsets = scratch(Int.self, gemmBlockK)
+            defer { recycle(packedB); recycle(offsets) }
+            for kb in kb0..<kb1 {
+                let p0 = kb * gemmBlockK, kc = min(gemmBlockK, pixels - p0)
+                for kk in 0..<kc {
+                    let p = p0 + kk
+                    let image = p / imagePixels, i = (p % imagePixels) / g.outW, j = p % g.outW
+                    offsets[kk] = ((image * g.inH + i * g.sh) * g.inW + j * g.sw) * g.inC
+                }
+                // dy's rows p0..<p0+kc as panels [kc][16], zero columns past n.
+                for panel in 0..<panels {
+                    let j0 = panel * gemmColumnPanel, width = min(gemmColumnPanel, n - j0)
+                    let dst = packedB + panel * kc * gemmColumnPanel
+                    for kk in 0..<kc {
+                        let src = dy + (p0 + kk) * n + j0, row = dst + kk * gemmColumnPanel
+                        for c in 0..<width { row[c] = src[c] }
+                        for c in width..<gemmColumnPanel { row[c] = 0 }
+                    }
+                }
+                filterGradientBlock(m, n, kc, rows, offsets, packedB, out, n, kb > kb0)
+            }
+        }
+        if slices > 1 {
+            parallelChunks(m * n) { range in
+                for s in 1..<slices {
+                    let partial = partials + (s - 1) * m * n
+                    for t in range { dw[t] += partial[t] }
+                }
+            }
         }
     }
 
@@ -306,32 +365,6 @@ extension Fast {
                     let n = p / imagePixels, i = (p % imagePixels) / g.outW, j = p % g.outW
                     let out = dst + (r / width) * kc * width + r % width
                     taps.gather(x, n, i, j, into: out, step: width, g)
-                }
-            }
-            let tail = rows % width
-            if tail != 0 { zeroPadPanel(dst + (rows / width) * kc * width, from: tail, width: width, kc: kc) }
-        }
-    }
-
-    /// The transposed im2col matrix `[KH*KW*C, pixels]` of `x`, gathered while packing.
-    static func patchColumns(_ x: UnsafePointer<Float>, _ g: ConvLowering) -> GEMMOperand {
-        GEMMOperand { dst, row0, rows, k0, kc, width in
-            let panels = (rows + width - 1) / width
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 5 * panels * width) { table in
-                // Rows past `rows` repeat the last tap; the panel's zero padding overwrites them.
-                let taps = PatchTaps(table.baseAddress!, count: panels * width, first: row0, g, last: row0 + rows - 1)
-                // Panels whose interior offsets are consecutive (one run of channels) copy straight.
-                let straight = table.baseAddress! + 4 * panels * width
-                for panel in 0..<panels {
-                    let offsets = taps.table + 3 * taps.count + panel * width
-                    straight[panel] = (1..<width).allSatisfy { offsets[$0] == offsets[0] + $0 } ? 1 : 0
-                }
-                let imagePixels = g.outH * g.outW
-                for kk in 0..<kc {
-                    let p = k0 + kk
-                    let n = p / imagePixels, i = (p % imagePixels) / g.outW, j = p % g.outW
-                    taps.gather(x, n, i, j, into: dst + kk * width, panelStride: kc * width, width: width,
-                                straight: straight, g)
                 }
             }
             let tail = rows % width
@@ -382,43 +415,6 @@ struct PatchTaps {
                 let row = top &+ table[t], col = left &+ table[count &+ t]
                 out[t &* step] = (row >= 0 && row < g.inH && col >= 0 && col < g.inW)
                     ? image[(row &* g.inW &+ col) &* g.inC &+ table[2 &* count &+ t]] : 0
-            }
-        }
-    }
-
-    /// The same gather into panels: tap `t` goes to `out[(t / width) * panelStride + t % width]`.
-    @inline(__always)
-    func gather(_ x: UnsafePointer<Float>, _ n: Int, _ i: Int, _ j: Int,
-                into out: UnsafeMutablePointer<Float>, panelStride: Int, width: Int,
-                straight: UnsafePointer<Int>, _ g: ConvLowering) {
-        let top = i * g.sh - g.padTop, left = j * g.sw - g.padLeft
-        var panel = out
-        var t = 0
-        if interior(top, left, g) {
-            let corner = x + ((n * g.inH + top) * g.inW + left) * g.inC
-            let offsets = table + 3 * count
-            while t < count {
-                if straight[t / width] != 0 {
-                    // The panel's values are consecutive in memory: a straight copy (inline, as
-                    // a memmove call would cost more than 6 values).
-                    let source = corner + offsets[t]
-                    for r in 0..<width { panel[r] = source[r] }
-                } else {
-                    for r in 0..<width { panel[r] = corner[offsets[t &+ r]] }
-                }
-                t += width
-                panel += panelStride
-            }
-        } else {
-            let image = x + n * g.inH * g.inW * g.inC
-            while t < count {
-                for r in 0..<width {
-                    let row = top &+ table[t &+ r], col = left &+ table[count &+ t &+ r]
-                    panel[r] = (row >= 0 && row < g.inH && col >= 0 && col < g.inW)
-                        ? image[(row &* g.inW &+ col) &* g.inC &+ table[2 &* count &+ t &+ r]] : 0
-                }
-                t += width
-                panel += panelStride
             }
         }
     }

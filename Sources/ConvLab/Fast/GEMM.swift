@@ -189,14 +189,30 @@ extension Fast {
     @inline(__always)
     static func indirectBlock(_ mc: Int, _ nc: Int, _ taps: Int, _ channels: Int,
                               _ table: UnsafePointer<UnsafePointer<Float>>, _ panelStride: Int,
-                              _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
-                              _ accumulate: Bool) {
+                              _ b: UnsafePointer<Float>, _ zeroRow: UnsafePointer<Float>,
+                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
         #if arch(x86_64)
         if usesAVX2 {
-            ConvLabSIMDAVX2.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, c, ldc, accumulate)
+            ConvLabSIMDAVX2.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, zeroRow, c, ldc, accumulate)
             return
         }
         #endif
-        ConvLabSIMD.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, c, ldc, accumulate)
+        ConvLabSIMD.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, zeroRow, c, ldc, accumulate)
+    }
+}
+
+extension Fast {
+    /// The filter-gradient micro-kernel build this CPU can run.
+    @inline(__always)
+    static func filterGradientBlock(_ mc: Int, _ nc: Int, _ kc: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
+                                    _ pixelOffsets: UnsafePointer<Int>, _ b: UnsafePointer<Float>,
+                                    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+        #if arch(x86_64)
+        if usesAVX2 {
+            ConvLabSIMDAVX2.sconvFilterGradientBlock(mc, nc, kc, rows, pixelOffsets, b, c, ldc, accumulate)
+            return
+        }
+        #endif
+        ConvLabSIMD.sconvFilterGradientBlock(mc, nc, kc, rows, pixelOffsets, b, c, ldc, accumulate)
     }
 }
