@@ -66,6 +66,8 @@ extension Fast {
     static let gemmBlockK = 256      // reduction block: a B panel of 256 x 16 floats is 16 KB (L1)
     static let gemmBlockM = 120      // rows of A per block: 120 x 256 floats is 120 KB (L2)
     static let gemmBlockN = 2048     // columns of B per task
+    static let gemmFewRows = 192     // up to this many rows, `gemmFewRows` splits the columns instead
+    static let gemmFewRowsBlockN = 128  // columns of B packed at a time there: 256 x 128 floats is 128 KB (L2)
 
     /// `C[m, n] = A[m, k] * Bt[n, k]^T`, or `C += ...` when `accumulate`.
     ///
@@ -83,6 +85,10 @@ extension Fast {
             return
         }
         let kBlocks = (k + gemmBlockK - 1) / gemmBlockK
+        if m <= gemmFewRows && n >= 2 * gemmColumnPanel * threads {
+            gemmFewRows(m: m, n: n, k: k, a: a, bTransposed: b, c: c, ldc: ldc, accumulate: accumulate, threads: threads)
+            return
+        }
         let nPanels = (n + gemmColumnPanel - 1) / gemmColumnPanel
         let panelStride = nPanels * gemmColumnPanel   // floats per k-row of packed B
 
@@ -140,6 +146,39 @@ extension Fast {
                 for s in 1..<kSlices {
                     let partial = partials + (s - 1) * partialSize + i * n
                     for j in 0..<n { row[j] += partial[j] }
+                }
+            }
+        }
+    }
+
+    /// The GEMM of a dense layer at batch size `m`: few rows and a large B (the weights, e.g.
+    /// `[3136, 1024]`, 12.8 MB) that is used only `m` times per element. Packing all of B first
+    /// and splitting the rows between threads, as `gemm` does for tall products, would write and
+    /// re-read those 12.8 MB and stream them once per thread. Here each thread takes its own
+    /// columns and packs them a block at a time right before the micro-kernel uses them: B is
+    /// read from memory once in all, A (a few hundred KB) stays in L2, each packed B block
+    /// (`kc` x 128 columns, 128 KB) in L2 and each 16-column panel of it in L1.
+    static func gemmFewRows(m: Int, n: Int, k: Int, a: GEMMOperand, bTransposed b: GEMMOperand,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int) {
+        let kBlocks = (k + gemmBlockK - 1) / gemmBlockK
+        let nPanels = (n + gemmColumnPanel - 1) / gemmColumnPanel
+        let tasks = min(threads, nPanels)
+        let rowPanels = (m + gemmRowPanel - 1) / gemmRowPanel
+        parallelFor(tasks, threads: tasks) { task in
+            let j0 = task * nPanels / tasks * gemmColumnPanel
+            let j1 = min(n, (task + 1) * nPanels / tasks * gemmColumnPanel)
+            let packedA = scratch(Float.self, rowPanels * gemmRowPanel * gemmBlockK)
+            let packedB = scratch(Float.self, gemmFewRowsBlockN * gemmBlockK)
+            defer { recycle(packedA); recycle(packedB) }
+            for kb in 0..<kBlocks {
+                let k0 = kb * gemmBlockK, kc = min(gemmBlockK, k - k0)
+                a.pack(packedA, 0, m, k0, kc, gemmRowPanel)
+                var jc = j0
+                while jc < j1 {
+                    let nc = min(gemmFewRowsBlockN, j1 - jc)
+                    b.pack(packedB, jc, nc, k0, kc, gemmColumnPanel)
+                    packedBlock(m, nc, kc, packedA, packedB, c + jc, ldc, kb > 0 || accumulate)
+                    jc += nc
                 }
             }
         }
