@@ -44,6 +44,21 @@ extension Fast {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "maxPoolBackward")
+        if windowsTile(g) {
+            // Every input cell lies in exactly one window: each is written once, no zero fill.
+            return tensor(input.shape) { dx in
+                input.scalars.withUnsafeBufferPointer { xs in
+                    dOutput.scalars.withUnsafeBufferPointer { dys in
+                        let x = xs.baseAddress!, dy = dys.baseAddress!
+                        parallelFor(g.batch, threads: poolThreads(g)) { n in
+                            for i in 0..<g.rows.output {
+                                for j in 0..<g.cols.output { routeTiled(x, dy, dx, g, n, i, j) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var dInput = zeros(input.shape)
         input.scalars.withUnsafeBufferPointer { xs in
             dOutput.scalars.withUnsafeBufferPointer { dys in
@@ -182,6 +197,61 @@ extension Fast {
                 pending = pending .& .!hit
             }
             c += 4
+        }
+    }
+
+    /// Whether the windows cover the input exactly once: stride equal to the window, no
+    /// padding, sizes divisible (the lectures' 2 x 2 pools on even sizes, SAME or VALID alike).
+    static func windowsTile(_ g: PoolGeometry) -> Bool {
+        func tiles(_ axis: WindowAxis) -> Bool {
+            axis.stride == axis.kernel && axis.padBefore == 0 && axis.output * axis.kernel == axis.input
+        }
+        return tiles(g.rows) && tiles(g.cols)
+    }
+
+    /// `routeToFirstMax` for windows that tile the input (`windowsTile`): writes every cell of
+    /// window `(i, j)`, the gradient on each channel's winner (the same rule) and zero elsewhere,
+    /// eight channels at a time, so `dx` needs no zero fill and is written exactly once.
+    @inline(__always)
+    static func routeTiled(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                           _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int) {
+        let kh = g.rows.kernel, kw = g.cols.kernel, top = i * kh, left = j * kw
+        let upstream = dy + g.outputIndex(n, i, j, 0)
+        let corner = g.inputIndex(n, top, left, 0)
+        let rowStep = g.cols.input * g.channels
+        @inline(__always) func cell(_ t: Int) -> Int { corner + (t / kw) * rowStep + (t % kw) * g.channels }
+        var c = 0
+        while c + 8 <= g.channels {
+            @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+                UnsafeRawPointer(p + c).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            var best = load(x + corner)
+            for t in 1..<(kh * kw) {
+                let value = load(x + cell(t))
+                best = best.replacing(with: value, where: value .> best)
+            }
+            let gradient = load(upstream), bestIsNaN = best .!= best
+            var pending = SIMDMask<SIMD8<Int32>>(repeating: true)
+            for t in 0..<(kh * kw) {
+                let value = load(x + cell(t))
+                let hit = pending .& ((value .== best) .| (bestIsNaN .& (value .!= value)))
+                UnsafeMutableRawPointer(dx + cell(t) + c)
+                    .storeBytes(of: SIMD8<Float>(repeating: 0).replacing(with: gradient, where: hit), as: SIMD8<Float>.self)
+                pending = pending .& .!hit
+            }
+            c += 8
+        }
+        while c < g.channels {
+            var best = x[corner + c]
+            for t in 1..<(kh * kw) where x[cell(t) + c] > best { best = x[cell(t) + c] }
+            var pending = true
+            for t in 0..<(kh * kw) {
+                let value = x[cell(t) + c]
+                let hit = pending && (value == best || (best != best && value != value))
+                dx[cell(t) + c] = hit ? upstream[c] : 0
+                if hit { pending = false }
+            }
+            c += 1
         }
     }
 
