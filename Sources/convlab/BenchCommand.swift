@@ -45,6 +45,12 @@ func runBench(_ arguments: [String]) throws {
     }
 
     say("convlab bench: batch \(batch), \(Fast.configurationDescription)")
+    // The yardstick: this machine's multiply-add peak, measured now (as loaded as the timings).
+    let peakOne = Fast.measuredPeakGFLOPs(threads: 1), peak = Fast.measuredPeakGFLOPs()
+    say(String(format: "  peak, measured (12 chains of SIMD8 multiply-adds per thread): %.1f GFLOP/s on 1 thread, %.1f on %d",
+               peakOne, peak, Fast.threads))
+    record(BenchmarkFigure("peak_gflops_1thread", peakOne, "GFLOP/s"))
+    record(BenchmarkFigure("peak_gflops", peak, "GFLOP/s"))
     let cases = convnetOpBenchmarks(batch: batch).filter { only == nil || $0.name.contains(only!) }
     var allMatch = true
     var times: [String: (reference: Double, fast: Double)] = [:]
@@ -57,19 +63,32 @@ func runBench(_ arguments: [String]) throws {
         throw ConvLabError.argument(op: "bench", message: "a fast kernel disagrees with its reference twin; not timing")
     }
     say("All results match. Starting benchmarks.")
-    say("  op                  reference ms    fast ms   speedup   fast GFLOP/s   fast CPU ms")
+    say("  op                  reference ms    fast ms   speedup   fast GFLOP/s  of peak   fast CPU ms")
     for op in cases {
         let referenceTime = try bestTime(repeats: 1, warmUp: false) { _ = try op.reference() }
         let (fastTime, fastCPU) = try bestTimes(repeats: repeats) { _ = try op.fast() }
         let gflops = op.flops / fastTime / 1e9
         say("  " + op.name.padding(toLength: 18, withPad: " ", startingAt: 0)
-            + String(format: "%14.2f %10.2f %9.1fx %12.1f %13.2f", referenceTime * 1e3, fastTime * 1e3,
-                     referenceTime / fastTime, gflops, fastCPU * 1e3))
+            + String(format: "%14.2f %10.2f %9.1fx %12.1f %7.0f%% %13.2f", referenceTime * 1e3, fastTime * 1e3,
+                     referenceTime / fastTime, gflops, 100 * gflops / peak, fastCPU * 1e3))
         record(BenchmarkFigure("\(op.name)_reference_ms", referenceTime * 1e3, "ms"))
         record(BenchmarkFigure("\(op.name)_ms", fastTime * 1e3, "ms"))
         record(BenchmarkFigure("\(op.name)_speedup_vs_reference", referenceTime / fastTime, "x"))
-        if op.flops > 0 { record(BenchmarkFigure("\(op.name)_gflops", gflops, "GFLOP/s")) }
+        if op.flops > 0 {
+            record(BenchmarkFigure("\(op.name)_gflops", gflops, "GFLOP/s"))
+            record(BenchmarkFigure("\(op.name)_share_of_peak", gflops / peak, "fraction"))
+        }
         times[op.name] = (referenceTime, fastTime)
+    }
+    if let forward = times["conv2_forward"] {
+        // Nominal multiply-adds count the taps on SAME padding too; the real ones do not.
+        let counts = ConvMultiplyAdds(try Conv2DGeometry(input: [batch, 14, 14, 32], filter: [5, 5, 32, 64],
+                                                         strides: 1, padding: .same, dilations: 1))
+        let nominal = 2 * Double(counts.nominal) / forward.fast / 1e9, real = 2 * Double(counts.real) / forward.fast / 1e9
+        say(String(format: "  conv2 forward: %.1f GFLOP/s nominal (%.0f%% of peak); %.0f%% of those multiply-adds read real input, %.1f GFLOP/s of them (%.0f%% of peak)",
+                   nominal, 100 * nominal / peak, 100 * counts.realShare, real, 100 * real / peak))
+        record(BenchmarkFigure("conv2_forward_real_gflops", real, "GFLOP/s"))
+        record(BenchmarkFigure("conv2_forward_real_share_of_peak", real / peak, "fraction"))
     }
     if let forward = times["conv2_forward"], let backward = times["conv2_backward"] {
         let speedup = (forward.reference + backward.reference) / (forward.fast + backward.fast)
