@@ -9,6 +9,7 @@ enum MakingItFastLecture {
             Snippet("micro-kernel", microKernel),
             Snippet("im2col", im2col),
             Snippet("gemm-sizes", gemmSizes),
+            Snippet("padding-taps", paddingTaps),
             Snippet("fast-versus-reference", fastVersusReference),
             Snippet("answers", answers),
         ],
@@ -58,6 +59,21 @@ enum MakingItFastLecture {
             let n = filter[3]
             let blowup = Double(m * k) / Double(input.reduce(1, *))
             table.row("\(name)", "\(thousands(m))", "\(k)", "\(n)", "\(thousands(2 * m * k * n))", "\(blowup, decimals: 1)x")
+        }
+        out.say(table)
+        // @end
+    }
+
+    /// How many of a SAME convolution's multiply-adds read padding.
+    static func paddingTaps(_ out: inout Transcript) throws {
+        // @code padding-taps
+        var table = Table("layer (one image)", "multiply-adds, nominal", "on real input", "real share")
+        for (name, input, filter) in [("lecture 7 conv1", [1, 28, 28, 1], [5, 5, 1, 32]),
+                                      ("lecture 7 conv2", [1, 14, 14, 32], [5, 5, 32, 64])] {
+            let g = try Conv2DGeometry(input: input, filter: filter, strides: 1, padding: .same, dilations: 1)
+            // Nominal: every tap of every window. Real: only the taps that land inside the image.
+            let count = ConvMultiplyAdds(g)
+            table.row("\(name)", "\(thousands(count.nominal))", "\(thousands(count.real))", "\(100 * count.realShare, decimals: 1)%")
         }
         out.say(table)
         // @end

@@ -73,22 +73,26 @@ public func sconvIndirectBlock(
     }
 }
 
-/// The filter gradient's micro-kernel, `C[0..<mc, 0..<nc] = (C +) patches^T * packedB`, where
-/// row `r` of the left operand is one filter weight `(a, b, c)` and its reduction index `k` is an
-/// output pixel: `A[r, k] = rows[r][pixelOffsets[k]]`, the input value that weight met at that
-/// pixel. Every weight row sees the same pixels, so one table of `kc` pixel offsets serves all
-/// rows, and a row is only a pointer (to its value at the first pixel). Nothing is packed on the
-/// left side: the kernel broadcasts the six values of a tile column straight from the input.
+/// The offset-table micro-kernel, `C[0..<mc, 0..<nc] = (C +) A * packedB` with
+/// `A[r, k] = rows[r][offsets[k]]`: each tile row is one pointer, and one table of `kc` offsets,
+/// shared by every row, walks the reduction. Nothing is packed on the left side: the kernel
+/// broadcasts the six values of a tile column straight from memory. Two convolution products
+/// have this shape on a zero-padded input:
+/// - the filter gradient, `dW = patches^T * dY`: a row is one filter weight `(a, b, c)` (a pointer
+///   to the value it meets in the first window) and `k` runs over output pixels (the offsets of
+///   their windows' corners);
+/// - the forward pass with few input channels, `Y = patches * W`: a row is one output pixel (a
+///   pointer to its window's corner) and `k` runs over the filter's taps (their offsets in a window).
 ///
 /// - Parameters:
 ///   - rows: `ceil(mc / 6) * 6` pointers (entries past `mc` may repeat any readable row).
-///   - pixelOffsets: `kc` offsets, in floats, of each pixel's patch corner.
-///   - packedB: `ceil(nc / 16)` panels of `[kc][16]` (`dOutput`), zero-padded past `nc`.
+///   - offsets: `kc` offsets, in floats, added to every row pointer.
+///   - packedB: `ceil(nc / 16)` panels of `[kc][16]`, zero-padded past `nc`.
 /// - Complexity: `2 * mc * nc * kc` flops in 6 x 16 register tiles.
 @inline(never)
-public func sconvFilterGradientBlock(
+public func sconvOffsetTableBlock(
     _ mc: Int, _ nc: Int, _ kc: Int,
-    _ rows: UnsafePointer<UnsafePointer<Float>>, _ pixelOffsets: UnsafePointer<Int>,
+    _ rows: UnsafePointer<UnsafePointer<Float>>, _ offsets: UnsafePointer<Int>,
     _ packedB: UnsafePointer<Float>,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool
 ) {
@@ -108,7 +112,7 @@ public func sconvFilterGradientBlock(
             var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
             var offset = 0
             for k in 0..<kc {
-                let p = pixelOffsets[k]
+                let p = offsets[k]
                 let b0 = bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
                 let b1 = bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
                 var s = SIMD8<Float>(repeating: a0[p])

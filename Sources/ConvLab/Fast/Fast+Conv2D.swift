@@ -1,16 +1,16 @@
-// Fast conv2d: the twin of `Reference.conv2DForward` / `conv2DBackward`, lowered onto the GEMM.
+// Fast conv2d: the twin of `Reference.conv2DForward` / `conv2DBackward`, lowered onto the GEMM's
+// micro-kernels without ever writing the `[N*OH*OW, KH*KW*C]` im2col matrix (80 MB for the
+// lecture's conv2 at batch 128): the kernels read the NHWC input where it lies.
 //
-// The reference walks seven nested loops per output element. Here each conv becomes one packed
-// matrix multiply (`Fast.gemm`), "implicit im2col": the GEMM's packing step gathers the patch of
-// input under each output pixel straight from the NHWC tensor (runs of `C` contiguous channels,
-// zeros for padding), so the `[N*OH*OW, KH*KW*C]` im2col matrix (80 MB for the lecture's conv2
-// at batch 128) is never written or read back.
-//
-// - forward:  Y[pixels, O]          = patches[pixels, KH*KW*C] * W[KH*KW*C, O]
-// - dFilter:  dW[KH*KW*C, O]        = patches^T[KH*KW*C, pixels] * dY[pixels, O]
+// - forward:  Y[pixels, O] = patches[pixels, KH*KW*C] * W[KH*KW*C, O], by the indirect kernel (a
+//   pointer per pixel and tap to its run of C channels, or to a zero row for padding); with fewer
+//   than 8 channels by the offset-table kernel on a zero-padded copy (a pointer per pixel, one
+//   table of the window's offsets);
+// - dFilter:  dW[KH*KW*C, O] = patches^T[KH*KW*C, pixels] * dY[pixels, O], by the offset-table
+//   kernel on a zero-padded copy (a pointer per weight, one table of the pixels' offsets);
 // - dInput, stride 1: a forward conv of dY with the filter flipped in space and transposed in
-//   channels, padded by EK - 1 - padBefore (the "transposed convolution"), again one GEMM with
-//   a reduction of KH*KW*O;
+//   channels, padded by EK - 1 - padBefore (the "transposed convolution"), with a reduction of
+//   KH*KW*O;
 // - dInput, stride > 1: per image, dPatches = dY * W^T by GEMM, then scatter-added (col2im).
 // Shapes and pads come from the same `Conv2DGeometry` as the reference.
 
@@ -126,17 +126,12 @@ extension Fast {
     /// values against the packed filter.
     ///
     /// With fewer than 8 input channels (the first layer of an image net) each tap holds too
-    /// few values to pay for reading its pointers; those convs pack the im2col rows instead
-    /// (`patchRows`) and run the ordinary packed GEMM (measured 2.6x faster for 5x5x1x32).
+    /// few values to pay for reading its pointers; those convs run `forwardFewChannels` instead.
     static func convForwardGEMM(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                 _ y: UnsafeMutablePointer<Float>, _ g: ConvLowering,
                                 threads: Int = Fast.threads) {
         if g.inC < 8 {
-            withPaddedInput(x, g) { xp, gp in
-                gemm(m: gp.pixels, n: gp.outC, k: gp.patchSize, a: patchRows(xp, gp),
-                     bTransposed: .matrix(w, rowStride: 1, kStride: gp.outC), c: y, ldc: gp.outC,
-                     accumulate: false, threads: threads)
-            }
+            withPaddedInput(x, g) { xp, gp in forwardFewChannels(xp, w, y, gp, threads: threads) }
             return
         }
         let m = g.pixels, n = g.outC, channels = g.inC, taps = g.kh * g.kw
@@ -191,6 +186,47 @@ extension Fast {
                 let bBlock = packedB + t0 * channels * panelStride + (j0 / gemmColumnPanel) * kc * gemmColumnPanel
                 indirectBlock(mc, nc, t1 - t0, channels, table + t0 * gemmRowPanel, tableStride,
                               bBlock, zeros, y + i0 * n + j0, n, tb > 0)
+            }
+        }
+    }
+
+    /// `y = patches(x) * w` for an input with no padding left and few channels, by the
+    /// offset-table micro-kernel: a tile row is one output pixel, a pointer to its window's
+    /// corner, and one table of the window's `KH*KW*C` offsets serves every pixel, so the patch
+    /// matrix is never gathered or packed (for lecture 7's conv1, 25 values per pixel). Blocks of
+    /// pixels run on separate threads; the filter is packed once.
+    static func forwardFewChannels(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                                   _ y: UnsafeMutablePointer<Float>, _ g: ConvLowering, threads: Int) {
+        let m = g.pixels, n = g.outC, k = g.patchSize
+        let panelStride = (n + gemmColumnPanel - 1) / gemmColumnPanel * gemmColumnPanel
+        let kBlocks = (k + gemmBlockK - 1) / gemmBlockK
+        let packedB = scratch(Float.self, k * panelStride)
+        let offsets = scratch(Int.self, k)
+        defer { recycle(packedB); recycle(offsets) }
+        let filter = GEMMOperand.matrix(w, rowStride: 1, kStride: n)
+        for kb in 0..<kBlocks {
+            let k0 = kb * gemmBlockK
+            filter.pack(packedB + k0 * panelStride, 0, n, k0, min(gemmBlockK, k - k0), gemmColumnPanel)
+        }
+        for t in 0..<k {
+            let a = t / (g.kw * g.inC), b = (t / g.inC) % g.kw, c = t % g.inC
+            offsets[t] = (a * g.dh * g.inW + b * g.dw) * g.inC + c
+        }
+        let (mBlock, mBlocks) = rowBlocks(m: m, nChunks: 1, threads: threads)
+        let imagePixels = g.outH * g.outW
+        parallelFor(mBlocks, threads: threads) { block in
+            let i0 = block * mBlock, mc = min(mBlock, m - i0)
+            let rowCount = (mc + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel
+            let rows = scratch(UnsafePointer<Float>.self, rowCount)
+            defer { recycle(rows) }
+            for r in 0..<rowCount {
+                let p = i0 + min(r, mc - 1)   // rows past mc repeat the last pixel; never stored
+                let image = p / imagePixels, i = (p % imagePixels) / g.outW, j = p % g.outW
+                rows[r] = x + ((image * g.inH + i * g.sh) * g.inW + j * g.sw) * g.inC
+            }
+            for kb in 0..<kBlocks {
+                let k0 = kb * gemmBlockK, kc = min(gemmBlockK, k - k0)
+                offsetTableBlock(mc, n, kc, rows, offsets + k0, packedB + k0 * panelStride, y + i0 * n, n, kb > 0)
             }
         }
     }
@@ -316,7 +352,7 @@ extension Fast {
                         for c in width..<gemmColumnPanel { row[c] = 0 }
                     }
                 }
-                filterGradientBlock(m, n, kc, rows, offsets, packedB, out, n, kb > kb0)
+                offsetTableBlock(m, n, kc, rows, offsets, packedB, out, n, kb > kb0)
             }
         }
         if slices > 1 {
@@ -351,71 +387,5 @@ extension Fast {
             }
         }
         body(padded, p)
-    }
-
-    /// The im2col matrix `[pixels, KH*KW*C]` of `x`, gathered only while packing: row `p` is
-    /// the patch under output pixel `p`, in (a, b, c) order like the HWIO filter rows.
-    static func patchRows(_ x: UnsafePointer<Float>, _ g: ConvLowering) -> GEMMOperand {
-        GEMMOperand { dst, row0, rows, k0, kc, width in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * kc) { table in
-                let taps = PatchTaps(table.baseAddress!, count: kc, first: k0, g)
-                let imagePixels = g.outH * g.outW
-                for r in 0..<rows {
-                    let p = row0 + r
-                    let n = p / imagePixels, i = (p % imagePixels) / g.outW, j = p % g.outW
-                    let out = dst + (r / width) * kc * width + r % width
-                    taps.gather(x, n, i, j, into: out, step: width, g)
-                }
-            }
-            let tail = rows % width
-            if tail != 0 { zeroPadPanel(dst + (rows / width) * kc * width, from: tail, width: width, kc: kc) }
-        }
-    }
-}
-
-/// Where each reduction index of a patch lives, precomputed for a block: tap row offset `a*dh`,
-/// column offset `b*dw`, channel `c`, and the flat offset of that element from the patch's
-/// top-left corner. A pixel whose whole window lies inside the image (most of them) then gathers
-/// with one load per element and no bounds checks.
-struct PatchTaps {
-    let table: UnsafeMutablePointer<Int>
-    let count: Int
-
-    init(_ table: UnsafeMutablePointer<Int>, count: Int, first: Int, _ g: ConvLowering, last: Int = .max) {
-        self.table = table
-        self.count = count
-        for t in 0..<count {
-            let k = min(first + t, last)
-            let a = k / (g.kw * g.inC), b = (k / g.inC) % g.kw, c = k % g.inC
-            table[t] = a * g.dh
-            table[count + t] = b * g.dw
-            table[2 * count + t] = c
-            table[3 * count + t] = (a * g.dh * g.inW + b * g.dw) * g.inC + c
-        }
-    }
-
-    /// Whether output pixel (i, j)'s whole window is inside the image.
-    @inline(__always)
-    func interior(_ top: Int, _ left: Int, _ g: ConvLowering) -> Bool {
-        top >= 0 && top + (g.kh - 1) * g.dh < g.inH && left >= 0 && left + (g.kw - 1) * g.dw < g.inW
-    }
-
-    /// `out[t * step] = patch(n, i, j)[t]` for every tap `t`.
-    @inline(__always)
-    func gather(_ x: UnsafePointer<Float>, _ n: Int, _ i: Int, _ j: Int,
-                into out: UnsafeMutablePointer<Float>, step: Int, _ g: ConvLowering) {
-        let top = i * g.sh - g.padTop, left = j * g.sw - g.padLeft
-        if interior(top, left, g) {
-            let corner = x + ((n * g.inH + top) * g.inW + left) * g.inC
-            let offsets = table + 3 * count
-            for t in 0..<count { out[t &* step] = corner[offsets[t]] }
-        } else {
-            let image = x + n * g.inH * g.inW * g.inC
-            for t in 0..<count {
-                let row = top &+ table[t], col = left &+ table[count &+ t]
-                out[t &* step] = (row >= 0 && row < g.inH && col >= 0 && col < g.inW)
-                    ? image[(row &* g.inW &+ col) &* g.inC &+ table[2 &* count &+ t]] : 0
-            }
-        }
     }
 }

@@ -241,17 +241,17 @@ extension Fast {
 }
 
 extension Fast {
-    /// The filter-gradient micro-kernel build this CPU can run.
+    /// The offset-table micro-kernel build this CPU can run.
     @inline(__always)
-    static func filterGradientBlock(_ mc: Int, _ nc: Int, _ kc: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
-                                    _ pixelOffsets: UnsafePointer<Int>, _ b: UnsafePointer<Float>,
-                                    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+    static func offsetTableBlock(_ mc: Int, _ nc: Int, _ kc: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
+                                 _ offsets: UnsafePointer<Int>, _ b: UnsafePointer<Float>,
+                                 _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
         #if arch(x86_64)
         if usesAVX2 {
-            ConvLabSIMDAVX2.sconvFilterGradientBlock(mc, nc, kc, rows, pixelOffsets, b, c, ldc, accumulate)
+            ConvLabSIMDAVX2.sconvOffsetTableBlock(mc, nc, kc, rows, offsets, b, c, ldc, accumulate)
             return
         }
         #endif
-        ConvLabSIMD.sconvFilterGradientBlock(mc, nc, kc, rows, pixelOffsets, b, c, ldc, accumulate)
+        ConvLabSIMD.sconvOffsetTableBlock(mc, nc, kc, rows, offsets, b, c, ldc, accumulate)
     }
 }
