@@ -110,14 +110,35 @@ extension Fast {
                 }
             }
         }
-        let dFilter = tensor(filter.shape) { dw in   // one GEMM that overwrites it
+        return (dInput, filterGradientTensor(input, filter.shape, dOutput, lowering))
+    }
+
+    /// `conv2DBackward`'s `dFilter` alone, for a layer whose input gradient nobody reads (a
+    /// network's first layer: the images are not trained). Same arguments, checks and result.
+    /// - Complexity: one product of `2 * N*OH*OW * O * KH*KW*C` flops; the other half of
+    ///   `conv2DBackward`'s work (and, for a one-channel input, its slowest part) is skipped.
+    public static func conv2DFilterGradient(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
+                                            strides: Size2 = 1, padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
+        if padding.isExplicit {
+            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                                padding: padding, dilations: dilations).dFilter
+        }
+        let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
+                                   strides: strides, padding: padding, dilations: dilations)
+        try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
+        return filterGradientTensor(input, filter.shape, dOutput, ConvLowering(g))
+    }
+
+    /// `dFilter`, every value written by `convFilterGradient`.
+    static func filterGradientTensor(_ input: Tensor<Float>, _ shape: [Int], _ dOutput: Tensor<Float>,
+                                     _ lowering: ConvLowering) -> Tensor<Float> {
+        tensor(shape) { dw in
             input.scalars.withUnsafeBufferPointer { x in
                 dOutput.scalars.withUnsafeBufferPointer { dy in
                     convFilterGradient(x.baseAddress!, dy.baseAddress!, dw, lowering)
                 }
             }
         }
-        return (dInput, dFilter)
     }
 
     /// `y[pixels, O] = patches(x) * w[KH*KW*C, O]` by the indirect micro-kernel: each task

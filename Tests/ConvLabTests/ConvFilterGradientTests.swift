@@ -1,0 +1,48 @@
+import ConvLab
+import Testing
+
+// `Fast.conv2DFilterGradient` computes `conv2DBackward`'s dFilter without dInput (for a network's
+// first layer). It must equal the reference's dFilter on every geometry the fast path handles.
+
+@Suite("conv2d filter gradient alone")
+struct ConvFilterGradientTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let input: [Int], filter: [Int], stride: Int, dilation: Int, padding: Padding
+        var testDescription: String { "\(input) * \(filter), stride \(stride), dilation \(dilation), \(padding)" }
+    }
+
+    static let cases: [Case] = [
+        Case(input: [2, 9, 9, 1], filter: [5, 5, 1, 7], stride: 1, dilation: 1, padding: .same),
+        Case(input: [1, 8, 11, 3], filter: [3, 2, 3, 17], stride: 2, dilation: 1, padding: .same),
+        Case(input: [3, 7, 7, 9], filter: [3, 3, 9, 5], stride: 1, dilation: 2, padding: .valid),
+        Case(input: [1, 10, 9, 12], filter: [4, 3, 12, 16], stride: 3, dilation: 1, padding: .valid),
+    ]
+
+    @Test("equals the reference's dFilter and conv2DBackward's", arguments: cases)
+    func matchesReference(_ c: Case) throws {
+        let x = try values(c.input, seed: 1), w = try values(c.filter, seed: 2)
+        let s = Size2(c.stride, c.stride), d = Size2(c.dilation, c.dilation)
+        let y = try Reference.conv2DForward(x, filter: w, strides: s, padding: c.padding, dilations: d)
+        let dy = try values(y.shape, seed: 3)
+        let reference = try Reference.conv2DBackward(x, filter: w, dOutput: dy, strides: s, padding: c.padding, dilations: d)
+        let alone = try Fast.conv2DFilterGradient(x, filter: w, dOutput: dy, strides: s, padding: c.padding, dilations: d)
+        let both = try Fast.conv2DBackward(x, filter: w, dOutput: dy, strides: s, padding: c.padding, dilations: d)
+        #expect(alone.shape == c.filter)
+        #expect(try alone.maxAbsDifference(reference.dFilter) < 1e-4)
+        #expect(alone == both.dFilter)   // the same kernel, the same order: bit for bit
+    }
+
+    @Test("refuses a dOutput of the wrong shape, as conv2DBackward does")
+    func refusesWrongGradient() throws {
+        let x = try values([1, 5, 5, 2], seed: 4), w = try values([3, 3, 2, 4], seed: 5)
+        let wrong = try values([1, 4, 5, 4], seed: 6)
+        #expect(throws: ConvLabError.self) { try Fast.conv2DFilterGradient(x, filter: w, dOutput: wrong, padding: .same) }
+    }
+
+    /// Seeded values in [-1, 1).
+    func values(_ shape: [Int], seed: UInt64) throws -> Tensor<Float> {
+        var generator = SeededGenerator(seed: seed)
+        let count = shape.reduce(1, *)
+        return try Tensor(shape: shape, scalars: (0..<count).map { _ in Float(generator.nextUniform(-1, 1)) })
+    }
+}
