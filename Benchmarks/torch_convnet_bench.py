@@ -17,30 +17,14 @@ The network is ConvLab's `ModelRecipe.lecture7` including its dropout (keep 0.75
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
-import time
 
-BATCH = 128
-CONV2_FLOPS = 2 * BATCH * 14 * 14 * 64 * 5 * 5 * 32  # multiply + add per tap, padding taps included
-
-
-def timed(step, seconds, min_runs=5):
-    """Median seconds per call over blocks of calls lasting about `seconds` in total."""
-    step()  # warm up (first calls pick algorithms and allocate)
-    step()
-    start = time.perf_counter()
-    step()
-    once = max(time.perf_counter() - start, 1e-6)
-    per_block = max(1, int(seconds / 5 / once))
-    samples = []
-    for _ in range(max(min_runs, 5)):
-        start = time.perf_counter()
-        for _ in range(per_block):
-            step()
-        samples.append((time.perf_counter() - start) / per_block)
-    samples.sort()
-    return samples[len(samples) // 2]
+# The same batch, conv2 FLOP count and timing loop as the TensorFlow script (which imports
+# TensorFlow only inside its own measure(), so importing it here costs nothing).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tf_convnet_bench import BATCH, CONV2_FLOPS, timed  # noqa: E402
 
 
 def measure(threads, seconds, layout):
