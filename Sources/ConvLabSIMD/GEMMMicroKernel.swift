@@ -44,34 +44,53 @@ public func sgemmPackedBlock(
 func microKernel6x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                      _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int,
                      _ accumulate: Bool) {
+    var tile = Tile6x16()
+    let bRaw = UnsafeRawPointer(b)
+    var ap = a
+    var offset = 0
+    for _ in 0..<kc {
+        tile.add(ap[0], ap[1], ap[2], ap[3], ap[4], ap[5],
+                 bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
+                 bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self))
+        ap += 6
+        offset += 64
+    }
+    tile.store(c, ldc, rows, cols, accumulate)
+}
+
+/// The 6 x 16 tile of sums every micro-kernel here keeps in twelve `SIMD8<Float>` registers
+/// (`cRH`: row R, half H of the 16 columns). Always inlined, so its fields live in registers.
+struct Tile6x16 {
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
     var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
     var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
     var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
     var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
     var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-    let bRaw = UnsafeRawPointer(b)
-    var ap = a
-    var offset = 0
-    for _ in 0..<kc {
-        let b0 = bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-        let b1 = bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-        var s = SIMD8<Float>(repeating: ap[0])
+
+    /// One step of the reduction: row `r` of the tile += `a_r * (b0, b1)`.
+    @inline(__always)
+    mutating func add(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ a4: Float, _ a5: Float,
+                      _ b0: SIMD8<Float>, _ b1: SIMD8<Float>) {
+        var s = SIMD8<Float>(repeating: a0)
         fma(&c00, s, b0); fma(&c01, s, b1)
-        s = SIMD8<Float>(repeating: ap[1])
+        s = SIMD8<Float>(repeating: a1)
         fma(&c10, s, b0); fma(&c11, s, b1)
-        s = SIMD8<Float>(repeating: ap[2])
+        s = SIMD8<Float>(repeating: a2)
         fma(&c20, s, b0); fma(&c21, s, b1)
-        s = SIMD8<Float>(repeating: ap[3])
+        s = SIMD8<Float>(repeating: a3)
         fma(&c30, s, b0); fma(&c31, s, b1)
-        s = SIMD8<Float>(repeating: ap[4])
+        s = SIMD8<Float>(repeating: a4)
         fma(&c40, s, b0); fma(&c41, s, b1)
-        s = SIMD8<Float>(repeating: ap[5])
+        s = SIMD8<Float>(repeating: a5)
         fma(&c50, s, b0); fma(&c51, s, b1)
-        ap += 6
-        offset += 64
     }
-    storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, rows, cols, accumulate)
+
+    /// Writes (or adds) the tile to C, only its first `rows` x `cols` at the edges.
+    @inline(__always)
+    func store(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int, _ accumulate: Bool) {
+        storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, rows, cols, accumulate)
+    }
 }
 
 /// Writes (or adds) a 6 x 16 tile of sums to C, only its first `rows` x `cols` at the edges.

@@ -32,12 +32,7 @@ public func sconvIndirectBlock(
         while ir < mc {
             let rows = min(6, mc - ir)
             let table = rowPointers + (ir / 6) * panelStride
-            var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-            var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-            var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-            var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-            var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-            var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+            var tile = Tile6x16()
             let bRaw = UnsafeRawPointer(bPanel)
             var offset = 0
             for t in 0..<taps {
@@ -48,25 +43,13 @@ public func sconvIndirectBlock(
                     continue
                 }
                 for ch in 0..<channels {
-                    let b0 = bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                    let b1 = bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-                    var s = SIMD8<Float>(repeating: a0[ch])
-                    fma(&c00, s, b0); fma(&c01, s, b1)
-                    s = SIMD8<Float>(repeating: a1[ch])
-                    fma(&c10, s, b0); fma(&c11, s, b1)
-                    s = SIMD8<Float>(repeating: a2[ch])
-                    fma(&c20, s, b0); fma(&c21, s, b1)
-                    s = SIMD8<Float>(repeating: a3[ch])
-                    fma(&c30, s, b0); fma(&c31, s, b1)
-                    s = SIMD8<Float>(repeating: a4[ch])
-                    fma(&c40, s, b0); fma(&c41, s, b1)
-                    s = SIMD8<Float>(repeating: a5[ch])
-                    fma(&c50, s, b0); fma(&c51, s, b1)
+                    tile.add(a0[ch], a1[ch], a2[ch], a3[ch], a4[ch], a5[ch],
+                             bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
+                             bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self))
                     offset += 64
                 }
             }
-            storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51,
-                      c + ir * ldc + jr, ldc, rows, cols, accumulate)
+            tile.store(c + ir * ldc + jr, ldc, rows, cols, accumulate)
             ir += 6
         }
         jr += 16
@@ -104,33 +87,16 @@ public func sconvOffsetTableBlock(
         while ir < mc {
             let a0 = rows[ir], a1 = rows[ir + 1], a2 = rows[ir + 2]
             let a3 = rows[ir + 3], a4 = rows[ir + 4], a5 = rows[ir + 5]
-            var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-            var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-            var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-            var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-            var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-            var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+            var tile = Tile6x16()
             var offset = 0
             for k in 0..<kc {
                 let p = offsets[k]
-                let b0 = bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                let b1 = bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-                var s = SIMD8<Float>(repeating: a0[p])
-                fma(&c00, s, b0); fma(&c01, s, b1)
-                s = SIMD8<Float>(repeating: a1[p])
-                fma(&c10, s, b0); fma(&c11, s, b1)
-                s = SIMD8<Float>(repeating: a2[p])
-                fma(&c20, s, b0); fma(&c21, s, b1)
-                s = SIMD8<Float>(repeating: a3[p])
-                fma(&c30, s, b0); fma(&c31, s, b1)
-                s = SIMD8<Float>(repeating: a4[p])
-                fma(&c40, s, b0); fma(&c41, s, b1)
-                s = SIMD8<Float>(repeating: a5[p])
-                fma(&c50, s, b0); fma(&c51, s, b1)
+                tile.add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p],
+                         bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
+                         bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self))
                 offset += 64
             }
-            storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51,
-                      c + ir * ldc + jr, ldc, min(6, mc - ir), cols, accumulate)
+            tile.store(c + ir * ldc + jr, ldc, min(6, mc - ir), cols, accumulate)
             ir += 6
         }
         jr += 16
