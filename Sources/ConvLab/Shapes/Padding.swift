@@ -58,11 +58,18 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     public let padBefore: Int
     public let padAfter: Int
 
+    /// The largest input size, kernel, stride, dilation and dilated kernel `E` a window
+    /// accepts: 2^31 - 1 (`TensorShape.maximumExtent`). With every one of them below it, each
+    /// position this geometry computes (`o * stride + k * dilation - padBefore`, the pads) fits
+    /// in `Int` with room to spare, whatever a file or a command line asks for.
+    public static let maximumSize = TensorShape.maximumExtent
+
     /// The dilated kernel extent `E = (F - 1) * D + 1`.
     public var effectiveKernel: Int { (kernel - 1) * dilation + 1 }
 
-    /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation or a
-    ///   negative input; `ConvLabError.shape` when a VALID window does not fit in the input.
+    /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation, a
+    ///   negative input, or any of them (or `E`) above `maximumSize`; `ConvLabError.shape` when
+    ///   a VALID window does not fit in the input.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding,
                 op: String = "window", axis: String = "axis") throws {
         guard input >= 0 else {
@@ -71,7 +78,17 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
         guard kernel >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) kernel size \(kernel) must be >= 1") }
         guard stride >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) stride \(stride) must be >= 1") }
         guard dilation >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) dilation \(dilation) must be >= 1") }
-        let effective = (kernel - 1) * dilation + 1
+        let limit = WindowAxis.maximumSize
+        for (name, value) in [("input size", input), ("kernel size", kernel), ("stride", stride), ("dilation", dilation)]
+        where value > limit {
+            throw ConvLabError.argument(op: op, message: "\(axis) \(name) \(value) is above the limit of \(limit)")
+        }
+        let (dilated, overflow) = (kernel - 1).multipliedReportingOverflow(by: dilation)
+        guard !overflow, dilated < limit else {
+            throw ConvLabError.argument(op: op,
+                message: "\(axis) kernel \(kernel) with dilation \(dilation) spans more than the limit of \(limit)")
+        }
+        let effective = dilated + 1
         self.input = input
         self.kernel = kernel
         self.stride = stride
@@ -95,6 +112,21 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         "in \(input), kernel \(kernel), stride \(stride), dilation \(dilation) -> out \(output), pad \(padBefore)+\(padAfter)"
+    }
+}
+
+extension WindowAxis {
+    /// The taps `k` of output `o` whose input position `o * stride + k * dilation - padBefore`
+    /// lies inside `0..<input`: one contiguous range, empty when the window covers only padding.
+    /// A loop over it visits only real cells, so its work is bounded by the input however large
+    /// the kernel is (a SAME max pool with a 2^31-wide window reads the 3 real rows, not 2^31).
+    public func taps(forOutput o: Int) -> Range<Int> {
+        let start = o * stride - padBefore   // the position of tap 0
+        let last = input - 1 - start         // the largest k * dilation still inside
+        guard last >= 0 else { return 0..<0 }
+        let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+        let end = Swift.min(kernel, last / dilation + 1)
+        return Swift.min(first, end)..<end
     }
 }
 
