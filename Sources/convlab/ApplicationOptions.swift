@@ -72,12 +72,6 @@ func loadDigits(directory: String?) throws -> (train: Tensor<Float>, test: Tenso
 /// Seconds since `start`, for progress lines.
 func secondsSince(_ start: Date) -> String { String(format: "%.0f s", Date().timeIntervalSince(start)) }
 
-/// A picture file (PNG, PGM or PPM; grey, grey + alpha, RGB or RGBA) as an RGB `[1, H, W, 3]`
-/// tensor in [0, 1]; grey is spread to three equal channels and alpha dropped.
-func readRGBPicture(_ path: String) throws -> Tensor<Float> {
-    try Image.read(path).converted(toChannels: 3).tensor()
-}
-
 /// Writes a canvas whole or not at all: PNG for `.png`, PPM for `.ppm`.
 func writePicture(_ canvas: Canvas, to path: String) throws {
     try Image(width: canvas.width, height: canvas.height, channels: 3, pixels: canvas.pixels).write(to: path)
