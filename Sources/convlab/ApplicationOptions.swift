@@ -64,7 +64,10 @@ func loadDigits(directory: String?) throws -> (train: Tensor<Float>, test: Tenso
         mnist = try MNIST.embedded(validationCount: 0)
     }
     func tensor(_ set: LabeledImages) throws -> Tensor<Float> {
-        try Tensor(shape: [set.count, set.height, set.width, set.channels], scalars: set.pixels)
+        guard set.count > 0 else {
+            throw ConvLabError.file(path: mnist.source, offset: nil, message: "holds no digits in one of its splits; nothing to train or score")
+        }
+        return try Tensor(shape: [set.count, set.height, set.width, set.channels], scalars: set.pixels)
     }
     return (try tensor(mnist.train), try tensor(mnist.test), mnist.source)
 }
