@@ -161,7 +161,7 @@ def maybe(options_list):
 
 def command():
     sub = rng.choice(["train"] * 5 + ["shapes"] * 3 + ["kernels"] * 3 + ["conformance"] * 4 + ["data"] * 2
-                     + ["srcnn", "autoencoder", "lecture", "tour", "help", "bench", "bogus", "download-mnist"])
+                     + ["animate"] * 3 + ["srcnn", "autoencoder", "lecture", "tour", "help", "bench", "bogus", "download-mnist"])
     if sub == "train":
         args = ["--model", rng.choice(["mlp"] * 6 + ["lecture7", "tutorial03", "tutorial03-softmax", "notebook", "MLP", "bogus", ""])]
         if args[1] != "mlp" or rng.random() < 0.3:
@@ -203,6 +203,15 @@ def command():
         return [sub] + rng.choice([["--batch", rng.choice(["0", "-1", "1025", "abc", "9223372036854775808", ""])],
                                    ["--threads", rng.choice(["0", "-4", "257", "x", "1e3"])],
                                    ["--repeats", rng.choice(["0", "1025", "-9", "nan"])], ["--bogus"], ["--batch"]])
+    if sub == "animate":
+        size = lambda: rng.choice([number(), number() + "x" + number(), "3x", "x3", "2x2x2"])
+        values = lambda: rng.choice(["1,2,3;4,5,6;7,8,9", "1 2;3", "nan,inf", ";;", "1e39", ",".join(["1"] * rng.randint(0, 200))])
+        return [sub] + maybe([("--op", lambda: rng.choice(["conv2d", "depthwise", "max-pool", "avg-pool", "conv2d-transpose", "x"])),
+                              ("--input", size), ("--channels", number), ("--kernel", size), ("--stride", size),
+                              ("--dilation", size), ("--padding", lambda: rng.choice(["SAME", "VALID", number(), "1,2", "1,2,3,4", "7,7,7,7", "-1", "1,2,3"])),
+                              ("--filters", number), ("--output-size", size), ("--input-values", values), ("--filter-values", values),
+                              ("--step-seconds", number), ("--out", lambda: rng.choice(["a.svg", out_value()])),
+                              ("--frames", lambda: rng.choice(["frames", out_value()]))])
     if sub == "download-mnist":
         return [sub, rng.choice(["dl", "/dev/null/x", "emptydir"])]
     return [sub] + maybe([("--x", number)])
