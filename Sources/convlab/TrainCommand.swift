@@ -76,8 +76,13 @@ struct TrainOptions {
             i += 1
         }
         if let epochs, epochs < 1 { throw ConvLabError.argument(op: "train", message: "--epochs must be at least 1") }
-        if let learningRate, !(learningRate > 0) {
-            throw ConvLabError.argument(op: "train", message: "--lr must be positive, got \(learningRate)")
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ConvLabError.argument(op: "train", message: "--lr must be positive and finite, got \(learningRate)")
+        }
+        if let batch, batch < 1 { throw ConvLabError.argument(op: "train", message: "--batch must be at least 1, got \(batch)") }
+        if let limit, limit < 1 { throw ConvLabError.argument(op: "train", message: "--limit must be at least 1, got \(limit)") }
+        if let threads, !(1...Fast.maximumThreads).contains(threads) {
+            throw ConvLabError.argument(op: "train", message: "--threads must be in 1...\(Fast.maximumThreads), got \(threads)")
         }
     }
 }
@@ -101,10 +106,21 @@ func runTrain(_ arguments: [String]) throws {
     var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
     if let limit = options.limit { train = train.prefix(limit) }
 
+    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
+    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
+    let batchSize = options.batch ?? recipe.batchSize
+    let shapes = try recipe.build(seed: options.seed).summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
+    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
+    guard batchSize <= trainingMemoryBudget / max(perExample, 1) else {
+        throw ConvLabError.argument(op: "train",
+            message: "--batch \(batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
+                + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
+    }
+
     let runs = try losses.map { loss in
         try Trainer(model: try recipe.build(seed: options.seed),
                     optimizer: recipe.optimizer(learningRate: options.learningRate), loss: loss,
-                    kernels: Kernels(options.path), batchSize: options.batch ?? recipe.batchSize, seed: options.seed)
+                    kernels: Kernels(options.path), batchSize: batchSize, seed: options.seed)
     }
     if let resume = options.resume {
         try Checkpoint.load(from: resume).restore(into: runs[0], modelName: recipe.name, path: resume)
@@ -150,11 +166,16 @@ func runTrain(_ arguments: [String]) throws {
     try writePictures(recipe: recipe, runs: runs, train: train, options: options, say: say)
 }
 
+/// The most bytes one batch's activations and gradients may take by `ActivationMemory`'s
+/// estimate (512 MiB; the kernels' scratch buffers come on top): lecture 7's 424,144 bytes per
+/// example allow a batch of 1,265 (its default of 128 takes 54 MB).
+let trainingMemoryBudget = 1 << 29
+
 /// Training and test examples for a recipe: the spiral points for the MLP, MNIST otherwise.
 func loadExamples(recipe: ModelRecipe, options: TrainOptions, say: (String) -> Void) throws
     -> (train: LabeledExamples, test: LabeledExamples) {
     if recipe.exampleShape == [2] {
-        return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed + 1))
+        return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed &+ 1))
     }
     return try loadMNISTExamples(directory: options.data, validationCount: recipe.validationCount, say: say)
 }
@@ -209,7 +230,7 @@ struct EpochTable {
 func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
     let width = 24
     let filled = p.examplesTotal > 0 ? width * p.examplesDone / p.examplesTotal : width
-    let eta = Int(p.secondsLeft.isFinite ? p.secondsLeft.rounded() : 0)
+    let eta = Int(p.secondsLeft.isFinite ? min(max(p.secondsLeft, 0), 1e9).rounded() : 0)
     return "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled)
         + String(repeating: ".", count: width - filled) + "] "
         + "\(groupedThousands(p.examplesDone))/\(groupedThousands(p.examplesTotal))  "
@@ -220,7 +241,7 @@ func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
 /// Loss and accuracy curves (SVG) and, for the MLP, its decision boundary.
 func writePictures(recipe: ModelRecipe, runs: [Trainer], train: LabeledExamples, options: TrainOptions,
                    say: (String) -> Void) throws {
-    try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+    try FileIO.createDirectory(options.out)
     func name(_ run: Trainer) -> String { runs.count > 1 ? " (\(run.loss.rawValue))" : "" }
     let lossPlot = LinePlot(title: "\(recipe.name): training loss", xLabel: "epoch", yLabel: "mean loss",
                             series: runs.map { run in

@@ -60,7 +60,12 @@ public final class ImageRegression {
     }
 
     /// The model's output for every image of `input`, `batchSize` images at a time.
+    /// - Throws: `ConvLabError` for an input with no images (no output shape to give) or one the
+    ///   model rejects.
     public func predict(_ input: Tensor<Float>, batchSize: Int = 500) throws -> Tensor<Float> {
+        guard input.rank >= 1, input.shape[0] > 0 else {
+            throw ConvLabError.shape(op: "predict", message: "no images to predict in \(describeShape(input.shape))")
+        }
         let evaluation = LayerContext(kernels: kernels, mode: .evaluation)
         var outputs: [Float] = []
         var outputShape: [Int] = []

@@ -131,6 +131,10 @@ public struct Conv2DGeometry: Equatable, Sendable {
         outChannels = filter[3]
         (rows, cols) = try WindowAxis.pair(height: input[1], width: input[2], kernel: Size2(filter[0], filter[1]),
                                            strides: strides, dilations: dilations, padding: padding, op: op)
+        // Both sides must be tensors ConvLab can hold (checked products): explicit pads can make
+        // the output far larger than the input, and a transposed conv passes its output here.
+        _ = try TensorShape.extent(input, op: op)
+        _ = try TensorShape.extent(outputShape, op: op)
     }
 
     public var outputShape: [Int] { [batch, rows.output, cols.output, outChannels] }

@@ -108,6 +108,7 @@ public struct DepthwiseConv2DGeometry: Equatable, Sendable {
                 op: String = "depthwiseConv2D") throws {
         window = try Conv2DGeometry(input: input, filter: filter, strides: strides, padding: padding,
                                     dilations: dilations, op: op)
+        _ = try TensorShape.extent(outputShape, op: op)   // C * M channels: checked product
     }
 
     public var batch: Int { window.batch }

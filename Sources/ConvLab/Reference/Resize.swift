@@ -127,7 +127,8 @@ public struct ResizeGeometry: Equatable, Sendable {
     /// `colTaps[j]`: the input columns output column `j` reads.
     public let colTaps: [[ResizeTap]]
 
-    /// - Throws: `ConvLabError` naming `op` for a non-NHWC input, an empty image or a size below 1.
+    /// - Throws: `ConvLabError` naming `op` for a non-NHWC input, an empty image, a size below 1,
+    ///   or an output beyond `TensorShape.maximumExtent`.
     public init(input: [Int], size: Size2, method: ResizeMethod, op: String = "resize") throws {
         guard input.count == 4 else {
             throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
@@ -138,6 +139,9 @@ public struct ResizeGeometry: Equatable, Sendable {
         guard size.h >= 1, size.w >= 1 else {
             throw ConvLabError.argument(op: op, message: "size \(size) must be >= 1 on both axes (input \(describeShape(input)))")
         }
+        // The output must be a tensor ConvLab can hold (checked product): a size of 2^32 is an
+        // error here, before a tap table of that length is built.
+        _ = try TensorShape.extent([input[0], size.h, size.w, input[3]], op: op)
         batch = input[0]
         channels = input[3]
         inputSize = Size2(input[1], input[2])

@@ -121,11 +121,18 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     public let padBefore: Int
     public let padAfter: Int
 
+    /// The largest input size, kernel, stride, dilation, dilated kernel `E` and explicit pad a
+    /// window accepts: 2^31 - 1 (`TensorShape.maximumExtent`). With every one of them below it,
+    /// each position this geometry computes (`o * stride + k * dilation - padBefore`, the pads,
+    /// the output size) fits in `Int` with room to spare, whatever a file or a command line asks.
+    public static let maximumSize = TensorShape.maximumExtent
+
     /// The dilated kernel extent `E = (F - 1) * D + 1`.
     public var effectiveKernel: Int { (kernel - 1) * dilation + 1 }
 
-    /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation or a
-    ///   negative input; `ConvLabError.shape` when a VALID window does not fit in the input.
+    /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation, a
+    ///   negative input, or any of them (or `E`) above `maximumSize`; `ConvLabError.shape` when
+    ///   a VALID window does not fit in the input.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding,
                 op: String = "window", axis: String = "axis") throws {
         try Self.checkArguments(input: input, kernel: kernel, stride: stride, dilation: dilation, op: op, axis: axis)
@@ -157,13 +164,17 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     /// A window over an axis with `padBefore` and `padAfter` zeros given by hand (explicit padding):
     /// `out = floor((I + padBefore + padAfter - E) / S) + 1`.
     /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation, a negative
-    ///   input or pad, or sizes whose sum overflows; `ConvLabError.shape` when the window does not
-    ///   fit the padded axis.
+    ///   input or pad, or any of them above `maximumSize`; `ConvLabError.shape` when the window
+    ///   does not fit the padded axis.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padBefore: Int, padAfter: Int,
                 op: String = "window", axis: String = "axis") throws {
         try Self.checkArguments(input: input, kernel: kernel, stride: stride, dilation: dilation, op: op, axis: axis)
         guard padBefore >= 0, padAfter >= 0 else {
             throw ConvLabError.argument(op: op, message: "\(axis) pads \(padBefore) and \(padAfter) must be >= 0")
+        }
+        guard padBefore <= WindowAxis.maximumSize, padAfter <= WindowAxis.maximumSize else {
+            throw ConvLabError.argument(op: op,
+                message: "\(axis) pads \(padBefore) and \(padAfter) must be at most the limit of \(WindowAxis.maximumSize)")
         }
         let (span, o1) = (kernel - 1).multipliedReportingOverflow(by: dilation)
         let (padded, o2) = input.addingReportingOverflow(padBefore)
@@ -186,7 +197,8 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
         output = (total - effective) / stride + 1
     }
 
-    /// Throws unless the input is >= 0 and the kernel, stride and dilation are >= 1.
+    /// Throws unless the input is >= 0, the kernel, stride and dilation are >= 1, and all of them
+    /// and the dilated kernel are at most `maximumSize` (checked arithmetic).
     private static func checkArguments(input: Int, kernel: Int, stride: Int, dilation: Int, op: String, axis: String) throws {
         guard input >= 0 else {
             throw ConvLabError.argument(op: op, message: "\(axis) input size \(input) is negative")
@@ -194,6 +206,16 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
         guard kernel >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) kernel size \(kernel) must be >= 1") }
         guard stride >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) stride \(stride) must be >= 1") }
         guard dilation >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) dilation \(dilation) must be >= 1") }
+        let limit = maximumSize
+        for (name, value) in [("input size", input), ("kernel size", kernel), ("stride", stride), ("dilation", dilation)]
+        where value > limit {
+            throw ConvLabError.argument(op: op, message: "\(axis) \(name) \(value) is above the limit of \(limit)")
+        }
+        let (dilated, overflow) = (kernel - 1).multipliedReportingOverflow(by: dilation)
+        guard !overflow, dilated < limit else {
+            throw ConvLabError.argument(op: op,
+                message: "\(axis) kernel \(kernel) with dilation \(dilation) spans more than the limit of \(limit)")
+        }
     }
 
     /// The rows and columns of a 2-D window (conv2d, depthwise conv, pools): SAME or VALID on each
@@ -217,6 +239,21 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         "in \(input), kernel \(kernel), stride \(stride), dilation \(dilation) -> out \(output), pad \(padBefore)+\(padAfter)"
+    }
+}
+
+extension WindowAxis {
+    /// The taps `k` of output `o` whose input position `o * stride + k * dilation - padBefore`
+    /// lies inside `0..<input`: one contiguous range, empty when the window covers only padding.
+    /// A loop over it visits only real cells, so its work is bounded by the input however large
+    /// the kernel is (a SAME max pool with a 2^31-wide window reads the 3 real rows, not 2^31).
+    public func taps(forOutput o: Int) -> Range<Int> {
+        let start = o * stride - padBefore   // the position of tap 0
+        let last = input - 1 - start         // the largest k * dilation still inside
+        guard last >= 0 else { return 0..<0 }
+        let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+        let end = Swift.min(kernel, last / dilation + 1)
+        return Swift.min(first, end)..<end
     }
 }
 

@@ -106,15 +106,19 @@ public final class Trainer {
     }
 
     /// One optimizer step on one batch; returns the batch's loss.
-    /// - Throws: `ConvLabError.argument` naming the epoch and step when the loss is NaN or
-    ///   infinite; the update is then not applied.
+    /// - Throws: `ConvLabError.argument` naming the epoch and step when the loss is NaN,
+    ///   infinite, or above `Loss.divergenceThreshold` (diverged: the true class's float32
+    ///   probability is 0); the update is then not applied.
     public func step(inputs: Tensor<Float>, oneHot labels: Tensor<Float>, epoch: Int = 0) throws -> Float {
         let context = LayerContext(kernels: kernels, mode: .training)
         let logits = try model.forward(inputs, context: context)
         let (value, dLogits) = try loss.evaluate(logits: logits, labels: labels, kernels: kernels)
-        guard value.isFinite else {
+        guard value.isFinite, value <= Loss.divergenceThreshold else {
+            let what = value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "+infinity" : "-infinity")
+                : String(format: "%.3g", Double(value)) + String(format: " (above %.2f: the true class's float32 probability is 0, so -log(softmax) would be +infinity)",
+                                                                 Double(Loss.divergenceThreshold))
             throw ConvLabError.argument(op: "train",
-                message: "the loss became \(value.isNaN ? "NaN" : value > 0 ? "+infinity" : "-infinity") at epoch \(epoch), step \(optimizer.step + 1) "
+                message: "the loss became \(what) at epoch \(epoch), step \(optimizer.step + 1) "
                     + "(\(optimizer.description)); training stopped before the weights were spoiled. "
                     + "A smaller learning rate (--lr) usually fixes this.")
         }
