@@ -6,6 +6,7 @@ extension Checks {
     /// loss by log-sum-exp, the gradient by centred differences of that loss.
     public static func softmaxCrossEntropy(_ impl: ([[Double]], [[Double]]) -> (loss: [Double], dLogits: [[Double]])) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "loss has one entry per example (row); dLogits has the logits' shape"
         var g = CaseGenerator(seed: 11)
         let random = (0..<3).map { _ in (0..<4).map { _ in g.uniform(-3, 3) } }
         let cases: [(z: [[Double]], y: [[Double]], why: String)] = [
