@@ -12,20 +12,6 @@ extension Checks {
     /// cell (and its neighbour) really reads, layer by layer back to the input.
     public static func receptiveField(_ impl: ([WindowLayer]) -> (size: Int, jump: Int)) -> [Failure] {
         var e = Expectations()
-        /// The input positions output cell `cell` of the last layer depends on.
-        func positions(_ layers: [WindowLayer], cell: Int) -> Set<Int> {
-            var current: Set<Int> = [cell]
-            for layer in layers.reversed() {
-                var previous: Set<Int> = []
-                for p in current { for t in 0..<layer.kernel { previous.insert(p * layer.stride + t * layer.dilation) } }
-                current = previous
-            }
-            return current
-        }
-        func oracle(_ layers: [WindowLayer]) -> Field {
-            let first = positions(layers, cell: 0), second = positions(layers, cell: 1)
-            return Field((first.max()! - first.min()! + 1, second.min()! - first.min()!))
-        }
         let conv5 = WindowLayer(kernel: 5), conv3 = WindowLayer(kernel: 3), pool = WindowLayer(kernel: 2, stride: 2)
         let cases: [(layers: [WindowLayer], why: String)] = [
             ([], "no layers: one pixel, jump 1"),
@@ -42,7 +28,7 @@ extension Checks {
             ([pool, pool, pool, conv3], "three poolings, then a 3x3: jump 8"),
         ]
         for c in cases {
-            e.equal("receptiveField: \(c.why)", input: "layers \(c.layers)", got: Field(impl(c.layers)), expected: oracle(c.layers))
+            e.equal("receptiveField: \(c.why)", input: "layers \(c.layers)", got: Field(impl(c.layers)), expected: Field(Oracle.receptiveField(c.layers)))
         }
         return e.failures
     }

@@ -18,27 +18,6 @@ extension Checks {
         e.close("resizeBilinear: [[1, 2], [3, 4]] to 4x4", input: "image \(show(small)), size [4,4]", got: bilinear(small, Size2(4, 4)),
                 expected: Tensor(shape: [1, 4, 4, 1], scalars: [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]),
                 tolerance: .tight)
-        /// The image sampled at continuous coordinates (y, x) in pixel units, edges repeated.
-        func sample(_ t: Tensor, _ b: Int, _ y: Double, _ x: Double, _ k: Int, bilinear: Bool) -> Double {
-            let (h, w) = (t.shape[1], t.shape[2])
-            func at(_ r: Int, _ s: Int) -> Double { t[b, min(max(r, 0), h - 1), min(max(s, 0), w - 1), k] }
-            if !bilinear { return at(Int(y.rounded(.down)), Int(x.rounded(.down))) }
-            // Centres of pixels sit at r + 0.5: blend the four whose centres surround (y, x).
-            let cy = y - 0.5, cx = x - 0.5
-            let r = Int(cy.rounded(.down)), s = Int(cx.rounded(.down))
-            let dy = cy - Double(r), dx = cx - Double(s)
-            return at(r, s) * (1 - dy) * (1 - dx) + at(r, s + 1) * (1 - dy) * dx + at(r + 1, s) * dy * (1 - dx) + at(r + 1, s + 1) * dy * dx
-        }
-        func oracle(_ t: Tensor, _ size: Size2, bilinear: Bool) -> Tensor {
-            let (n, h, w, c) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3])
-            var y = Tensor(zeros: [n, size.h, size.w, c])
-            for b in 0..<n { for i in 0..<size.h { for j in 0..<size.w { for k in 0..<c {
-                // The output pixel's centre, in input pixel units.
-                let centreY = (Double(i) + 0.5) * Double(h) / Double(size.h), centreX = (Double(j) + 0.5) * Double(w) / Double(size.w)
-                y[b, i, j, k] = sample(t, b, centreY, centreX, k, bilinear: bilinear)
-            } } } }
-            return y
-        }
         var g = CaseGenerator(seed: 29)
         let cases: [(x: [Int], size: Size2, why: String)] = [
             ([1, 3, 3, 1], Size2(6, 6), "3x3 up by 2"),
@@ -51,8 +30,8 @@ extension Checks {
         for c in cases {
             let x = g.tensor(c.x, 0, 1)
             let input = "image \(show(x)), size \(c.size)"
-            e.close("resizeNearest: \(c.why)", input: input, got: nearest(x, c.size), expected: oracle(x, c.size, bilinear: false), tolerance: .exact)
-            e.close("resizeBilinear: \(c.why)", input: input, got: bilinear(x, c.size), expected: oracle(x, c.size, bilinear: true), tolerance: .tight)
+            e.close("resizeNearest: \(c.why)", input: input, got: nearest(x, c.size), expected: Oracle.resize(x, c.size, bilinear: false), tolerance: .exact)
+            e.close("resizeBilinear: \(c.why)", input: input, got: bilinear(x, c.size), expected: Oracle.resize(x, c.size, bilinear: true), tolerance: .tight)
         }
         // PSNR by hand: an error of 0.1 everywhere is an MSE of 0.01, 20 dB at peak 1.
         let zeros = Tensor(zeros: [1, 2, 2, 1]), tenth = Tensor(shape: [1, 2, 2, 1], repeating: 0.1)

@@ -83,8 +83,11 @@ public struct Consistency {
         } else {
             problems.append("Exercises/README.md has no capstone row")
         }
-        for match in readme.matches(of: /\]\(\.\.\/Lectures\/([^)#]+)(#[^)]*)?\)/) {
-            let target = String(match.1)
+        var linked: [String] = []
+        for match in readme.matches(of: /\]\(\.\.\/Lectures\/([^)#]+)(#[^)]*)?\)/) where !linked.contains(String(match.1)) {
+            linked.append(String(match.1))
+        }
+        for target in linked {
             if !FileManager.default.fileExists(atPath: lecturesFolder.appendingPathComponent(target).path) {
                 problems.append("Exercises/README.md links ../Lectures/\(target), which does not exist yet")
             }

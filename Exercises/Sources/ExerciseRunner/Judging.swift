@@ -127,14 +127,29 @@ struct JudgeCompiler: Sendable {
             let text = output.isEmpty ? "swiftc exited with status \(status)" : output
             try? text.write(to: work.appendingPathComponent("errors.txt"), atomically: true, encoding: .utf8)
         }
-        // Drop older builds of this exercise, then publish this one.
-        for old in (try? fm.contentsOfDirectory(atPath: cacheDirectory.path)) ?? []
-        where old.hasPrefix(exercise.id + "-") && !old.contains(".tmp-") && old != key {
-            try? fm.removeItem(at: cacheDirectory.appendingPathComponent(old))
-        }
         try? fm.moveItem(at: work, to: folder)
+        pruneCache(exercise.id)
         if status == 0, fm.isExecutableFile(atPath: program.path) { return .program(program) }
         return errors((try? String(contentsOf: errorsFile, encoding: .utf8)) ?? output, displayBase: displayBase)
+    }
+
+    /// Keeps the three newest builds of an exercise (a student's last edits; several folders
+    /// graded in turn) and anything younger than a minute (a judge another process is about
+    /// to run).
+    func pruneCache(_ id: String) {
+        let fm = FileManager.default
+        let entries = ((try? fm.contentsOfDirectory(atPath: cacheDirectory.path)) ?? [])
+            .filter { $0.hasPrefix(id + "-") }
+            .map { name -> (name: String, date: Date) in
+                let date = (try? fm.attributesOfItem(atPath: cacheDirectory.appendingPathComponent(name).path))?[.modificationDate] as? Date
+                return (name, date ?? .distantPast)
+            }
+        let builds = entries.filter { !$0.name.contains(".tmp-") }.sorted { $0.date > $1.date }
+        // Half-finished compiles of an interrupted runner are stale after ten minutes.
+        let stale = entries.filter { $0.name.contains(".tmp-") && Date().timeIntervalSince($0.date) > 600 }
+        for entry in Array(builds.dropFirst(3)).filter({ Date().timeIntervalSince($0.date) > 60 }) + stale {
+            try? fm.removeItem(at: cacheDirectory.appendingPathComponent(entry.name))
+        }
     }
 
     /// The first error as "Sources/Student/03_Conv1D.swift:12: message" and the error blocks.

@@ -372,6 +372,7 @@ public struct Runner: Sendable {
             print("Say which: `swift run exercises reset 03` or `swift run exercises reset all`.")
             return 2
         }
+        if id == "capstone" { return resetCapstone(confirmed: confirmed) }
         let targets = id == "all" ? exercises : [find(id)]
         let names = targets.map(\.fileName).joined(separator: ", ")
         if !confirmed {
@@ -401,6 +402,29 @@ public struct Runner: Sendable {
         return status
     }
 
+    /// The capstone's design file, the shipped starting point in `Capstone/Pristine/Design.swift`.
+    static let capstoneDesign = "Capstone/Sources/Design/Design.swift"
+    static let capstonePristine = "Capstone/Pristine/Design.swift"
+
+    func resetCapstone(confirmed: Bool) -> Int32 {
+        if !confirmed {
+            print("This replaces your capstone design (\(Runner.capstoneDesign)) with the starting point. Continue? [y/N] ", terminator: "")
+            guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                print("Nothing changed.")
+                return 0
+            }
+        }
+        do {
+            let data = try Data(contentsOf: root.appendingPathComponent(Runner.capstonePristine))
+            try data.write(to: root.appendingPathComponent(Runner.capstoneDesign), options: .atomic)
+            print("reset \(Runner.capstoneDesign)")
+            return 0
+        } catch {
+            print("could not reset the capstone: \(error.localizedDescription)")
+            return 1
+        }
+    }
+
     /// Instructors: after editing a stub, copy Sources/Student into Pristine/ (verify then proves
     /// the stub still fails).
     func updatePristine() -> Int32 {
@@ -427,7 +451,8 @@ public struct Runner: Sendable {
         swift run exercises watch [ID]     re-check on every save (h + Enter: hint, l: list, q: quit)
         swift run exercises hint [ID]      the next hint level (a nudge, the formula, the loops)
         swift run exercises diff ID        once ID passes: your code against the reference solution
-        swift run exercises reset ID|all   put the original stub back (asks first; --yes skips)
+        swift run exercises reset ID|all   put the original stub back (asks first; --yes skips);
+                                           `reset capstone` restores the capstone's starting point
         swift run exercises capstone       build and train your network on MNIST (release build;
                                            --data DIR, --subset, --reference; see the README)
 

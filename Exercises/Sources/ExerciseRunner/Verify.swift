@@ -135,6 +135,9 @@ struct Verifier {
         where !exercises.contains(where: { $0.lecture == module }) && !Catalog.capstoneLectures.contains(module) {
             problems.append("lecture module \(module) has no exercise")
         }
+        if read(Runner.capstoneDesign) == nil || read(Runner.capstoneDesign) != read(Runner.capstonePristine) {
+            problems.append("\(Runner.capstonePristine) differs from the shipped capstone design \(Runner.capstoneDesign)")
+        }
         // Every stub file on disk belongs to an exercise (no orphan left behind by a rename).
         let files = (try? FileManager.default.contentsOfDirectory(atPath: runner.root.appendingPathComponent("Sources/Student").path)) ?? []
         for file in files where file.hasSuffix(".swift") && !exercises.contains(where: { $0.fileName == file }) {
