@@ -39,7 +39,8 @@ fi
 swift test --skip-build --filter RunnerTests 2>&1 | tail -n 25
 
 echo "== exercises: the capstone (release build, embedded subset)"
-swift build -c release --package-path Capstone 2>&1 | tail -n 2
+swift build -c release --package-path Capstone --product capstone-reference 2>&1 | tail -n 2
+swift build -c release --package-path Capstone --product capstone 2>&1 | tail -n 2
 set +e
 Capstone/.build/release/capstone-reference --subset | tail -n 3
 reference=${PIPESTATUS[0]}

@@ -14,37 +14,31 @@ public enum Wrong27 {
         return Solutions.batchNormInference(x, movingMean: mean, movingVariance: variance, gamma: gamma, beta: beta, epsilon: epsilon)
     }
 
+    /// The per-element formula with one mistake, applied per channel.
+    static func normalize(_ x: Tensor, _ mean: [Double], _ variance: [Double], _ gamma: [Double], _ beta: [Double],
+                          _ formula: (_ x: Double, _ mean: Double, _ variance: Double, _ gamma: Double, _ beta: Double) -> Double) -> Tensor {
+        let c = x.shape[3]
+        var y = x
+        for k in x.scalars.indices { y.scalars[k] = formula(x.scalars[k], mean[k % c], variance[k % c], gamma[k % c], beta[k % c]) }
+        return y
+    }
+
     /// Epsilon outside the root.
     public static func epsilonOutsideRoot(_ x: Tensor, movingMean: [Double], movingVariance: [Double],
                                           gamma: [Double], beta: [Double], epsilon: Double) -> Tensor {
-        let c = x.shape[3]
-        var y = x
-        for k in x.scalars.indices {
-            y.scalars[k] = gamma[k % c] * (x.scalars[k] - movingMean[k % c]) / (movingVariance[k % c].squareRoot() + epsilon) + beta[k % c]
-        }
-        return y
+        normalize(x, movingMean, movingVariance, gamma, beta) { x, m, v, g, b in g * (x - m) / (v.squareRoot() + epsilon) + b }
     }
 
     /// Divides by the variance, not the standard deviation.
     public static func dividesByVariance(_ x: Tensor, movingMean: [Double], movingVariance: [Double],
                                          gamma: [Double], beta: [Double], epsilon: Double) -> Tensor {
-        let c = x.shape[3]
-        var y = x
-        for k in x.scalars.indices {
-            y.scalars[k] = gamma[k % c] * (x.scalars[k] - movingMean[k % c]) / (movingVariance[k % c] + epsilon) + beta[k % c]
-        }
-        return y
+        normalize(x, movingMean, movingVariance, gamma, beta) { x, m, v, g, b in g * (x - m) / (v + epsilon) + b }
     }
 
     /// Shifts before scaling: gamma * (xHat + beta).
     public static func betaInsideScale(_ x: Tensor, movingMean: [Double], movingVariance: [Double],
                                        gamma: [Double], beta: [Double], epsilon: Double) -> Tensor {
-        let c = x.shape[3]
-        var y = x
-        for k in x.scalars.indices {
-            y.scalars[k] = gamma[k % c] * ((x.scalars[k] - movingMean[k % c]) / (movingVariance[k % c] + epsilon).squareRoot() + beta[k % c])
-        }
-        return y
+        normalize(x, movingMean, movingVariance, gamma, beta) { x, m, v, g, b in g * ((x - m) / (v + epsilon).squareRoot() + b) }
     }
 
     /// momentum and 1 - momentum swapped: the moving averages jump to each batch.
