@@ -307,7 +307,7 @@ extension Catalog {
             id: "21", name: "ReceptiveField", title: "Receptive field of a layer stack", lecture: 6,
             hints: [
                 "Draw it in 1-D: one output cell of the last layer, the cells of the layer below that its window reads, the cells below those, down to the input. Each layer widens the field by (kernel - 1) taps, and a tap of a deep layer is as wide as the jump of the layers under it.",
-                "Start size = 1, jump = 1. For each layer, from the input up: size += (kernel - 1) * dilation * jump, THEN jump *= stride. Lecture 7's net: 1 -> 5 -> 6 (jump 2) -> 14 -> 16 (jump 4).",
+                "Start size = 1, jump = 1. For each layer, from the input up: size += (kernel - 1) * dilation * jump, THEN jump *= stride. CS 20SI lecture 7's net: 1 -> 5 -> 6 (jump 2) -> 14 -> 16 (jump 4).",
                 "var size = 1, jump = 1\nfor layer in layers {\n  size += (layer.kernel - 1) * layer.dilation * jump\n  jump *= layer.stride\n}\nreturn (size, jump)",
             ],
             check: "Checks.receptiveField(receptiveField)",

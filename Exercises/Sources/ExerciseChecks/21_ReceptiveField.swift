@@ -18,7 +18,7 @@ extension Checks {
             ([conv3], "one 3x3 convolution"),
             ([conv3, conv3], "two 3x3 convolutions see 5 pixels"),
             ([conv3, conv3, conv3], "three 3x3 convolutions see 7 pixels (VGG)"),
-            ([conv5, pool, conv5, pool], "lecture 7's convnet: conv 5, pool 2/2, conv 5, pool 2/2"),
+            ([conv5, pool, conv5, pool], "CS 20SI lecture 7's convnet: conv 5, pool 2/2, conv 5, pool 2/2"),
             ([WindowLayer(kernel: 3, stride: 2), conv3], "a stride-2 convolution, then a 3x3: the second one's taps are 2 pixels apart"),
             ([WindowLayer(kernel: 3, dilation: 2)], "a dilated 3x3 (dilation 2) sees 5 pixels"),
             ([WindowLayer(kernel: 3, dilation: 1), WindowLayer(kernel: 3, dilation: 2), WindowLayer(kernel: 3, dilation: 4)],

@@ -18,9 +18,9 @@ extension Checks {
         }
         let shapes: [(shape: [Int], why: String)] = [
             ([784, 10], "dense 784 -> 10 (softmax regression on MNIST)"),
-            ([3136, 1024], "lecture 7's fc layer, 3136 -> 1024"),
-            ([5, 5, 1, 32], "lecture 7's conv1, 5x5, 1 -> 32 channels"),
-            ([5, 5, 32, 64], "lecture 7's conv2, 5x5, 32 -> 64 channels"),
+            ([3136, 1024], "CS 20SI lecture 7's fc layer, 3136 -> 1024"),
+            ([5, 5, 1, 32], "CS 20SI lecture 7's conv1, 5x5, 1 -> 32 channels"),
+            ([5, 5, 32, 64], "CS 20SI lecture 7's conv2, 5x5, 32 -> 64 channels"),
             ([1, 1, 64, 16], "a 1x1 convolution, 64 -> 16 channels"),
             ([3, 3, 3, 8], "3x3 on RGB, 8 filters"),
             ([1, 1], "size 1: a dense 1 -> 1"),

@@ -2,7 +2,7 @@ import ExerciseKit
 
 extension Checks {
     /// Exercise 28: against the oracle's shapes (`Oracle.axis`) and a count of the weights each
-    /// layer would allocate and the taps each output reads; lecture 7's convnet first, whose
+    /// layer would allocate and the taps each output reads; CS 20SI lecture 7's convnet first, whose
     /// 3,274,634 parameters are printed by the lectures and the library.
     public static func networkCost(_ impl: ([Int], [LayerSpec]) -> [LayerCost]) -> [Failure] {
         var e = Expectations()
@@ -40,10 +40,10 @@ extension Checks {
                                      .conv(kernel: 5, filters: 64, stride: 1, padding: .same), .maxPool(window: 2, stride: 2, padding: .same),
                                      .flatten, .dense(outputs: 1024), .dense(outputs: 10)]
         let total = impl([28, 28, 1], lecture7).reduce(0) { $0 + $1.parameters }
-        e.equal("networkCost: lecture 7's convnet has 3,274,634 parameters in all", input: "input [28,28,1], layers \(lecture7)",
+        e.equal("networkCost: CS 20SI lecture 7's convnet has 3,274,634 parameters in all", input: "input [28,28,1], layers \(lecture7)",
                 got: total, expected: 3_274_634)
         let cases: [(input: [Int], layers: [LayerSpec], why: String)] = [
-            ([28, 28, 1], lecture7, "lecture 7's convnet, layer by layer"),
+            ([28, 28, 1], lecture7, "CS 20SI lecture 7's convnet, layer by layer"),
             ([28, 28, 1], [.conv(kernel: 3, filters: 4, stride: 1, padding: .same), .maxPool(window: 2, stride: 2, padding: .same),
                            .conv(kernel: 3, filters: 8, stride: 1, padding: .same), .maxPool(window: 2, stride: 2, padding: .same),
                            .flatten, .dense(outputs: 10)], "tutorial #03's small CNN"),

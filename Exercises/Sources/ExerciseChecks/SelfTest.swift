@@ -52,10 +52,10 @@ extension Checks {
         e.close("oracle cross-entropy at logits 1000", input: "[1000, 0], label 1",
                 got: Oracle.crossEntropy(logits: [1000, 0], labels: [0, 1]), expected: 1000, tolerance: .exact)
 
-        // Receptive fields by hand: lecture 7's convnet (conv 5, pool 2/2, conv 5, pool 2/2) sees
+        // Receptive fields by hand: CS 20SI lecture 7's convnet (conv 5, pool 2/2, conv 5, pool 2/2) sees
         // 1 + 4 = 5, + 1 = 6 (jump 2), + 4*2 = 14, + 1*2 = 16 pixels, jump 4; three 3x3 see 7.
         let lecture7 = [WindowLayer(kernel: 5), WindowLayer(kernel: 2, stride: 2), WindowLayer(kernel: 5), WindowLayer(kernel: 2, stride: 2)]
-        e.equal("oracle receptive field, lecture 7's convnet", input: "\(lecture7)",
+        e.equal("oracle receptive field, CS 20SI lecture 7's convnet", input: "\(lecture7)",
                 got: [Oracle.receptiveField(lecture7).size, Oracle.receptiveField(lecture7).jump], expected: [16, 4])
         e.equal("oracle receptive field, three 3x3", input: "3 x conv 3",
                 got: Oracle.receptiveField([WindowLayer(kernel: 3), WindowLayer(kernel: 3), WindowLayer(kernel: 3)]).size, expected: 7)

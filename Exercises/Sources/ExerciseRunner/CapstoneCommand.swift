@@ -1,7 +1,7 @@
 import Foundation
 
-/// `exercises capstone [--reference] [--data DIR] [--subset] ...`: builds the capstone package
-/// (`Exercises/Capstone`, a release build of ConvLab and the student's design) and runs it. The
+/// `exercises capstone [--reference] [--data DIR] [--subset] [--json FILE]`: builds the capstone
+/// package (`Exercises/Capstone`: a release build of ConvLab and the design) and runs it. The
 /// capstone is a package of its own so the exercises never wait for a release build.
 struct CapstoneCommand {
     let runner: Runner
@@ -10,24 +10,25 @@ struct CapstoneCommand {
 
     func run(reference: Bool, passing arguments: [String]) -> Int32 {
         let product = reference ? "capstone-reference" : "capstone"
-        print("Building \(product) (release; the first build compiles ConvLab and takes a few minutes)...")
+        print("Building \(product) in release mode (the first build compiles ConvLab: a few minutes)...")
         fflush(nil)
-        let (status, output) = ChildProcess.run("/usr/bin/env", ["swift", "build", "-c", "release", "--package-path", package.path,
-                                                                 "--product", product], timeout: 3600)
-        if status != 0 {
-            let blocks = compilerErrorBlocks(output)
-            print("✘ the capstone does not build:\n")
-            print(blocks.isEmpty ? output : blocks.prefix(3).joined(separator: "\n\n"))
+        let build = launch("/usr/bin/env", ["swift", "build", "-c", "release", "--package-path", package.path, "--product", product])
+        guard build == 0 else {
+            print("\n✘ the capstone does not build (the compiler's messages are above); your design is \(Runner.capstoneDesign)")
             return 1
         }
-        let binary = package.appendingPathComponent(".build/release/\(product)")
+        return launch(package.appendingPathComponent(".build/release/\(product)").path, arguments)
+    }
+
+    /// Runs a program with this terminal as its output; returns its exit status.
+    func launch(_ path: String, _ arguments: [String]) -> Int32 {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         do {
             try process.run()
         } catch {
-            print("could not start \(binary.path): \(error)")
+            print("could not start \(path): \(error)")
             return 1
         }
         process.waitUntilExit()
