@@ -7,8 +7,9 @@ import ConvLab
 // Tutorial #03 ends with "Practice: build your own model ... training a deep model on a CPU can
 // take forever: design an efficient network". Here that is a contest with rules:
 //   - at least 99.0% on the 10,000 MNIST test digits,
-//   - within a training-time budget: 60 "calibration runs", a short fixed training run the
-//     harness times on your machine before and after yours (so a slower laptop gets more seconds),
+//   - within a training-time budget: 70 "calibration runs", a short fixed training run the
+//     harness times on your machine before and after yours (so a slower laptop gets more
+//     seconds; CPU seconds of the process, so other programs on the machine do not count),
 //   - built from ConvLab's layers, trained on the fast path.
 // The leaderboard line prints the accuracy, the training seconds, the parameters and the
 // multiply-adds per digit: after passing, make it smaller and faster.

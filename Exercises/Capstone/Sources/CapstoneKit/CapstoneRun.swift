@@ -24,25 +24,32 @@ public enum Capstone {
         public var trainingDigits: Int
     }
 
-    /// Full MNIST: all 60,000 training digits, 99.0% on the test digits.
-    public static let full = Rules(target: 0.990, budgetInCalibrations: 60, trainingDigits: 60_000)
+    /// Full MNIST: all 60,000 training digits, 99.0% on the test digits, 70 calibration runs
+    /// (the reference design needs about 44 on this project's 2-core machine: margin 1.6).
+    public static let full = Rules(target: 0.990, budgetInCalibrations: 70, trainingDigits: 60_000)
     /// The embedded subset (CI, or without the full MNIST): the first 10,000 training digits and
-    /// the same 10,000 test digits; the budget scaled by the training digits (1/6) and the target
-    /// lowered to what the reference reaches there with margin.
-    public static let subset = Rules(target: 0.980, budgetInCalibrations: 10, trainingDigits: 10_000)
+    /// the same 10,000 test digits, the design's own epochs. The budget is the full budget
+    /// scaled by the training digits (70 * 10,000 / 60,000 = 11.7 calibration runs); the target
+    /// is lowered to 97.5%, what the reference design passes with margin on 10,000 digits
+    /// (97.88%) and tutorial #03's starting point misses (92.23%).
+    public static let subset = Rules(target: 0.975, budgetInCalibrations: full.budgetInCalibrations * 10_000 / 60_000,
+                                     trainingDigits: 10_000)
 
     /// The calibration: this network, `calibrationSteps` SGD steps of `calibrationBatch` digits
-    /// (after `calibrationWarmup` untimed steps).
-    static let calibrationSteps = 40
+    /// (after `calibrationWarmup` untimed steps). A typical small MNIST convnet (two 5x5
+    /// convolutions of 16 and 32 filters, 2.8 million multiply-adds per digit), so that what
+    /// slows it down on a given machine (cores, caches, other work) slows a design's training
+    /// alike.
+    static let calibrationSteps = 100
     static let calibrationWarmup = 4
-    static let calibrationBatch = 100
+    static let calibrationBatch = 64
     static func calibrationNetwork() -> [any Layer] {
-        [Conv2D("cal_conv1", kernel: 5, inputChannels: 1, filters: 8, activation: .relu),
+        [Conv2D("cal_conv1", kernel: 5, inputChannels: 1, filters: 16, activation: .relu),
          MaxPool2D("cal_pool1"),
-         Conv2D("cal_conv2", kernel: 5, inputChannels: 8, filters: 16, activation: .relu),
+         Conv2D("cal_conv2", kernel: 5, inputChannels: 16, filters: 32, activation: .relu),
          MaxPool2D("cal_pool2"),
          Flatten("cal_flatten"),
-         Dense("cal_fc", inputs: 7 * 7 * 16, outputs: 10)]
+         Dense("cal_fc", inputs: 7 * 7 * 32, outputs: 10)]
     }
 
     /// The result of one run.
@@ -75,7 +82,7 @@ public enum Capstone {
     static let usage = """
         usage: capstone [--data DIR] [--subset] [--json FILE] [--threads N]
           --data DIR    the full MNIST (default: ../shared/data/mnist beside the repository)
-          --subset      the embedded subset: 10,000 training digits, target \(percent(subset.target)), budget \(Int(subset.budgetInCalibrations)) calibrations
+          --subset      the embedded subset: 10,000 training digits, target \(percent(subset.target)), budget \(String(format: "%.1f", subset.budgetInCalibrations)) calibrations
           --json FILE   also write the result as JSON (for grading)
           --threads N   threads for the fast kernels (default: all cores)
         """
@@ -144,7 +151,7 @@ public enum Capstone {
         let test = try LabeledExamples(data.test)
         let source = "\(mnist.source): \(train.count) training, \(test.count) test digits"
         log("Capstone: \(design.name) on \(source)")
-        log("rules: \(percent(rules.target)) on the test digits within \(Int(rules.budgetInCalibrations)) calibration runs of training; \(Fast.configurationDescription)")
+        log("rules: \(percent(rules.target)) on the test digits within \(String(format: "%.1f", rules.budgetInCalibrations)) calibration runs of training; \(Fast.configurationDescription)")
 
         // The network and its cost.
         let layers = design.layers()
