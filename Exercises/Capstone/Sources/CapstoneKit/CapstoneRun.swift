@@ -25,7 +25,7 @@ public enum Capstone {
     }
 
     /// Full MNIST: all 60,000 training digits, 99.0% on the test digits, 70 calibration runs
-    /// (the reference design needs about 44 on this project's 2-core machine: margin 1.6).
+    /// (the reference design needs 38.8 on this project's 2-core machine: margin 1.8).
     public static let full = Rules(target: 0.990, budgetInCalibrations: 70, trainingDigits: 60_000)
     /// The embedded subset (CI, or without the full MNIST): the first 10,000 training digits and
     /// the same 10,000 test digits, the design's own epochs. The budget is the full budget
