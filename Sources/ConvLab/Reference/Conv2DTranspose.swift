@@ -18,7 +18,9 @@ extension Reference {
     ///     `tf.keras.layers.Conv2DTranspose` computes: `H * sh` for SAME,
     ///     `H * sh + max(EKH - sh, 0)` for VALID, `(H - 1) * sh + EKH - top - bottom` for explicit
     ///     pads, with `EKH = (KH - 1) * dh + 1`; likewise for `OW`.
-    ///   - strides, padding, dilations: those of the forward conv2d; dilation > 1 only with stride 1.
+    ///   - strides: those of the forward conv2d: the output grows by them.
+    ///   - padding: that of the forward conv2d.
+    ///   - dilations: those of the forward conv2d; dilation > 1 only with stride 1.
     /// - Returns: `[N, OH, OW, O]`.
     /// - Throws: `ConvLabError` naming `conv2DTranspose` and the shapes when the filter's last
     ///   dimension is not `C`, or when a conv2d of an `[N, OH, OW, O]` image does not give back

@@ -54,7 +54,9 @@ public struct ActivationMemory: Equatable, Sendable {
     public let activations: Int
     public let bytesWithGradients: Int
 
-    /// - Parameter shapes: the output shape of each layer (batch dimension excluded).
+    /// - Parameters:
+    ///   - shapes: the output shape of each layer (batch dimension excluded).
+    ///   - bytesPerValue: 4 for Float, 8 for Double.
     public init(layerOutputs shapes: [[Int]], bytesPerValue: Int = 4) {
         activations = shapes.map { $0.reduce(1, *) }.reduce(0, +)
         bytesWithGradients = activations * bytesPerValue * 2
