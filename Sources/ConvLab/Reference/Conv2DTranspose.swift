@@ -92,6 +92,7 @@ public struct Conv2DTransposeGeometry: Equatable, Sendable {
         forward = conv
     }
 
+    /// `[N, OH, OW, O]`: the forward conv2d's input shape.
     public var outputShape: [Int] { [forward.batch, forward.rows.input, forward.cols.input, forward.inChannels] }
 
     /// The output size `tf.keras.layers.Conv2DTranspose` picks (its `deconv_output_length` with no

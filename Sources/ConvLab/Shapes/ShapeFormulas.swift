@@ -51,7 +51,9 @@ public func denseParameterCount(inputs: Int, outputs: Int, bias: Bool = true) ->
 /// The notebook's activation-memory estimate: the activations of a stack of layers, and the
 /// bytes to hold them *and* their gradients (two copies) in `bytesPerValue`-byte floats.
 public struct ActivationMemory: Equatable, Sendable {
+    /// The values all the layers output, summed.
     public let activations: Int
+    /// The bytes of those values and their gradients: `activations * bytesPerValue * 2`.
     public let bytesWithGradients: Int
 
     /// - Parameters:
