@@ -77,6 +77,18 @@ def library_modules(repo, graphs):
     return modules
 
 
+def check_spi(repo, modules):
+    """The Swift Package Index documents the targets `.spi.yml` names: the same modules as the site."""
+    path = os.path.join(repo, ".spi.yml")
+    if not os.path.isfile(path):
+        return [".spi.yml is missing"]
+    with open(path, encoding="utf-8") as f:
+        match = re.search(r"documentation_targets:\s*\[([^\]]*)\]", f.read())
+    named = {t.strip() for t in match.group(1).split(",")} if match else set()
+    return [f".spi.yml's documentation_targets: add {m}" for m in modules if m not in named] + \
+           [f".spi.yml's documentation_targets: {t} is not a library module" for t in sorted(named - set(modules))]
+
+
 def copy_graphs(graphs, modules, out):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
@@ -352,6 +364,7 @@ def main(argv):
     with open(os.path.join(catalog, "theme-settings.json"), "w", encoding="utf-8") as f:
         json.dump({"meta": {"title": "ConvLab"}}, f)
 
+    site.problems += check_spi(repo, modules)
     for problem in site.problems:
         print(f"make_catalog: {problem}", file=sys.stderr)
     print(f"modules: {' '.join(modules)}")
