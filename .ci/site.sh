@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$(date +%s)
+echo "== site: the conversion rules (Tools/site/test_make_catalog.py)"
+python3 Tools/site/test_make_catalog.py
 echo "== site (Tools/site.sh)"
 Tools/site.sh out/site
 built=$(date +%s)

@@ -176,9 +176,13 @@ class Site:
         with open(os.path.join(self.repo, path), encoding="utf-8") as f:
             text = f.read()
         base = os.path.dirname(path)
-        out, in_comment = [], False
+        out, in_comment, after_summary = [], False, False
         quote = ""  # "> " inside a <details> block, which becomes an aside
         for line, is_code in scan(text):
+            if after_summary and not line.strip():
+                after_summary = False
+                continue  # the aside's title already has its blank line
+            after_summary = False
             if is_code:
                 out.append(quote + line)
                 continue
@@ -198,6 +202,7 @@ class Site:
             if summary:
                 # DocC shows "> Name: text" as an aside titled Name; the name ends at the first colon.
                 out += [f"> {summary.group(1).replace(':', ' -').strip()}:", ">"]
+                after_summary = True
                 continue
             if stripped.lower() == "</details>":
                 quote = ""
