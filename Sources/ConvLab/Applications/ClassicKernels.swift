@@ -108,9 +108,11 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
 
     /// Applies the kernel to `image` (`[N, H, W, 3]` or `[N, H, W, 1]`) with SAME padding.
     /// - Parameters:
+    ///   - image: `[N, H, W, 3]` or `[N, H, W, 1]`.
     ///   - mode: per channel, grey, or kernels.py's channel-summing filter.
     ///   - stride: the lecture's stride option, the same along both axes; the output is
     ///     `[N, ceil(H / stride), ceil(W / stride), C']`.
+    ///   - kernels: the path (reference or fast) that runs the convolution.
     /// - Returns: `C' = C` for `.perChannel` and `.mixedAsKernelsPy`, `C' = 1` for `.grey`.
     /// - Throws: `ConvLabError` for a non-NHWC image or a stride below 1.
     public func apply(to image: Tensor<Float>, mode: ChannelMode, stride: Int = 1,
@@ -228,6 +230,7 @@ public func kernelContactSheetSize(imageWidth: Int, imageHeight: Int, stride: In
 ///   - image: `[1, H, W, 3]` in [0, 1].
 ///   - stride: applied to every kernel; the sheet's tiles shrink to `ceil(H / stride)`.
 ///   - displayScale: each output pixel drawn as a `displayScale x displayScale` block.
+///   - kernels: the path (reference or fast) that runs the convolutions.
 /// - Throws: `ConvLabError` for a bad image, stride or scale, or a sheet larger than a canvas
 ///   (checked before any convolution runs).
 public func kernelContactSheet(image: Tensor<Float>, stride: Int = 1, displayScale: Int = 1,

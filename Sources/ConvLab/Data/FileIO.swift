@@ -61,7 +61,9 @@ public enum FileIO {
     }
 
     /// Writes `bytes` to `path` whole or not at all (temporary file, fsync, rename).
-    /// - Parameter path: the destination; its directory must exist.
+    /// - Parameters:
+    ///   - bytes: the whole new content of the file.
+    ///   - path: the destination; its directory must exist.
     /// - Throws: `ConvLabError.file` naming the destination and, for a failed write, the byte
     ///   offset reached. The destination is then untouched and no temporary file remains.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {

@@ -6,10 +6,15 @@
 /// (`reseed`), so a resumed run draws the same masks as an uninterrupted one.
 public final class Dropout: Layer {
     public let name: String
+    /// `keep`, the probability that an element survives a training pass.
     public let keepProbability: Float
     private var generator: SeededGenerator
     private var mask: Tensor<Float>?
 
+    /// - Parameters:
+    ///   - name: the scope, `dropout`.
+    ///   - keepProbability: in (0, 1]; 1 keeps everything.
+    ///   - seed: starts the mask stream (the trainer reseeds it every epoch).
     public init(_ name: String, keepProbability: Float, seed: UInt64 = 0) {
         self.name = name
         self.keepProbability = keepProbability
@@ -23,6 +28,8 @@ public final class Dropout: Layer {
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
 
+    /// Training: `dropoutForward` (each element kept with probability `keep`, scaled by
+    /// `1 / keep`). Evaluation, or `keep = 1`: the input itself.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard context.mode == .training, keepProbability < 1 else {
             mask = nil
@@ -34,6 +41,8 @@ public final class Dropout: Layer {
         return output
     }
 
+    /// `dOutput` through the last training pass's mask (scaled by `1 / keep`); the identity after
+    /// an evaluation pass.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let mask else { return dOutput }  // evaluation mode or keep = 1: the identity
         return try context.kernels.dropoutBackward(dOutput: dOutput, mask: mask)

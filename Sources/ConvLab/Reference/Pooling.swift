@@ -181,9 +181,13 @@ extension Reference {
 /// The validated shapes of one pooling call and its index arithmetic, shared by the reference
 /// and fast twins so both agree on every output size, pad and divisor.
 public struct PoolGeometry: Equatable, Sendable {
+    /// `N`.
     public let batch: Int
+    /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
     public let rows: WindowAxis
+    /// The width axis: `W`, the window's `KW`, `sw`, TF's pads and `OW`.
     public let cols: WindowAxis
+    /// `C`, pooled one by one.
     public let channels: Int
 
     /// - Throws: `ConvLabError` naming `op` and the input shape.
@@ -218,6 +222,7 @@ public struct PoolGeometry: Equatable, Sendable {
         _ = try TensorShape.extent(outputShape, op: op)   // explicit pads can outgrow the input
     }
 
+    /// `[N, OH, OW, C]`.
     public var outputShape: [Int] { [batch, rows.output, cols.output, channels] }
 
     /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
@@ -225,9 +230,11 @@ public struct PoolGeometry: Equatable, Sendable {
         rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
     }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
         ((n * rows.input + h) * cols.input + w) * channels + c
     }
+    /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int {
         ((n * rows.output + i) * cols.output + j) * channels + c
     }

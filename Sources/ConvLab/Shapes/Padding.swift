@@ -11,8 +11,11 @@
 ///   `tf.nn.depthwise_conv2d`, `tf.nn.max_pool2d` and `tf.nn.conv2d_transpose`; its
 ///   `avg_pool2d`, `conv1d` and `separable_conv2d` take only SAME or VALID, and so do ConvLab's.
 public enum Padding: Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// `out = ceil(I / S)`, padded as TF does: the odd extra row or column at the bottom/right.
     case same
+    /// No padding: `out = floor((I - E) / S) + 1`; the rows and columns that do not fit are unused.
     case valid
+    /// Pads given by hand, as TF's list `[[0, 0], [top, bottom], [left, right], [0, 0]]`.
     case explicit(ExplicitPadding)
 
     /// The two padding algorithms. A sweep over "every padding" means these two; explicit pads
@@ -68,11 +71,17 @@ public enum Padding: Hashable, Sendable, CaseIterable, CustomStringConvertible {
 
 /// Zero rows and columns given by hand: TF's `[[0, 0], [top, bottom], [left, right], [0, 0]]`.
 public struct ExplicitPadding: Hashable, Sendable, CustomStringConvertible {
+    /// Zero rows above the image.
     public var top: Int
+    /// Zero rows below the image.
     public var bottom: Int
+    /// Zero columns left of the image.
     public var left: Int
+    /// Zero columns right of the image.
     public var right: Int
 
+    /// Pads of `top`, `bottom`, `left` and `right` zeros; each op checks they are `>= 0` (and,
+    /// for pooling, smaller than the window).
     public init(top: Int, bottom: Int, left: Int, right: Int) {
         self.top = top
         self.bottom = bottom
@@ -88,9 +97,12 @@ public struct ExplicitPadding: Hashable, Sendable, CustomStringConvertible {
 /// `2` means `(2, 2)`; `[2, 1]` means height 2, width 1.
 public struct Size2: Hashable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
     CustomStringConvertible {
+    /// The height (row) value.
     public var h: Int
+    /// The width (column) value.
     public var w: Int
 
+    /// Height `h`, width `w`.
     public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
     public init(integerLiteral value: Int) { self.init(value, value) }
     public init(arrayLiteral elements: Int...) {
@@ -113,12 +125,19 @@ public struct Size2: Hashable, Sendable, ExpressibleByIntegerLiteral, Expressibl
 /// Output index `o` reads input rows `o * stride + k * dilation - padBefore` for `k in 0..<kernel`;
 /// rows outside `0..<input` are padding.
 public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
+    /// `I`, the input size along the axis.
     public let input: Int
+    /// `F`, the window's size.
     public let kernel: Int
+    /// `S`, the step between two windows.
     public let stride: Int
+    /// `D`, the step between two taps of one window.
     public let dilation: Int
+    /// The number of window positions.
     public let output: Int
+    /// Zero rows (columns) before the input: top (left).
     public let padBefore: Int
+    /// Zero rows (columns) after the input: bottom (right); SAME's odd extra one goes here.
     public let padAfter: Int
 
     /// The largest input size, kernel, stride, dilation, dilated kernel `E` and explicit pad a

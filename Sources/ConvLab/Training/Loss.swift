@@ -24,6 +24,7 @@ public enum Loss: String, Sendable, CaseIterable {
     /// - Parameters:
     ///   - logits: `[N, C]`.
     ///   - labels: one-hot `[N, C]`.
+    ///   - kernels: the path (reference or fast) that runs the loss.
     /// - Returns: the loss (summed in Double) and `dLogits` `[N, C]`.
     public func evaluate(logits: Tensor<Float>, labels: Tensor<Float>, kernels: Kernels)
         throws -> (loss: Float, dLogits: Tensor<Float>) {
