@@ -50,17 +50,23 @@ public struct Snippet: Sendable {
     /// `swift test` skips its body and only requires its block to exist; `convlab lecture check N
     /// --full` (or `CONVLAB_FULL_LECTURES=1 swift test`) runs it and compares every number.
     public let slow: Bool
+    /// The numbers the doc-test judges loosely, and how (see `Loose`): declared here, beside the
+    /// snippet's name, so that the code the text shows holds no doc-test machinery.
+    public let loose: [Loose]
     public let body: @Sendable (inout Transcript) throws -> Void
 
-    public init(_ name: String, slow: Bool = false, _ body: @escaping @Sendable (inout Transcript) throws -> Void) {
+    public init(_ name: String, slow: Bool = false, loose: [Loose] = [],
+                _ body: @escaping @Sendable (inout Transcript) throws -> Void) {
         self.name = name
         self.slow = slow
+        self.loose = loose
         self.body = body
     }
 
     public func transcript() throws -> Transcript {
         var out = Transcript()
         try body(&out)
+        out.loosen(loose)
         return out
     }
 }

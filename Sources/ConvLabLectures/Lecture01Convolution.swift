@@ -180,7 +180,7 @@ enum ConvolutionLecture {
             (32, 5, 0, 1), (6, 3, 0, 1), (6, 3, 1, 1), (32, 7, 0, 1),
             (26, 5, 0, 2), (32, 5, 2, 1), (7, 3, 0, 2), (7, 3, 1, 1), (7, 3, 0, 3),
         ]
-        out.say("  N  F  P  S   (N-F+2P)/S+1      conv2d")
+        var table = Table("N", "F", "P", "S", "(N-F+2P)/S+1", "conv2d")
         for (n, f, p, s) in cases {
             let formula: String
             do {
@@ -192,8 +192,9 @@ enum ConvolutionLecture {
             let padded = try Tensor<Double>(zeros: [1, n + 2 * p, n + 2 * p, 1])
             let filter = try Tensor<Double>(zeros: [f, f, 1, 1])
             let y = try Reference.conv2DForward(padded, filter: filter, strides: Size2(s, s), padding: .valid)
-            out.say("\(n, width: 3)\(f, width: 3)\(p, width: 3)\(s, width: 3)   \(formula, left: 17) \(y.shape[1])x\(y.shape[2])")
+            table.row("\(n)", "\(f)", "\(p)", "\(s)", "\(formula)", "\(y.shape[1])x\(y.shape[2])")
         }
+        out.say(table)
         // The notebook's chain: 10 filters 7x7x3 (stride 1), then 6 filters 5x5x10 (stride 2).
         var generator = SeededGenerator(seed: 2)
         func random(_ shape: [Int]) throws -> Tensor<Double> {

@@ -17,6 +17,7 @@ enum PaddingLecture {
     /// The columns each output reads, for VALID and SAME, on a 7-wide input.
     static func validDrops(_ out: inout Transcript) throws {
         // @code valid-drops
+        var table = Table("F", "S", "padding", "out", "pads", "windows", "unused columns")
         for (kernel, stride) in [(3, 3), (3, 2)] {
             for padding in [Padding.valid, .same] {
                 let axis = try WindowAxis(input: 7, kernel: kernel, stride: stride, padding: padding)
@@ -29,10 +30,11 @@ enum PaddingLecture {
                     (0..<kernel).map { o * stride - axis.padBefore + $0 }
                 }).filter { $0 >= 0 && $0 < 7 }
                 let unused = (0..<7).filter { !read.contains($0) }.map(String.init)
-                out.say("F=\(kernel) S=\(stride) \(padding, width: 5): out \(axis.output), pads \(axis.padBefore)+\(axis.padAfter), "
-                        + "windows \(windows.joined(separator: " ")), unused columns: \(unused.isEmpty ? "none" : unused.joined(separator: ","))")
+                table.row("\(kernel)", "\(stride)", "\(padding)", "\(axis.output)", "\(axis.padBefore)+\(axis.padAfter)",
+                          "\(windows.joined(separator: " "))", "\(unused.isEmpty ? "none" : unused.joined(separator: ","))")
             }
         }
+        out.say(table)
         // @end
     }
 
@@ -95,19 +97,19 @@ enum PaddingLecture {
     /// `P = (F - 1) / 2` preserves the size for odd F; TF's SAME agrees, and handles even F too.
     static func halfPadding(_ out: inout Transcript) throws {
         // @code half-padding
-        out.say("  F   (F-1)/2   (32-F+2P)/1+1   TF SAME pads   TF SAME out")
+        var table = Table("F", "(F-1)/2", "(32-F+2P)/1+1", "TF SAME pads", "TF SAME out")
         for f in 1...7 {
             let axis = try WindowAxis(input: 32, kernel: f, stride: 1, padding: .same)
-            let formula: String
+            let pads = "\(axis.padBefore)+\(axis.padAfter)"
             if f % 2 == 1 {
                 let p = (f - 1) / 2
                 let size = try explicitPaddingOutputSize(input: 32, kernel: f, padding: p, stride: 1)
-                formula = rightAligned(p, 4) + rightAligned(size, 14)
+                table.row("\(f)", "\(p)", "\(size)", "\(pads)", "\(axis.output)")
             } else {
-                formula = "   -   (P not whole)"
+                table.row("\(f)", "not whole", "-", "\(pads)", "\(axis.output)")
             }
-            out.say("\(f, width: 3)   \(formula, left: 25)   \(axis.padBefore)+\(axis.padAfter, left: 10)   \(axis.output)")
         }
+        out.say(table)
         // @end
     }
 
@@ -118,14 +120,15 @@ enum PaddingLecture {
             (3, 2, 1), (7, 3, 1), (7, 3, 2), (6, 3, 2), (28, 5, 1), (28, 2, 2),
             (224, 7, 2), (5, 1, 2), (4, 1, 2), (6, 2, 3), (10, 3, 4),
         ]
-        out.say("    I  F  S   out   TF start+end   lab start+end")
+        var table = Table("I", "F", "S", "out", "TF start+end", "lab start+end", "")
         for (i, f, s) in cases {
             let tf = try WindowAxis(input: i, kernel: f, stride: s, padding: .same)
             let lab = labSamePadding(input: i, kernel: f, stride: s)
             let differs = (lab.start, lab.end) != (tf.padBefore, tf.padAfter)
-            out.say("\(i, width: 5)\(f, width: 3)\(s, width: 3)\(tf.output, width: 6)   "
-                    + "\(tf.padBefore, width: 5)+\(tf.padAfter, left: 8)\(lab.start, width: 6)+\(lab.end)\(differs ? "   differs" : "")")
+            table.row("\(i)", "\(f)", "\(s)", "\(tf.output)", "\(tf.padBefore)+\(tf.padAfter)", "\(lab.start)+\(lab.end)",
+                      "\(differs ? "differs" : "")")
         }
+        out.say(table)
         // @end
     }
 }

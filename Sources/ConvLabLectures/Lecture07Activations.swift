@@ -44,12 +44,12 @@ enum ActivationsLecture {
         // @code values
         let x = Tensor<Double>(samples)
         let columns = try activations.map { try $0.forward(x) }
-        out.say(plain: "    x " + activations.map { rightAligned($0.name, 9) }.joined())
+        var table = Table(["x"] + activations.map(\.name))
         for i in 0..<x.count {
-            var line: Line = "\(x.scalars[i], decimals: 1, width: 5)"
-            for column in columns { line = line + "\(column.scalars[i], decimals: 4, width: 9)" }
-            out.say(line)
+            let values: [Line] = columns.map { "\($0.scalars[i], decimals: 4)" }
+            table.row(["\(x.scalars[i], decimals: 1)"] + values)
         }
+        out.say(table)
         // @end
     }
 
@@ -59,12 +59,12 @@ enum ActivationsLecture {
         let x = Tensor<Double>(samples)
         let ones = try Tensor<Double>(shape: x.shape, repeating: 1)
         let columns = try activations.map { try $0.backward(x, ones) }
-        out.say(plain: "    x " + activations.map { rightAligned($0.name + "'", 9) }.joined())
+        var table = Table(["x"] + activations.map { $0.name + "'" })
         for i in 0..<x.count {
-            var line: Line = "\(x.scalars[i], decimals: 1, width: 5)"
-            for column in columns { line = line + "\(column.scalars[i], decimals: 4, width: 9)" }
-            out.say(line)
+            let slopes: [Line] = columns.map { "\($0.scalars[i], decimals: 4)" }
+            table.row(["\(x.scalars[i], decimals: 1)"] + slopes)
         }
+        out.say(table)
         // Check each backward pass against a centred difference (f(x+h) - f(x-h)) / 2h,
         // on points that avoid the kink at 0.
         let probe = Tensor<Double>(stride(from: -3.95, through: 3.95, by: 0.1).map { $0 })
@@ -78,7 +78,7 @@ enum ActivationsLecture {
                 let numeric = (plus.scalars[i] - minus.scalars[i]) / (2 * h)
                 worst = max(worst, abs(numeric - analytic.scalars[i]))
             }
-            out.say("\(activation.name, left: 8) max |analytic - numeric| over \(probe.count) points: \(worst < 1e-8 ? "below 1e-8" : "TOO LARGE")")
+            out.say("\(activation.name): max |analytic - numeric| over \(probe.count) points: \(worst < 1e-8 ? "below 1e-8" : "TOO LARGE")")
         }
         // @end
     }
@@ -90,9 +90,11 @@ enum ActivationsLecture {
         let ones = try Tensor<Double>(shape: [4], repeating: 1)
         let sigmoidSlope = try Reference.sigmoidBackward(x, dOutput: ones)
         let tanhSlope = try Reference.tanhBackward(x, dOutput: ones)
+        var table = Table("x", "sigmoid'", "tanh'")
         for i in 0..<x.count {
-            out.say("x = \(x.scalars[i], decimals: 0, width: 2): sigmoid' = \(sigmoidSlope.scalars[i], scientific: 2), tanh' = \(tanhSlope.scalars[i], scientific: 2)")
+            table.row("\(x.scalars[i], decimals: 0)", "\(sigmoidSlope.scalars[i], scientific: 2)", "\(tanhSlope.scalars[i], scientific: 2)")
         }
+        out.say(table)
         // Backprop through ten sigmoid layers multiplies ten such slopes, each at most 1/4.
         var product = 1.0
         for _ in 0..<10 { product *= sigmoidSlope.scalars[0] }
@@ -114,15 +116,15 @@ enum ActivationsLecture {
         let pairs: [(name: String, second: (Double) -> Double)] = [
             ("max(x, 0)", { _ in 0 }), ("max(x, 0.1x)", { 0.1 * $0 }), ("max(x, -x)", { -$0 }),
         ]
-        out.say(plain: leftAligned("x", 13) + xs.map { rightAligned(Int($0), 6) }.joined())
+        var table = Table(["x"] + xs.map { String(Int($0)) })
         for (name, second) in pairs {
             // Each row holds the two linear pieces [x, g(x)]; maxout with 1 unit keeps the larger.
             let pieces = try Tensor<Double>(shape: [xs.count, 2], scalars: xs.flatMap { [$0, second($0)] })
             let y = try Reference.maxoutForward(pieces, units: 1)
-            var line: Line = "\(name, left: 13)"
-            for value in y.scalars { line = line + "\(value, decimals: 1, width: 6)" }
-            out.say(line)
+            let values: [Line] = y.scalars.map { "\($0, decimals: 1)" }
+            table.row(["\(name)"] + values)
         }
+        out.say(table)
         // The price: k pieces need k sets of weights. A 64 -> 64 dense layer, then with k = 2.
         let plain = denseParameterCount(inputs: 64, outputs: 64)
         let maxout2 = denseParameterCount(inputs: 64, outputs: 2 * 64)

@@ -10,10 +10,12 @@ enum BackpropLecture {
             Snippet("conv1d-by-hand", conv1DByHand),
             Snippet("full-convolution", fullConvolution),
             Snippet("memory-layout", memoryLayout),
-            Snippet("conv-gradient-check", convGradientCheck),
-            Snippet("wrong-gradient", wrongGradient),
+            // A relative error of a correct gradient is rounding noise (1e-11 here, 1e-10 on
+            // another CPU): the doc-test holds it only to the bound the text states, 1e-7.
+            Snippet("conv-gradient-check", loose: [.absolute(1e-7, after: "relative error")], convGradientCheck),
+            Snippet("wrong-gradient", loose: [.absolute(1e-7, after: "'+=':")], wrongGradient),
             Snippet("pool-gradients", poolGradients),
-            Snippet("pool-gradient-check", poolGradientCheck),
+            Snippet("pool-gradient-check", loose: [.absolute(1e-7, after: "relative error")], poolGradientCheck),
         ])
 
     /// 1-D: the forward sum, and the two gradients written out from it.
@@ -135,10 +137,10 @@ enum BackpropLecture {
                 let (dInput, dFilter) = try Reference.conv2DBackward(x, filter: w, dOutput: dOut, strides: s, padding: padding)
                 let numericInput = try numericalGradient({ try loss($0, w) }, at: x)
                 let numericFilter = try numericalGradient({ try loss(x, $0) }, at: w)
-                // Relative errors near 1e-10 are rounding noise; the text shows them, the check is the bound.
+                // Relative errors near 1e-10 are rounding noise: what matters is the bound.
                 let eInput = relativeError(dInput, numericInput), eFilter = relativeError(dFilter, numericFilter)
-                out.say("\(padding, width: 5) stride \(stride): y \(shape: y.shape), relative error dInput "
-                        + "\(eInput, scientific: 0, slack: 1e-7) dFilter \(eFilter, scientific: 0, slack: 1e-7)"
+                out.say("\(padding) stride \(stride): y \(shape: y.shape), relative error dInput "
+                        + "\(eInput, scientific: 0) dFilter \(eFilter, scientific: 0)"
                         + (max(eInput, eFilter) < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE"))
             }
         }
@@ -162,7 +164,7 @@ enum BackpropLecture {
         }, at: x)
         let eWrong = relativeError(wrong, numeric), eRight = relativeError(right, numeric)
         out.say("relative error with '=':  \(eWrong, scientific: 1)")
-        out.say("relative error with '+=': \(eRight, scientific: 0, slack: 1e-7)\(eRight < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
+        out.say("relative error with '+=': \(eRight, scientific: 0)\(eRight < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         // @end
     }
 
@@ -213,7 +215,7 @@ enum BackpropLecture {
                 zip(try pool(x).scalars, dOut.scalars).map { $0 * $1 }.reduce(0, +)
             }, at: x)
             let error = relativeError(dInput, numeric)
-            out.say("\(name) SAME: relative error \(error, scientific: 0, slack: 1e-7)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
+            out.say("\(name) SAME: relative error \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         }
         // @end
     }

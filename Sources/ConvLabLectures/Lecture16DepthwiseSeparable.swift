@@ -74,17 +74,18 @@ enum DepthwiseSeparableLecture {
             ("112x112, 32 -> 64", 112, 32, 3, 64),
             ("14x14, 512 -> 512", 14, 512, 3, 512),
         ]
-        out.say("layer                   weights: conv2d   separable   ratio |  multiply-adds: conv2d   separable")
+        var table = Table("layer", "weights: conv2d", "separable", "ratio", "1/O + 1/K^2", "|", "multiply-adds: conv2d", "separable")
         for (name, side, c, k, o) in layers {
             let g = try Conv2DGeometry(input: [1, side, side, c], filter: [k, k, c, o], strides: 1, padding: .same, dilations: 1)
             let positions = g.rows.output * g.cols.output
             let conv = k * k * c * o                      // weights, no bias
             let separable = k * k * c + c * o             // depthwise (M = 1) + pointwise
             let ratio = Double(separable) / Double(conv)
-            out.say("\(name, left: 20) \(thousands(conv), width: 17) \(thousands(separable), width: 11) \(ratio, decimals: 3, width: 7) |"
-                    + " \(thousands(positions * conv), width: 21) \(thousands(positions * separable), width: 11)")
-            out.say("\("", left: 20) 1/O + 1/K^2 = \(1 / Double(o) + 1 / Double(k * k), decimals: 3)")
+            table.row("\(name)", "\(thousands(conv))", "\(thousands(separable))", "\(ratio, decimals: 3)",
+                      "\(1 / Double(o) + 1 / Double(k * k), decimals: 3)", "|",
+                      "\(thousands(positions * conv))", "\(thousands(positions * separable))")
         }
+        out.say(table)
         // @end
     }
 
@@ -110,7 +111,7 @@ enum DepthwiseSeparableLecture {
         ]
         for (name, analytic, numeric) in checks {
             let error = BackpropLecture.relativeError(analytic, numeric)
-            out.say("\(name, left: 17) relative error \(error, scientific: 0, slack: 1e-7)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
+            out.say("\(name): relative error \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         }
         // @end
     }

@@ -41,7 +41,7 @@ enum MakingItFastLecture {
     /// The matrix products a convnet's layers become, and what an explicit im2col would cost.
     static func gemmSizes(_ out: inout Transcript) throws {
         // @code gemm-sizes
-        out.say("layer (one image)          M = pixels   K = KH*KW*C   N = O       flops   im2col buffer / input")
+        var table = Table("layer (one image)", "M = pixels", "K = KH*KW*C", "N = O", "flops", "im2col buffer / input")
         let layers: [(String, [Int], [Int])] = [
             ("lecture 7 conv1", [1, 28, 28, 1], [5, 5, 1, 32]),
             ("lecture 7 conv2", [1, 14, 14, 32], [5, 5, 32, 64]),
@@ -54,9 +54,9 @@ enum MakingItFastLecture {
             let k = filter[0] * filter[1] * filter[2]
             let n = filter[3]
             let blowup = Double(m * k) / Double(input.reduce(1, *))
-            out.say("\(name, left: 24) \(thousands(m), width: 10) \(k, width: 13) \(n, width: 6) \(thousands(2 * m * k * n), width: 13) "
-                    + "\(blowup, decimals: 1, width: 10)x")
+            table.row("\(name)", "\(thousands(m))", "\(k)", "\(n)", "\(thousands(2 * m * k * n))", "\(blowup, decimals: 1)x")
         }
+        out.say(table)
         // @end
     }
 
