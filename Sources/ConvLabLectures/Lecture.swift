@@ -84,15 +84,26 @@ public struct Figure: Sendable {
     /// Committed in `Lectures/figures/`, or too large for git and written only on request
     /// (then named `*.generated.png`, which `.gitignore` excludes).
     public let committed: Bool
+    /// The command that draws the picture, which the text must quote (for animations).
+    public let command: String?
     public let make: @Sendable () throws -> [UInt8]
 
     public init(_ file: String, stable: Bool = true, slow: Bool = false, committed: Bool = true,
-                _ make: @escaping @Sendable () throws -> [UInt8]) {
+                command: String? = nil, _ make: @escaping @Sendable () throws -> [UInt8]) {
         self.file = file
         self.stable = stable
         self.slow = slow
         self.committed = committed
+        self.command = command
         self.make = make
+    }
+
+    /// The animated SVG `convlab animate` draws with `arguments`: the text quotes the command, and
+    /// the doc-test checks that the committed file is what the command draws now.
+    public static func animation(_ file: String, _ arguments: [String] = []) -> Figure {
+        let quoted = arguments.map { $0.contains(";") || $0.contains(" ") ? "\"\($0)\"" : $0 }
+        let command = (["swift run convlab animate"] + quoted + ["--out", "Lectures/figures/" + file]).joined(separator: " ")
+        return Figure(file, command: command) { Array(try Storyboard(AnimationArguments(arguments).config).svg().utf8) }
     }
 }
 

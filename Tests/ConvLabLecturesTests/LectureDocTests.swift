@@ -66,6 +66,9 @@ struct LectureDocTests {
                 Issue.record("Lectures/\(lecture.markdown) links figures/\(file), which no code of module \(number) makes")
                 continue
             }
+            if let command = figure.command {
+                #expect(markdown.contains(command), "Lectures/\(lecture.markdown) does not quote the command that draws \(file): \(command)")
+            }
             guard figure.committed else { continue }  // written on request only; the text says how
             let committed = try read("Lectures/figures/\(file)")  // must be committed
             guard !figure.slow || includingSlow else { continue }
