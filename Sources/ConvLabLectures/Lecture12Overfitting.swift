@@ -1,10 +1,10 @@
 import ConvLab
 import Foundation
 
-/// Module 12, "Overfitting and regularisation": the code `Lectures/12-overfitting.md` walks through.
+/// Module 12, "Overfitting and regularization": the code `Lectures/12-overfitting.md` walks through.
 enum OverfittingLecture {
     static let lecture = Lecture(
-        number: 12, title: "Overfitting and regularisation: dropout, L2, shifted digits, validation, early stopping",
+        number: 12, title: "Overfitting and regularization: dropout, L2, shifted digits, validation, early stopping",
         markdown: "12-overfitting.md", source: "Lecture12Overfitting.swift",
         snippets: [
             Snippet("dropout-mask", dropoutMask),
@@ -17,7 +17,7 @@ enum OverfittingLecture {
             // Float training on a different CPU moves the last bits: accuracies within 0.01.
             Snippet("overfitting-quick", loose: [.absolute(0.01)], overfittingQuick),
             Snippet("overfitting-full", slow: true, loose: [.absolute(0.01)], overfittingFull),
-            Snippet("try-it", loose: [.absolute(0.01, after: "3.")], tryIt),
+            Snippet("answers", loose: [.absolute(0.01, after: "3.")], answers),
         ],
         figures: [
             Figure("shifted-digits.svg", { Array(try shiftedDigitsPicture().utf8) }),
@@ -296,7 +296,7 @@ enum OverfittingLecture {
 
     static func overfittingQuick(_ out: inout Transcript) throws {
         // @code overfitting-quick
-        let run = try quickRun.get()   // no regularisation; 100 training and 200 validation digits
+        let run = try quickRun.get()   // no regularization; 100 training and 200 validation digits
         var table = Table("epoch", "training accuracy", "validation accuracy", "gap")
         for scores in run where [1, 2, 4, 8, 12].contains(scores.epoch) {
             table.row("\(scores.epoch)", "\(scores.train, decimals: 2)", "\(scores.validation, decimals: 2)",
@@ -340,8 +340,8 @@ enum OverfittingLecture {
 
     // MARK: - Try it
 
-    static func tryIt(_ out: inout Transcript) throws {
-        // @code try-it
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
         // 1. Activations [2, 4, 6, 8] through keep_prob 0.5, the mask keeping the first and the last.
         let h = Tensor<Double>([2, 4, 6, 8]), mask = Tensor<Double>([2, 0, 0, 2])   // 1 / keep where kept
         out.say("1. output \(Tensor(zip(h.scalars, mask.scalars).map { $0 * $1 })); in Keras, Dropout(rate=\(1 - 0.5, decimals: 1))")

@@ -17,7 +17,7 @@ enum BatchNormAdamLecture {
             // Float steps: the last bits move with the CPU.
             Snippet("convlab-adam", loose: [.relative(1e-5, after: "step")], convLabAdam),
             Snippet("epsilon", epsilon),
-            Snippet("try-it", tryIt),
+            Snippet("answers", answers),
         ],
         figures: [Figure("adam-bias-correction.svg", { Array(try biasCorrectionPicture().utf8) }),
                   Figure("batch-norm-moving-mean.svg", { Array(try movingMeanPicture().utf8) })])
@@ -337,8 +337,8 @@ enum BatchNormAdamLecture {
 
     // MARK: - Try it
 
-    static func tryIt(_ out: inout Transcript) throws {
-        // @code try-it
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
         // 1. Moving mean after 50 steps of batches with mean exactly 3, decay 0.999.
         var debiased = try BatchNormMovingAverages<Double>(shape: [1], decay: 0.999, zeroDebias: true)
         var plain = try BatchNormMovingAverages<Double>(shape: [1], decay: 0.999, zeroDebias: false)

@@ -21,7 +21,7 @@ enum ArchitecturesLecture {
             Snippet("baseline-quick", loose: [.absolute(0.01, after: "accuracy"), .relative(0.01, after: "loss")], baselineQuick),
             Snippet("baseline-full", slow: true, loose: [.absolute(0.01, after: "accuracy"), .relative(0.01, after: "loss"),
                                                          .absolute(100, after: "misclassified")], baselineFull),
-            Snippet("try-it", tryIt),
+            Snippet("answers", answers),
         ],
         figures: [Figure("vgg16-cost.svg", { Array(try costPicture().utf8) })])
 
@@ -313,8 +313,8 @@ enum ArchitecturesLecture {
 
     // MARK: - Try it
 
-    static func tryIt(_ out: inout Transcript) throws {
-        // @code try-it
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
         // 1. A 3x3 convolution from 256 to 256 channels, with biases, on a 14x14 map.
         let conv = try LayerTable(input: [14, 14, 256], layers: [.conv("conv", kernel: 3, filters: 256)])
         out.say("1. parameters \(thousands(conv.parameters)), multiply-adds \(thousands(conv.multiplyAdds))")
