@@ -227,9 +227,16 @@ enum OverfittingLecture {
         return Double(correct) / Double(examples.count)
     }
 
-    /// Trains a one-hidden-layer network the way `setting` says and scores it after every epoch.
+    /// A training run: the scores after every epoch, and the epoch early stopping keeps.
+    struct Run: Sendable {
+        let scores: [Scores]
+        let kept: Scores
+    }
+
+    /// Trains a one-hidden-layer network the way `setting` says and scores it after every epoch,
+    /// for all `epochs`, noting which epoch `EarlyStopping` with `patience` would have kept.
     static func fit(_ setting: Setting, train: LabeledExamples, validation: LabeledExamples, test: LabeledExamples,
-                      hidden: Int, epochs: Int, learningRate: Float, kernels: Kernels) throws -> [Scores] {
+                    hidden: Int, epochs: Int, learningRate: Float, patience: Int, kernels: Kernels) throws -> Run {
         var layers: [any Layer] = [Flatten("flatten"), Dense("hidden", inputs: 784, outputs: hidden, activation: .relu)]
         if setting.keep < 1 { layers.append(Dropout("dropout", keepProbability: setting.keep)) }
         layers.append(Dense("scores", inputs: hidden, outputs: 10))
@@ -239,6 +246,7 @@ enum OverfittingLecture {
         var shuffle = SeededGenerator(seed: 17), shifts = SeededGenerator(seed: 18)
         var x = try Tensor<Float>(zeros: [0]), y = try Tensor<Float>(zeros: [0])
         var scores: [Scores] = []
+        var stopping = try EarlyStopping(patience: patience), stopped = false
         // @code training-step
         for epoch in 1...epochs {
             model.reseedDropout(UInt64(epoch))
@@ -257,16 +265,20 @@ enum OverfittingLecture {
             scores.append(Scores(epoch: epoch, train: try accuracy(model, train, kernels: kernels),
                                  validation: try accuracy(model, validation, kernels: kernels),
                                  test: try accuracy(model, test, kernels: kernels)))
+            // Early stopping watches the validation accuracy; the run goes on to show what follows.
+            if !stopped { stopped = stopping.record(epoch: epoch, score: scores.last!.validation, model: model) }
         }
         // @end
-        return scores
+        return Run(scores: scores, kept: scores[stopping.best!.epoch - 1])
     }
 
     static func settings() throws -> [Setting] {
+        // @code settings
         [Setting(name: "plain", keep: 1, l2: nil, maxShift: 0),
          Setting(name: "dropout keep 0.5", keep: 0.5, l2: nil, maxShift: 0),
          Setting(name: "L2 lambda 1e-2", keep: 1, l2: try L2Penalty(strength: 1e-2), maxShift: 0),
          Setting(name: "shifts up to 2 px", keep: 1, l2: nil, maxShift: 2)]
+        // @end
     }
 
     /// The data of the experiment: validation = the first `validation` embedded training digits,
@@ -277,21 +289,13 @@ enum OverfittingLecture {
                 try LabeledExamples(mnist.test).prefix(test))
     }
 
-    /// Early stopping on a run's validation accuracy: the epoch it keeps and that epoch's scores.
-    static func stopped(_ run: [Scores], patience: Int) -> Scores {
-        var best = run[0], waited = 0
-        for scores in run.dropFirst() {
-            if scores.validation > best.validation { best = scores; waited = 0 } else { waited += 1 }
-            if waited >= patience { break }
-        }
-        return best
-    }
-
     /// The quick run the doc-test repeats: 100 training digits, a hidden layer of 32, 12 epochs.
     static let quickRun = Result { () throws -> [Scores] in
+        // @code quick-run
         let (train, validation, test) = try data(train: 100, validation: 200, test: 200)
         return try fit(try settings()[0], train: train, validation: validation, test: test,
-                              hidden: 32, epochs: 12, learningRate: 0.1, kernels: Kernels(.fast))
+                       hidden: 32, epochs: 12, learningRate: 0.1, patience: 12, kernels: Kernels(.fast)).scores
+        // @end
     }
 
     static func overfittingQuick(_ out: inout Transcript) throws {
@@ -309,24 +313,26 @@ enum OverfittingLecture {
     /// The full experiment (release build): four settings, 1,000 training digits, 60 epochs.
     static let fullRun = Result { () throws -> (text: Transcript, picture: String) in
         var out = Transcript()
+        // @code full-run
         let (train, validation, test) = try data(train: 1_000, validation: 1_000, test: 2_000)
-        var runs: [(Setting, [Scores])] = []
+        var runs: [(Setting, Run)] = []
         for setting in try settings() {
             runs.append((setting, try fit(setting, train: train, validation: validation, test: test,
-                                                 hidden: 256, epochs: 60, learningRate: 0.1, kernels: Kernels(.fast))))
+                                          hidden: 256, epochs: 60, learningRate: 0.1, patience: 10, kernels: Kernels(.fast))))
         }
+        // @end
         out.say("1,000 training digits, 784 -> 256 -> 10, gradient descent at 0.1, batch 20, 60 epochs")
         var table = Table("setting", "train", "validation", "test", "early stop: epoch", "validation", "test")
         for (setting, run) in runs {
-            let last = run.last!, kept = stopped(run, patience: 10)
+            let last = run.scores.last!, kept = run.kept
             table.row("\(setting.name)", "\(last.train, decimals: 3)", "\(last.validation, decimals: 3)", "\(last.test, decimals: 3)",
                       "\(kept.epoch)", "\(kept.validation, decimals: 3)", "\(kept.test, decimals: 3)")
         }
         out.say(table)
         let plots = runs.map { setting, run in
             LinePlot(title: setting.name, xLabel: "epoch", series: [
-                .init(name: "training", points: run.map { (Double($0.epoch), $0.train) }),
-                .init(name: "validation", points: run.map { (Double($0.epoch), $0.validation) }),
+                .init(name: "training", points: run.scores.map { (Double($0.epoch), $0.train) }),
+                .init(name: "validation", points: run.scores.map { (Double($0.epoch), $0.validation) }),
             ], xRange: 0...60, yRange: 0.7...1.1)
         }
         return (out, try LinePlot.svgDocument(plots, columns: 2, panelWidth: 340, panelHeight: 220))
@@ -349,7 +355,7 @@ enum OverfittingLecture {
         out.say("2. Keras L2(\(0.01 / 2, decimals: 3)); each step first multiplies w by \(1 - 0.1 * 0.01, decimals: 3)")
         // 3. The quick run: the epoch chosen by validation accuracy, and the one a peek at the test set would pick.
         let run = try quickRun.get()
-        let byValidation = stopped(run, patience: run.count), byTest = run.max { $0.test < $1.test }!
+        let byValidation = run.max { $0.validation < $1.validation }!, byTest = run.max { $0.test < $1.test }!
         out.say("3. chosen by validation: epoch \(byValidation.epoch), test \(byValidation.test, decimals: 3); "
                 + "chosen by test: epoch \(byTest.epoch), test \(byTest.test, decimals: 3)")
         // @end

@@ -354,7 +354,8 @@ enum BatchNormAdamLecture {
         let dx = try Reference.batchNormBackward(one, gamma: gamma, dOutput: Tensor(shape: [1, 1, 1, 3], repeating: 1), epsilon: 1e-3).dInput
         out.say("2. output \(y), dInput \(dx)")
         // 3. Adam's first step for a gradient of 1e-3 with epsilon-hat 1 (the TF docs' suggestion for Inception).
-        out.say("3. \(adamSteps(gradient: 1e-3, steps: 1, epsilon: 1 / (1 - 0.999).squareRoot())[0].both, scientific: 2) x lr")
+        let effective = 1 / (1 - 0.999).squareRoot()   // epsilon-hat / sqrt(1 - beta2^t) at t = 1
+        out.say("3. effective epsilon \(effective, decimals: 1); first step \(adamSteps(gradient: 1e-3, steps: 1, epsilon: effective)[0].both, scientific: 2) x lr")
         // @end
     }
 }

@@ -163,6 +163,15 @@ enum ArchitecturesLecture {
         let batchNorm = 2 * table.rows.filter { $0.kind == .conv }.reduce(0) { $0 + $1.outputShape[2] }
         out.say("of which batch norm's gamma and beta: \(thousands(batchNorm)) "
                 + "(its moving mean and variance, another \(thousands(batchNorm)) values, are not trained)")
+        // Against VGG-16, and the values each network's first fc layer receives.
+        let vgg16 = try LayerTable(input: [224, 224, 3], layers: CaseStudy.vgg16)
+        func fcInputs(_ table: LayerTable, _ name: String) -> Int {
+            let fc = table.rows.firstIndex { $0.name == name }!
+            return table.rows[fc - 1].outputShape.reduce(1, *)
+        }
+        out.say("VGG-16 holds \(Double(vgg16.parameters) / Double(table.parameters), decimals: 1) times the parameters "
+                + "and costs \(Double(vgg16.multiplyAdds) / Double(table.multiplyAdds), decimals: 1) times the multiply-adds")
+        out.say("inputs to the first fc layer: ResNet-18 \(thousands(fcInputs(table, "fc"))), VGG-16 \(thousands(fcInputs(vgg16, "fc6")))")
         // @end
     }
 
@@ -272,6 +281,9 @@ enum ArchitecturesLecture {
             out.say("epoch \(record.epoch) on 1,000 digits: loss \(record.trainLoss, decimals: 3), "
                     + "accuracy on 1,000 test digits \(record.testAccuracy, decimals: 3)")
         }
+        // The script's epoch is int(num_examples / 128) batches; the Trainer also runs the last, smaller one.
+        out.say("steps an epoch at batch 128: the script on 55,000 digits \(55_000 / 128), "
+                + "the Trainer on 10,000 digits \((10_000 + 127) / 128)")
         // @end
     }
 
