@@ -48,10 +48,15 @@ public enum Mode: Sendable {
 public struct LayerContext: Sendable {
     public var kernels: Kernels
     public var mode: Mode
+    /// Whether dropout layers drop units. It follows the mode unless set: the course's 2017
+    /// script scored its test set with dropout still on, and its July 2017 revision ran optimizer
+    /// steps on the test batches with `keep_prob` 1 (`Trainer`'s scorings need both).
+    public var dropout: Bool
 
-    public init(kernels: Kernels, mode: Mode) {
+    public init(kernels: Kernels, mode: Mode, dropout: Bool? = nil) {
         self.kernels = kernels
         self.mode = mode
+        self.dropout = dropout ?? (mode == .training)
     }
 }
 
