@@ -95,7 +95,7 @@ extension Catalog {
                 ("sizeWithoutDilation", { Checks.conv2DStrided(Wrong06.sizeWithoutDilation) }),
             ]),
         Exercise(
-            id: "07", name: "MaxPoolForward", title: "Max pooling, forward", lecture: 4,
+            id: "07", name: "MaxPoolForward", title: "Max pooling, forward", lecture: 5,
             hints: [
                 "Pooling is a convolution whose 'filter' takes the max instead of a weighted sum, channel by channel. The window geometry is exercise 06's with dilation 1.",
                 "Start each window at -infinity (not 0: inputs can be negative) and skip cells outside the image: padding never wins a max. Input row = i * sh + a - padTop.",
@@ -109,7 +109,7 @@ extension Catalog {
                 ("extraPaddingAtStart", { Checks.maxPoolForward(Wrong07.extraPaddingAtStart) }),
             ]),
         Exercise(
-            id: "08", name: "MaxPoolBackward", title: "Max pooling, backward", lecture: 7,
+            id: "08", name: "MaxPoolBackward", title: "Max pooling, backward", lecture: 9,
             hints: [
                 "Loop over the OUTPUT cells as in the forward pass, not over the input cells: windows can overlap (stride < window), so one input cell may receive gradient from several windows.",
                 "For window (i, j): find (r*, q*) = argmax of the real cells, then dInput[n, r*, q*, c] += dOutput[n, i, j, c]. Use +=, never =; start from Tensor(zeros: input.shape). padTop from dOutput's size: max((OH - 1) * sh + WH - H, 0) / 2 for SAME.",
@@ -123,7 +123,7 @@ extension Catalog {
                 ("spreadsEvenly", { Checks.maxPoolBackward(Wrong08.spreadsEvenly) }),
             ]),
         Exercise(
-            id: "09", name: "AvgPool", title: "Average pooling with SAME's divisor", lecture: 4,
+            id: "09", name: "AvgPool", title: "Average pooling with SAME's divisor", lecture: 5,
             hints: [
                 "Exercise 07 with a sum instead of a max, and one more number per window: how many real cells it covered.",
                 "y = sum of real cells / count of real cells. For VALID the count is always WH * WW; for SAME the border windows count fewer (TF's rule, FORMAT.md: padding is excluded from the sum AND the divisor).",
@@ -137,7 +137,7 @@ extension Catalog {
                 ("extraPaddingAtStart", { Checks.avgPoolForward(Wrong09.extraPaddingAtStart) }),
             ]),
         Exercise(
-            id: "10", name: "Activations", title: "Activations and their derivatives", lecture: 5,
+            id: "10", name: "Activations", title: "Activations and their derivatives", lecture: 7,
             hints: [
                 "Each case returns two numbers. Write the value first, then differentiate it by hand; sigmoid and tanh have derivatives you can write with their own value. Mind x == 0 (TF's choices) and x = +-1000 (no NaN).",
                 "sigmoid: s = 1/(1 + exp(-x)), s' = s(1 - s);  tanh: t' = 1 - t*t;  relu: x > 0 ? (x, 1) : (0, 0);  leaky: x > 0 ? (x, 1) : (alpha*x, alpha);  elu: x > 0 ? (x, 1) : (expm1(x), exp(x)).",
@@ -154,7 +154,7 @@ extension Catalog {
                 ("leakyWithoutLeak", { Checks.activation(Wrong10.leakyWithoutLeak) }),
             ]),
         Exercise(
-            id: "11", name: "SoftmaxCrossEntropy", title: "Numerically stable softmax cross-entropy", lecture: 6,
+            id: "11", name: "SoftmaxCrossEntropy", title: "Numerically stable softmax cross-entropy", lecture: 8,
             hints: [
                 "Work row by row. exp(1000) is infinity in Double, so never exponentiate a raw logit: subtract the row's max first. And never take log of a softmax that may have underflowed to 0.",
                 "m = max(z);  logSumExp = log(sum_k exp(z_k - m));  logSoftmax_j = (z_j - m) - logSumExp;  loss = -sum_j y_j * logSoftmax_j;  dLogits_j = exp(logSoftmax_j) - y_j.",
@@ -169,7 +169,7 @@ extension Catalog {
                 ("batchMeanEverywhere", { Checks.softmaxCrossEntropy(Wrong11.batchMeanEverywhere) }),
             ]),
         Exercise(
-            id: "12", name: "DenseBackward", title: "Dense layer, backward", lecture: 6,
+            id: "12", name: "DenseBackward", title: "Dense layer, backward", lecture: 8,
             hints: [
                 "Each gradient has the shape of what it is the gradient of: dInput like input [N][In], dWeights like weights [In][Out], dBias like bias [Out]. A weight is used by every example, so its gradient sums over the batch.",
                 "dInput[n][i] = sum_o dOutput[n][o] * W[i][o];  dWeights[i][o] = sum_n input[n][i] * dOutput[n][o];  dBias[o] = sum_n dOutput[n][o].",
@@ -183,7 +183,7 @@ extension Catalog {
                 ("inputGradientWithoutTranspose", { Checks.denseBackward(Wrong12.inputGradientWithoutTranspose) }),
             ]),
         Exercise(
-            id: "13", name: "Conv2DBackward", title: "conv2d backward: dInput and dFilter", lecture: 7,
+            id: "13", name: "Conv2DBackward", title: "conv2d backward: dInput and dFilter", lecture: 9,
             hints: [
                 "Copy your forward loops from exercise 06. Wherever the forward pass did sum += x * w, the backward pass does dInput += w * dOutput and dFilter += x * dOutput, with the same indices.",
                 "row = i*sh + a - padTop, col = j*sw + b - padLeft (skip the padding);  dInput[n,row,col,c] += filter[a,b,c,o] * dOutput[n,i,j,o];  dFilter[a,b,c,o] += input[n,row,col,c] * dOutput[n,i,j,o]. padTop comes from dOutput's size OH.",
@@ -197,7 +197,7 @@ extension Catalog {
                 ("ignoresPaddingOffset", { Checks.conv2DBackward(Wrong13.ignoresPaddingOffset) }),
             ]),
         Exercise(
-            id: "14", name: "Im2col", title: "im2col: convolution as a matrix product", lecture: 12,
+            id: "14", name: "Im2col", title: "im2col: convolution as a matrix product", lecture: 18,
             hints: [
                 "It is exercise 06's loops, but instead of multiplying by the filter you COPY each window's values into a row. Rows: one per output position (n, i, j). Columns: one per filter tap (a, b, c).",
                 "Row index (n * OH + i) * OW + j; column index (a * KW + b) * C + c; value input[n, i*sh + a - padTop, j*sw + b - padLeft, c], or 0 in the padding. The matrix is [N*OH*OW][KH*KW*C].",
@@ -211,7 +211,7 @@ extension Catalog {
                 ("columnOffsetWithoutChannels", { Checks.im2col(Wrong14.columnOffsetWithoutChannels) }),
             ]),
         Exercise(
-            id: "15", name: "Adam", title: "One Adam step", lecture: 9,
+            id: "15", name: "Adam", title: "One Adam step", lecture: 13,
             hints: [
                 "Follow the doc comment line by line, per parameter. The two details students miss: count the step BEFORE using t, and keep epsilon outside the square root.",
                 "state.step += 1; t = Double(state.step);  m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g;  p -= lr * (m / (1 - pow(b1, t))) / ((v / (1 - pow(b2, t))).squareRoot() + eps).",
@@ -226,7 +226,7 @@ extension Catalog {
                 ("absoluteInsteadOfSquare", { Checks.adamStep(Wrong15.absoluteInsteadOfSquare) }),
             ]),
         Exercise(
-            id: "16", name: "BatchNorm", title: "Batch normalization, forward and backward", lecture: 9,
+            id: "16", name: "BatchNorm", title: "Batch normalization, forward and backward", lecture: 13,
             hints: [
                 "In NHWC the channel of scalars[k] is k % C, so one pass over `scalars` can accumulate per-channel sums. Do the forward pass first: the checks test it before the backward pass.",
                 "M = N*H*W. mean = sum/M; variance = sum((x - mean)^2)/M; xHat = (x - mean) / sqrt(variance + eps). Backward: dBeta = sum dy; dGamma = sum dy*xHat; dInput = gamma * invStd / M * (M*dy - dBeta - xHat*dGamma).",
@@ -240,7 +240,7 @@ extension Catalog {
                 ("gammaGradientUnnormalized", { Checks.batchNorm(forward: Solutions.batchNormForward, backward: Wrong16.gammaGradientUnnormalized) }),
             ]),
         Exercise(
-            id: "17", name: "TrainingStep", title: "One full training step", lecture: 8,
+            id: "17", name: "TrainingStep", title: "One full training step", lecture: 11,
             hints: [
                 "Chain your earlier exercises: forward through conv2DChannels, + filterBias, ReLU, flatten, dense, softmaxCrossEntropy; then backward in reverse order; then update. The loss is the batch MEAN, so every gradient gets a factor 1/N (divide dLogits by N).",
                 "dLogits = softmaxCrossEntropy(...).dLogits / N;  (dFlat, dWeights, dBias) = denseBackward(flat, weights, dLogits);  dz = dFlat reshaped to [N, OH, OW, F] times relu'(z);  dFilterBias[f] = sum of dz[..., f];  dFilter = conv2DBackward(images, filter, dz, strides 1, .valid).dFilter.",
@@ -255,7 +255,7 @@ extension Catalog {
                 ("reluGradientIgnored", { Checks.trainingStep(Wrong17.reluGradientIgnored) }),
             ]),
         Exercise(
-            id: "18", name: "DepthwiseConv", title: "Depthwise convolution", lecture: 10,
+            id: "18", name: "DepthwiseConv", title: "Depthwise convolution", lecture: 16,
             hints: [
                 "Start from exercise 06 without dilation. Two changes: the sum no longer runs over the input channels (each output belongs to ONE input channel), and there are M outputs per input channel.",
                 "Output shape [N, OH, OW, C * M]; y[n, i, j, c * M + m] = sum over a, b of input[n, row, col, c] * filter[a, b, c, m] with row = i*sh + a - padTop, col = j*sw + b - padLeft (skip the padding).",

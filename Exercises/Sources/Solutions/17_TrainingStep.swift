@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 17 · One full training step               (lecture module 8)
+// Exercise 17 · One full training step               (lecture module 11)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// One step of stochastic gradient descent on a tiny convnet, everything by hand:

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 12 · Dense layer, backward                (lecture module 6)
+// Exercise 12 · Dense layer, backward                (lecture module 8)
 // Check: swift run exercises        Hint: swift run exercises hint 12
 
 /// The gradients of a fully connected layer y = x W + b, for a batch:

@@ -1,11 +1,11 @@
 import ConvLab
 import Foundation
 
-/// Module 8, "The convnet on MNIST": the code `Lectures/08-mnist-convnet.md` walks through.
+/// Module 11, "The convnet on MNIST": the code `Lectures/11-mnist-convnet.md` walks through.
 enum MNISTConvnetLecture {
     static let lecture = Lecture(
-        number: 8, title: "The convnet on MNIST",
-        markdown: "08-mnist-convnet.md", source: "Lecture08MNISTConvnet.swift",
+        number: 11, title: "The convnet on MNIST",
+        markdown: "11-mnist-convnet.md", source: "Lecture11MNISTConvnet.swift",
         snippets: [
             Snippet("shapes", shapes),
             Snippet("digits", digits),

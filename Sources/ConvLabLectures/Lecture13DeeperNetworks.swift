@@ -1,10 +1,10 @@
 import ConvLab
 
-/// Module 9, "Training deeper networks": the code `Lectures/09-deeper-networks.md` walks through.
+/// Module 13, "Training deeper networks": the code `Lectures/13-deeper-networks.md` walks through.
 enum DeeperNetworksLecture {
     static let lecture = Lecture(
-        number: 9, title: "Training deeper networks: optimizers, preprocessing, batch norm, residual blocks",
-        markdown: "09-deeper-networks.md", source: "Lecture09DeeperNetworks.swift",
+        number: 13, title: "Training deeper networks: optimizers, preprocessing, batch norm, residual blocks",
+        markdown: "13-deeper-networks.md", source: "Lecture13DeeperNetworks.swift",
         snippets: [
             Snippet("ravine", ravine),
             Snippet("optimizers", optimizers),
@@ -124,7 +124,7 @@ enum DeeperNetworksLecture {
         let scaled = try Reference.batchNormForward(x, gamma: Tensor([3, 3]), beta: Tensor([0.5, 0.5]), epsilon: 1e-3).output
         let channel0 = stride(from: 0, to: scaled.count, by: 2).map { scaled.scalars[$0] }
         out.say("with gamma 3, beta 0.5: channel 0 mean \(channel0.reduce(0, +) / 36, decimals: 4)")
-        // The backward pass against centred differences (module 7).
+        // The backward pass against centred differences (module 9).
         let dOut = try Tensor<Double>(shape: x.shape, scalars: (0..<72).map { _ in generator.nextNormal() })
         let analytic = try Reference.batchNormBackward(x, gamma: gamma, dOutput: dOut, epsilon: 1e-3).dInput
         let numeric = try BackpropLecture.numericalGradient({ x in

@@ -1,12 +1,12 @@
 import ConvLab
 import Foundation
 
-/// Module 6, "Dense layers, softmax and cross-entropy": the code `Lectures/06-dense-softmax.md`
+/// Module 8, "Dense layers, softmax and cross-entropy": the code `Lectures/08-dense-softmax.md`
 /// walks through.
 enum DenseSoftmaxLecture {
     static let lecture = Lecture(
-        number: 6, title: "Dense layers, softmax and cross-entropy",
-        markdown: "06-dense-softmax.md", source: "Lecture06DenseSoftmax.swift",
+        number: 8, title: "Dense layers, softmax and cross-entropy",
+        markdown: "08-dense-softmax.md", source: "Lecture08DenseSoftmax.swift",
         snippets: [
             Snippet("dense", dense),
             Snippet("softmax", softmax),

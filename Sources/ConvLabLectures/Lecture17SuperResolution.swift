@@ -1,11 +1,11 @@
 import ConvLab
 import Foundation
 
-/// Module 11, "Super-resolution with SRCNN": the code `Lectures/11-srcnn.md` walks through.
+/// Module 17, "Super-resolution with SRCNN": the code `Lectures/17-srcnn.md` walks through.
 enum SuperResolutionLecture {
     static let lecture = Lecture(
-        number: 11, title: "Super-resolution with SRCNN",
-        markdown: "11-srcnn.md", source: "Lecture11SuperResolution.swift",
+        number: 17, title: "Super-resolution with SRCNN",
+        markdown: "17-srcnn.md", source: "Lecture17SuperResolution.swift",
         snippets: [
             Snippet("network", network),
             Snippet("baselines", baselines),

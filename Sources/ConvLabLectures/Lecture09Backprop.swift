@@ -1,11 +1,11 @@
 import ConvLab
 
-/// Module 7, "Backprop through convolution and pooling": the code `Lectures/07-backprop.md`
+/// Module 9, "Backprop through convolution and pooling": the code `Lectures/09-backprop.md`
 /// walks through.
 enum BackpropLecture {
     static let lecture = Lecture(
-        number: 7, title: "Backprop through convolution and pooling",
-        markdown: "07-backprop.md", source: "Lecture07Backprop.swift",
+        number: 9, title: "Backprop through convolution and pooling",
+        markdown: "09-backprop.md", source: "Lecture09Backprop.swift",
         snippets: [
             Snippet("conv1d-by-hand", conv1DByHand),
             Snippet("full-convolution", fullConvolution),

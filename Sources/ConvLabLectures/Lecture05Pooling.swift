@@ -1,10 +1,10 @@
 import ConvLab
 
-/// Module 4, "Pooling": the code that `Lectures/04-pooling.md` walks through.
+/// Module 5, "Pooling": the code that `Lectures/05-pooling.md` walks through.
 enum PoolingLecture {
     static let lecture = Lecture(
-        number: 4, title: "Pooling",
-        markdown: "04-pooling.md", source: "Lecture04Pooling.swift",
+        number: 5, title: "Pooling",
+        markdown: "05-pooling.md", source: "Lecture05Pooling.swift",
         snippets: [
             Snippet("max-and-average", maxAndAverage),
             Snippet("same-pooling", samePooling),

@@ -1,11 +1,11 @@
 import ConvLab
 
-/// Module 10, "Depthwise and separable convolutions": the code `Lectures/10-depthwise-separable.md`
+/// Module 16, "Depthwise and separable convolutions": the code `Lectures/16-depthwise-separable.md`
 /// walks through.
 enum DepthwiseSeparableLecture {
     static let lecture = Lecture(
-        number: 10, title: "Depthwise and separable convolutions",
-        markdown: "10-depthwise-separable.md", source: "Lecture10DepthwiseSeparable.swift",
+        number: 16, title: "Depthwise and separable convolutions",
+        markdown: "16-depthwise-separable.md", source: "Lecture16DepthwiseSeparable.swift",
         snippets: [
             Snippet("three-kinds", threeKinds),
             Snippet("factorized", factorized),

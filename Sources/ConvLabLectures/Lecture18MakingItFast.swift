@@ -1,10 +1,10 @@
 import ConvLab
 
-/// Module 12, "Making it fast": the code `Lectures/12-making-it-fast.md` walks through.
+/// Module 18, "Making it fast": the code `Lectures/18-making-it-fast.md` walks through.
 enum MakingItFastLecture {
     static let lecture = Lecture(
-        number: 12, title: "Making it fast: im2col, GEMM, SIMD and threads",
-        markdown: "12-making-it-fast.md", source: "Lecture12MakingItFast.swift",
+        number: 18, title: "Making it fast: im2col, GEMM, SIMD and threads",
+        markdown: "18-making-it-fast.md", source: "Lecture18MakingItFast.swift",
         snippets: [
             Snippet("im2col", im2col),
             Snippet("gemm-sizes", gemmSizes),

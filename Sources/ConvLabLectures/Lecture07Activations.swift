@@ -1,10 +1,10 @@
 import ConvLab
 
-/// Module 5, "Activations": the code that `Lectures/05-activations.md` walks through.
+/// Module 7, "Activations": the code that `Lectures/07-activations.md` walks through.
 enum ActivationsLecture {
     static let lecture = Lecture(
-        number: 5, title: "Activation functions",
-        markdown: "05-activations.md", source: "Lecture05Activations.swift",
+        number: 7, title: "Activation functions",
+        markdown: "07-activations.md", source: "Lecture07Activations.swift",
         snippets: [
             Snippet("values", values),
             Snippet("derivatives", derivatives),
