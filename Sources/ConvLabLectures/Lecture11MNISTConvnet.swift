@@ -12,6 +12,8 @@ enum MNISTConvnetLecture {
             Snippet("training-quick", trainingQuick),
             Snippet("training-full", slow: true, trainingFull),
             Snippet("lecture-tables", lectureTables),
+            Snippet("script-2017", script2017),
+            Snippet("ablation", slow: true, ablation),
         ],
         figures: [
             Figure("mnist-filters.svg", stable: false, slow: true, { Array(try fullRun.get().filters.utf8) }),
@@ -204,5 +206,105 @@ enum MNISTConvnetLecture {
             svg += "<text x=\"\(left + 28 * scale / 2)\" y=\"\(top + 28 * scale + 12)\" text-anchor=\"middle\" font-size=\"11\">\(test.labels[index]) -> \(predictions[index])</text>\n"
         }
         return svg + "</svg>\n"
+    }
+}
+
+// MARK: - The lecture's own table, reproduced (issue #17)
+
+extension MNISTConvnetLecture {
+    /// What the course's 2017 script did differently, read off the recipes: its batches, its test
+    /// pass, its initial weights and the loss they start from.
+    static func script2017(_ out: inout Transcript) throws {
+        // @code script-2017
+        let script = ModelRecipe.lecture7Script2017, scoring = Scoring.script2017
+        let digits = 60_000 - script.validationCount, batch = script.batchSize
+        out.say("\(script.name): \(thousands(digits)) training digits, \(digits / batch) batches of \(batch) per epoch "
+                + "(\(digits % batch) digits sit each epoch out)")
+        let testBatches = 10_000 / scoring.batchSize!
+        out.say("its test pass: \(testBatches) batches of \(scoring.batchSize!) = \(thousands(testBatches * scoring.batchSize!)) "
+                + "of 10,000 test digits, dropout \(scoring.dropout ? "on" : "off"), "
+                + "\(scoring.trainsOnTestBatches ? "an Adam step on every batch" : "no steps"), correct predictions / 10,000")
+        // Both recipes' initial weights from seed 1: the standard deviation of each variable.
+        let clean = try ModelRecipe.lecture7.build(seed: 1), old = try script.build(seed: 1)
+        out.say(plain: "variable                 lecture7 sd   lecture7-2017 sd")
+        for (a, b) in zip(clean.variables, old.variables) {
+            out.say("\(a.name, left: 24) \(standardDeviation(a.value), decimals: 4, width: 11) "
+                    + "\(standardDeviation(b.value), decimals: 4, width: 18)")
+        }
+        // The loss before the first step, on the first 16 test digits (dropout off).
+        let test = try examples(try MNIST.embedded().test, first: 16)
+        var inputs = try Tensor<Float>(shape: [1], scalars: [0]), labels = inputs
+        test.gather(Array(0..<16)[...], into: &inputs, oneHot: &labels)
+        for (name, model) in [("lecture7", clean), ("lecture7-2017", old)] {
+            let logits = try model.forward(inputs, context: LayerContext(kernels: Kernels(.fast), mode: .evaluation))
+            let (loss, _) = try Loss.softmaxCrossEntropy.evaluate(logits: logits, labels: labels, kernels: Kernels(.fast))
+            out.say("\(name, left: 14) loss before training: \(loss, decimals: 1, width: 8, slack: 0.001 * Double(loss))")
+        }
+        // @end
+    }
+
+    /// The population standard deviation of a tensor's elements.
+    static func standardDeviation(_ x: Tensor<Float>) -> Double {
+        let values = x.scalars.map(Double.init)
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+    }
+
+    /// The full MNIST for the ablation: `$CONVLAB_MNIST`, else `../shared/data/mnist`.
+    /// - Throws: `ConvLabError.file` naming the directory when the IDX files are not there.
+    static func fullMNIST(validationCount: Int) throws -> (train: LabeledExamples, test: LabeledExamples) {
+        let directory = ProcessInfo.processInfo.environment["CONVLAB_MNIST"] ?? "../shared/data/mnist"
+        guard FileIO.isDirectory(directory) else {
+            throw ConvLabError.file(path: directory, offset: nil,
+                message: "the ablation trains on the full MNIST: `convlab download-mnist DIR`, then CONVLAB_MNIST=DIR")
+        }
+        let mnist = try MNIST.load(directory: directory, validationCount: validationCount)
+        return (try LabeledExamples(mnist.train), try LabeledExamples(mnist.test))
+    }
+
+    /// The ablation: the clean recipe, each of the 2017 script's choices alone, and all together,
+    /// on the full MNIST, 3 epochs, seed 1. Two training runs suffice: the scorings work on copies
+    /// of each epoch's weights, so one run is scored several ways.
+    static func ablation(_ out: inout Transcript) throws {
+        // @code ablation
+        let (train, test) = try fullMNIST(validationCount: 5000)
+        // The 2017 script with Glorot-uniform weights and zero biases, scored cleanly and each 2017 way ...
+        let glorot = try ModelRecipe.lecture7Script2017Glorot.trainer(seed: 1, kernels: Kernels(.fast))
+        glorot.scorings = [.dropoutOn, .testSteps, .wholeBatches, .script2017]
+        // ... and with its own stddev-1 initialization, scored cleanly and the 2017 way.
+        let script = try ModelRecipe.lecture7Script2017.trainer(seed: 1, kernels: Kernels(.fast))
+        for _ in 1...3 {
+            try glorot.trainEpoch(train, test: test)
+            try script.trainEpoch(train, test: test)
+        }
+        let clean = glorot.history.map(\.testAccuracy)
+        out.say(plain: "lecture 7's network, 55,000 digits, 429 batches of 128 per epoch, Adam 1e-3 (eps 1e-8), seed 1")
+        out.say(plain: "                                      accuracy after epoch   change against the clean recipe")
+        out.say(plain: "                                          1       2       3         1        2        3")
+        for (label, trainer, scoring) in [("clean recipe (Glorot, scored cleanly)", glorot, "clean"),
+                                          ("stddev-1 initialization alone", script, "clean"),
+                                          ("dropout on while scoring alone", glorot, "dropout-on"),
+                                          ("training on the test batches alone", glorot, "test-steps"),
+                                          ("9,984 of 10,000 scored alone", glorot, "whole-batches"),
+                                          ("the three scoring choices together", glorot, "2017"),
+                                          ("all together: lecture7-2017", script, "2017")] {
+            let scores = trainer.history.map { $0.accuracy(scoring)! }
+            var line: Line = "\(label, left: 36)"
+            for score in scores { line = line + " \(score, decimals: 4, width: 7, slack: 0.01)" }
+            line = line + "  "
+            for (score, base) in zip(scores, clean) { line = line + " \(score - base, decimals: 4, width: 8, slack: 0.01)" }
+            out.say(line)
+        }
+        var lecture: Line = "\("the lecture's table", left: 36)"
+        for epoch in 1...3 { lecture = lecture + " \(ModelRecipe.lecture7.lectureAccuracy[epoch]!, decimals: 4, width: 7)" }
+        out.say(lecture)
+        for (label, trainer) in [("mean training loss, Glorot", glorot), ("mean training loss, stddev 1", script)] {
+            var line: Line = "\(label, left: 36)"
+            for record in trainer.history {
+                line = line + " \(record.trainLoss, decimals: record.trainLoss < 10 ? 4 : 0, width: 7, slack: 0.05 * record.trainLoss)"
+            }
+            out.say(line)
+        }
+        // @end
     }
 }

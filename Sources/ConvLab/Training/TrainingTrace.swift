@@ -1,5 +1,3 @@
-import ConvLab
-
 /// `convlab train --trace DIR`: everything another library needs to replay the run step by step
 /// (`Benchmarks/tf_same_masks.py` feeds it to TensorFlow):
 ///
@@ -13,19 +11,23 @@ import ConvLab
 ///
 /// Both files are rewritten atomically after every epoch, so a trace can be read while the
 /// run goes on.
-final class TrainingTrace {
-    let directory: String
-    private(set) var steps = 0
+public final class TrainingTrace {
+    public let directory: String
+    /// The training steps recorded so far.
+    public private(set) var steps = 0
     private var lines = ""
     private var bits = [UInt8]()
     private var bitCount = 0
 
-    init(directory: String, trainer: Trainer, modelName: String) throws {
+    /// Creates `directory`, writes `initial.ckpt` from the trainer's current weights and records
+    /// every later training step of `trainer` (it takes the trainer's `onStep`).
+    /// - Throws: `ConvLabError.file` when the directory or the checkpoint cannot be written.
+    public init(directory: String, trainer: Trainer, modelName: String) throws {
         self.directory = directory
         try FileIO.createDirectory(directory)
         try Checkpoint(modelName: modelName, trainer: trainer).save(to: FileIO.join(directory, "initial.ckpt"))
         let dropouts = trainer.model.layers.compactMap { $0 as? Dropout }
-        trainer.onStep = { [unowned self, unowned trainer] step, loss in
+        trainer.onStep = { [unowned trainer] step, loss in
             self.record(step: step, epoch: trainer.epochsDone + 1, loss: loss, masks: dropouts.map(\.mask))
         }
     }
@@ -44,7 +46,8 @@ final class TrainingTrace {
     }
 
     /// Writes both files (atomically, replacing the previous epoch's).
-    func write() throws {
+    /// - Throws: `ConvLabError.file` when a file cannot be written.
+    public func write() throws {
         try FileIO.writeAtomically(lines, to: FileIO.join(directory, "steps.jsonl"))
         try FileIO.writeAtomically(bits, to: FileIO.join(directory, "masks.bits"))
     }
