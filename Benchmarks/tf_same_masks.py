@@ -6,7 +6,7 @@ Issue #17: with dropout, ConvLab's mean epoch-1 training loss of lecture 7's net
 script separates the arithmetic from the masks. From a `convlab train --trace DIR` run it reads
 the initial weights (DIR/initial.ckpt), every step's loss (DIR/steps.jsonl) and every dropout
 mask (DIR/masks.bits), then trains the same network in TensorFlow 2.21 from the same weights on
-the same batches (file order, so the run must use `--order file`) twice:
+the same batches (those the trace names) twice:
 
   A  with ConvLab's masks fed in (fc * mask * 1/0.75, as tf.nn.dropout scales),
   B  with TensorFlow's own masks (Keras's Dropout: tf.nn.experimental.stateless_dropout, a new
@@ -21,6 +21,9 @@ across units, examples and steps.
         --limit 38400 --epochs 1 --seed 1 --trace /tmp/trace-seed1          # 300 steps of 128
     python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1
     python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json /tmp/same-masks.json
+    # a whole shuffled epoch (469 steps) of seed 2:
+    .build/release/convlab train --model lecture7 --data ../shared/data/mnist --epochs 1 --seed 2 --trace /tmp/trace-seed2
+    python3 Benchmarks/tf_same_masks.py /tmp/trace-seed2 --steps 0 --seed 2
 
 Adam is Keras's (1e-3, epsilon 1e-7), as ConvLab's `lecture7` recipe and tf_train_accuracy.py.
 """
@@ -51,7 +54,7 @@ def read_trace(directory):
         count = int(np.prod(shape))
         masks.append(bits[offset:offset + count].reshape(shape).astype(bool))
         offset += count
-    return [step["loss"] for step in steps], masks
+    return [step["loss"] for step in steps], masks, [step.get("examples") for step in steps]
 
 
 def train(tf, initial, batches, masks=None, seed=1):
@@ -133,7 +136,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("trace", help="the directory a `convlab train --trace DIR` run wrote")
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
-    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--steps", type=int, default=300, help="how many of the trace's steps to replay (0: all)")
+    ap.add_argument("--train-count", type=int, default=60000,
+                    help="the training digits the run used, the last ones of the file (lecture7: 60,000)")
     ap.add_argument("--seed", type=int, default=1, help="the seed of TensorFlow's own masks (run B)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="also write every step's losses and both mask statistics here")
@@ -145,14 +150,16 @@ def main():
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.keras.utils.set_random_seed(args.seed)
 
-    convlab_losses, convlab_masks = read_trace(args.trace)
-    steps = min(args.steps, len(convlab_losses))
+    convlab_losses, convlab_masks, examples = read_trace(args.trace)
+    steps = len(convlab_losses) if args.steps == 0 else min(args.steps, len(convlab_losses))
     if steps < args.steps:
         print(f"note: the trace holds {len(convlab_losses)} steps", file=sys.stderr)
     initial = read_checkpoint(os.path.join(args.trace, "initial.ckpt"))
-    train_x, train_y, _, _ = load(args.data, 60000)
+    train_x, train_y, _, _ = load(args.data, args.train_count)
     batch = convlab_masks[0].shape[0]
-    batches = [(train_x[i * batch:(i + 1) * batch], train_y[i * batch:(i + 1) * batch]) for i in range(steps)]
+    # The trace names each batch's examples; an older trace without them ran in file order.
+    indices = [np.array(e) if e is not None else np.arange(i * batch, (i + 1) * batch) for i, e in enumerate(examples)]
+    batches = [(train_x[indices[i]], train_y[indices[i]]) for i in range(steps)]
 
     with_convlab_masks, _ = train(tf, initial, batches, [tf.constant(m) for m in convlab_masks[:steps]])
     with_own_masks, tf_masks = train(tf, initial, batches, None, seed=args.seed)
@@ -163,7 +170,7 @@ def main():
         if s <= steps:
             a, b, c = convlab_losses[s - 1], with_convlab_masks[s - 1], with_own_masks[s - 1]
             print(f"{s:>5} {a:>11.6f} {b:>15.6f} {b - a:>11.2e} {c:>14.6f}")
-    for lo, hi in [(1, 100), (101, 200), (201, 300), (1, steps)]:
+    for lo, hi in sorted({(1, 100), (101, 200), (201, 300), (1, steps)}):
         if hi <= steps:
             window = slice(lo - 1, hi)
             a, b, c = (float(np.mean(v[window])) for v in (convlab_losses, with_convlab_masks, with_own_masks))

@@ -26,13 +26,16 @@ struct TrainerScoringTests {
         let trainer = try makeTrainer()  // batch 16: 100 = 6 x 16 + 4
         trainer.dropsRemainder = drops
         var seen = [Int]()
-        trainer.onStep = { step, loss in
-            #expect(loss.isFinite)
-            seen.append(step)
+        var examples = [Int]()
+        trainer.onStep = { step in
+            #expect(step.loss.isFinite && step.epoch == 1)
+            seen.append(step.step)
+            examples += step.examples
         }
         try trainer.trainEpoch(train, test: test)
         #expect(seen == Array(1...steps))
         #expect(trainer.optimizer.step == steps)
+        #expect(examples == Array(trainer.shuffledIndices(count: 100, epoch: 1).prefix(steps * 16)))
     }
 
     @Test func noWholeBatchIsAnError() throws {
@@ -191,9 +194,9 @@ struct TrainerScoringTests {
         let trace = try TrainingTrace(directory: folder, trainer: trainer, modelName: "small")
         var masks = [[Float]](), losses = [Float]()
         let record = trainer.onStep!
-        trainer.onStep = { step, loss in
-            try record(step, loss)
-            losses.append(loss)
+        trainer.onStep = { step in
+            try record(step)
+            losses.append(step.loss)
             masks.append(trainer.model.layers.compactMap { $0 as? Dropout }.first!.mask!.scalars)
         }
         try trainer.trainEpoch(train, test: train)
@@ -204,8 +207,10 @@ struct TrainerScoringTests {
         #expect(trainer.model.variables.map { checkpoint.tensors[$0.name]! } == initial)
         let lines = try String(contentsOfFile: folder + "/steps.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[2] == "{\"step\":3,\"epoch\":1,\"loss\":\(losses[2]),\"masks\":[[8,8]]}")
-        #expect(lines[0].hasPrefix("{\"step\":1,\"epoch\":1,\"loss\":\(losses[0]),\"masks\":[[16,8]]}"))
+        let order = trainer.shuffledIndices(count: 40, epoch: 1)
+        #expect(lines[2] == "{\"step\":3,\"epoch\":1,\"loss\":\(losses[2]),\"masks\":[[8,8]],"
+                + "\"examples\":[\(order[32...].map(String.init).joined(separator: ","))]}")
+        #expect(lines[0].hasPrefix("{\"step\":1,\"epoch\":1,\"loss\":\(losses[0]),\"masks\":[[16,8]],\"examples\":[\(order[0])"))
         let bytes = try FileIO.read(folder + "/masks.bits")
         let kept = masks.joined().map { $0 != 0 }
         #expect(bytes.count == (kept.count + 7) / 8)

@@ -128,6 +128,17 @@ public struct Scoring: Sendable, Equatable {
     }
 }
 
+/// One training step, as `Trainer.onStep` reports it.
+public struct TrainingStep: Sendable {
+    public var epoch: Int
+    /// The optimizer's step count after the update (1 for the first step of a run).
+    public var step: Int
+    /// The batch's loss, computed before the update.
+    public var loss: Float
+    /// The indices of the batch's training examples.
+    public var examples: ArraySlice<Int>
+}
+
 /// Where training is inside an epoch, for a progress bar.
 public struct TrainingProgress: Sendable {
     public var epoch: Int
@@ -171,9 +182,9 @@ public final class Trainer {
     /// test batches changes nothing that follows (each row is what a run of that many epochs
     /// would print).
     public var scorings: [Scoring] = []
-    /// Called after every training step with the optimizer's step count and the batch's loss
-    /// (`convlab train --trace` records the dropout masks here). Not called while scoring.
-    public var onStep: ((_ step: Int, _ loss: Float) throws -> Void)?
+    /// Called after every training step (`convlab train --trace` records the dropout masks
+    /// here). Not called while scoring.
+    public var onStep: ((TrainingStep) throws -> Void)?
 
     private var batch = Tensor<Float>.zerosUnchecked([0])
     private var oneHot = Tensor<Float>.zerosUnchecked([0])
@@ -267,7 +278,7 @@ public final class Trainer {
             let loss = try step(inputs: batch, oneHot: oneHot, epoch: epoch)
             lossSum += Double(loss)
             batches += 1
-            try onStep?(optimizer.step, loss)
+            try onStep?(TrainingStep(epoch: epoch, step: optimizer.step, loss: loss, examples: indices))
             let now = Date()
             if let onProgress, now.timeIntervalSince(lastReport) > 0.1 || indices.endIndex == used {
                 lastReport = now

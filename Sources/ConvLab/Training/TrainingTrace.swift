@@ -2,9 +2,10 @@
 /// (`Benchmarks/tf_same_masks.py` feeds it to TensorFlow):
 ///
 /// - `DIR/initial.ckpt`: the weights before the first step (a `Checkpoint`, no optimizer slots);
-/// - `DIR/steps.jsonl`: one line per training step, `{"step":1,"epoch":1,"loss":2.3045382,"masks":[[128,1024]]}`,
-///   the loss as the shortest decimal that reads back to the same Float, and the shape of each
-///   dropout layer's mask in layer order;
+/// - `DIR/steps.jsonl`: one line per training step,
+///   `{"step":1,"epoch":1,"loss":2.3045382,"masks":[[128,1024]],"examples":[0,1,...]}`: the loss
+///   as the shortest decimal that reads back to the same Float, the shape of each dropout layer's
+///   mask in layer order, and the indices of the batch's training examples;
 /// - `DIR/masks.bits`: every step's masks one after another, one bit per unit (1 = kept), row-major,
 ///   eight units to a byte with the first unit in the highest bit (`numpy.unpackbits`' order);
 ///   the last byte is padded with zeros.
@@ -27,15 +28,14 @@ public final class TrainingTrace {
         try FileIO.createDirectory(directory)
         try Checkpoint(modelName: modelName, trainer: trainer).save(to: FileIO.join(directory, "initial.ckpt"))
         let dropouts = trainer.model.layers.compactMap { $0 as? Dropout }
-        trainer.onStep = { [unowned trainer] step, loss in
-            self.record(step: step, epoch: trainer.epochsDone + 1, loss: loss, masks: dropouts.map(\.mask))
-        }
+        trainer.onStep = { step in self.record(step, masks: dropouts.map(\.mask)) }
     }
 
-    private func record(step: Int, epoch: Int, loss: Float, masks: [Tensor<Float>?]) {
+    private func record(_ step: TrainingStep, masks: [Tensor<Float>?]) {
         steps += 1
         let shapes = masks.map { mask in "[" + (mask?.shape ?? []).map(String.init).joined(separator: ",") + "]" }
-        lines += "{\"step\":\(step),\"epoch\":\(epoch),\"loss\":\(loss),\"masks\":[\(shapes.joined(separator: ","))]}\n"
+        lines += "{\"step\":\(step.step),\"epoch\":\(step.epoch),\"loss\":\(step.loss),"
+            + "\"masks\":[\(shapes.joined(separator: ","))],\"examples\":[\(step.examples.map(String.init).joined(separator: ","))]}\n"
         for case let mask? in masks {
             for value in mask.scalars {
                 if bitCount % 8 == 0 { bits.append(0) }
