@@ -93,6 +93,9 @@ def train(tf, initial, batches, masks=None, seed=1):
         loss, kept = fed_step(x, y, masks[i]) if masks is not None else own_step(x, y)
         losses.append(float(loss))
         used.append(kept.numpy())
+        if (i + 1) % 50 == 0:
+            print(f"{'fed' if masks is not None else 'own'} masks: step {i + 1}, mean loss so far {np.mean(losses):.6f}",
+                  file=sys.stderr, flush=True)
     return losses, used
 
 
@@ -142,6 +145,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="the seed of TensorFlow's own masks (run B)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="also write every step's losses and both mask statistics here")
+    ap.add_argument("--legs", default="same,own",
+                    help="which TF runs, in this order: same (ConvLab's masks), own (TF's masks), or both")
     args = ap.parse_args()
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -161,8 +166,16 @@ def main():
     indices = [np.array(e) if e is not None else np.arange(i * batch, (i + 1) * batch) for i, e in enumerate(examples)]
     batches = [(train_x[indices[i]], train_y[indices[i]]) for i in range(steps)]
 
-    with_convlab_masks, _ = train(tf, initial, batches, [tf.constant(m) for m in convlab_masks[:steps]])
-    with_own_masks, tf_masks = train(tf, initial, batches, None, seed=args.seed)
+    legs = args.legs.split(",")
+    if not legs or any(leg not in ("same", "own") for leg in legs):
+        raise SystemExit(f"--legs {args.legs}: use same, own, or both, comma-separated")
+    with_convlab_masks = with_own_masks = [float("nan")] * steps
+    tf_masks = None
+    for leg in legs:
+        if leg == "same":
+            with_convlab_masks, _ = train(tf, initial, batches, [tf.constant(m) for m in convlab_masks[:steps]])
+        else:
+            with_own_masks, tf_masks = train(tf, initial, batches, None, seed=args.seed)
 
     print(f"{'step':>5} {'ConvLab':>11} {'TF, same masks':>15} {'difference':>11} {'TF, own masks':>14}")
     shown = sorted({1, 2, 3, 5, 10, 20, 50, 100, 150, 200, 250, steps})
@@ -178,6 +191,8 @@ def main():
     diffs = np.abs(np.array(with_convlab_masks) - np.array(convlab_losses[:steps]))
     print(f"largest |difference| with the same masks: {diffs.max():.2e} (step {int(diffs.argmax()) + 1})")
 
+    if tf_masks is None:  # TF's own run was not asked for: its column stays NaN
+        tf_masks = [np.full(m.shape, np.nan) for m in convlab_masks[:steps]]
     stats = {"ConvLab": mask_statistics(convlab_masks[:steps]), "TF": mask_statistics(tf_masks)}
     print(f"\n{'mask statistic':<28} {'ConvLab':>10} {'TF':>10}  expected (independent, p = 0.75)")
     rows = [("keep rate", "keep_rate", None),
