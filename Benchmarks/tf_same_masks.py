@@ -216,9 +216,14 @@ def main():
             note = f"0 +- {stats['ConvLab'][expected]:.4f}"
         print(f"{label:<28} {stats['ConvLab'][key]:>10.4f} {stats['TF'][key]:>10.4f}  {note}")
     if args.json:
+        # A run left out (--legs) is null, as strict JSON readers want it (not NaN).
+        def strict(values):
+            return [None if isinstance(v, float) and np.isnan(v) else v for v in values]
+        stats = {name: {k: None if isinstance(v, float) and np.isnan(v) else v for k, v in s.items()}
+                 for name, s in stats.items()}
         with open(args.json, "w") as f:
-            json.dump({"convlab": convlab_losses[:steps], "tf_same_masks": with_convlab_masks,
-                       "tf_own_masks": with_own_masks, "mask_statistics": stats}, f, indent=1)
+            json.dump({"convlab": convlab_losses[:steps], "tf_same_masks": strict(with_convlab_masks),
+                       "tf_own_masks": strict(with_own_masks), "mask_statistics": stats}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ func runCommand(_ arguments: [String]) throws {
     case "srcnn": try runSRCNN(rest)
     case "kernels": try runKernels(rest)
     case "autoencoder": try runAutoencoder(rest)
+    case "animate": try runAnimate(rest)
     case "help", "--help", "-h": print(usage)
     default:
         throw ConvLabError.argument(op: "convlab", message: "unknown command '\(command)'\n\(usage)")
@@ -34,6 +35,7 @@ usage: convlab [COMMAND]
   bench        validate the fast kernels, then time them and the lecture 7 convnet: convlab bench [--json] [--batch 128] [--repeats 5]
   lecture      read-along modules: convlab lecture N (see Lectures/README.md)
   train        train a lecture network: convlab train --model lecture7 (see convlab train --help)
+  animate      an animated SVG of a sliding window (TF's pads, multiply-adds, output): convlab animate --help
   shapes       output size and actual pads: convlab shapes --input 7 --kernel 3 --stride 2 [--dilation 1] [--padding SAME]
   kernels      lecture 7's classic kernels on a photograph, one contact sheet: convlab kernels [IMAGE] [--stride S] [--out FILE]
   srcnn        tutorial #03's super-resolution on MNIST with PSNRs: convlab srcnn [--epochs N] [--data DIR] [--json]

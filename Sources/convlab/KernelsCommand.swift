@@ -4,8 +4,9 @@ import Foundation
 let kernelsUsage = """
 usage: convlab kernels [IMAGE] [--stride S] [--out FILE] [--scale K] [--path reference|fast]
   Lecture 7's convolutions without training: blur, sharpen, edge (4- and 8-neighbour), top Sobel
-  and emboss on a photograph, per colour channel (depthwise), on grey, and as the course's
-  kernels.py does it (one [3,3,3,3] filter that sums the colour channels). Writes one labelled
+  and emboss on a photograph, per colour channel (depthwise), on grey, and mixing the channels
+  as the course's kernels.py builds its RGB blur, sharpen, Sobel and emboss (one [3,3,3,3]
+  filter that sums the colour channels). Writes one labelled
   contact sheet (default kernels.png). IMAGE defaults to the committed photograph of Chelsea
   the cat (scikit-image sample, CC0).
 """
@@ -27,7 +28,7 @@ func runKernels(_ arguments: [String]) throws {
     for kernel in ClassicKernel.allCases {
         print("  \(kernel): \(kernel.weights), sum \(kernel.weightSum)")
     }
-    print("  kernels.py's [3,3,3,3] filter sums the three channels: every output channel is the same (grey),")
+    print("  the mixing [3,3,3,3] filter (kernels.py's RGB blur) sums the three channels: every output channel is the same (grey),")
     print("  and kernels whose weights sum to 1 (blur, sharpen, emboss) come out three times as bright.")
     let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: try options.kernels())
     try writePicture(sheet, to: output)

@@ -15,6 +15,8 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `maxPool`).
     public static func maxPoolForward(_ input: Tensor<Float>, windowSize: Size2, strides: Size2,
                                       padding: Padding) throws -> Tensor<Float> {
+        // Explicit pads: the reference (avg pool refuses them there, as TF does).
+        if padding.isExplicit { return try Reference.maxPoolForward(input, windowSize: windowSize, strides: strides, padding: padding) }
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPool")
         // Every window has a real cell (TF's rule), so every output is written: no zero fill.
@@ -37,6 +39,8 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `maxPoolBackward`).
     public static func maxPoolBackward(_ input: Tensor<Float>, dOutput: Tensor<Float>, windowSize: Size2,
                                        strides: Size2, padding: Padding) throws -> Tensor<Float> {
+        // Explicit pads: the reference (avg pool refuses them there, as TF does).
+        if padding.isExplicit { return try Reference.maxPoolBackward(input, dOutput: dOutput, windowSize: windowSize, strides: strides, padding: padding) }
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "maxPoolBackward")
@@ -63,6 +67,8 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `avgPool`).
     public static func avgPoolForward(_ input: Tensor<Float>, windowSize: Size2, strides: Size2,
                                       padding: Padding) throws -> Tensor<Float> {
+        // Explicit pads: the reference (avg pool refuses them there, as TF does).
+        if padding.isExplicit { return try Reference.avgPoolForward(input, windowSize: windowSize, strides: strides, padding: padding) }
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPool")
         var output = zeros(g.outputShape)
@@ -92,6 +98,8 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `avgPoolBackward`).
     public static func avgPoolBackward(_ input: Tensor<Float>, dOutput: Tensor<Float>, windowSize: Size2,
                                        strides: Size2, padding: Padding) throws -> Tensor<Float> {
+        // Explicit pads: the reference (avg pool refuses them there, as TF does).
+        if padding.isExplicit { return try Reference.avgPoolBackward(input, dOutput: dOutput, windowSize: windowSize, strides: strides, padding: padding) }
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "avgPoolBackward")

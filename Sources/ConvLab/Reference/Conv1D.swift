@@ -117,6 +117,7 @@ public struct Conv1DGeometry: Equatable, Sendable {
             throw ConvLabError.argument(op: op,
                 message: "stride \(stride) with dilation \(dilation): TF allows dilation > 1 only with stride 1")
         }
+        try padding.requireAlgorithm(op: op, tfName: "tf.nn.conv1d")
         batch = input[0]
         inChannels = input[2]
         outChannels = filter[2]

@@ -65,6 +65,7 @@ extension Reference {
         strides: Size2, padding: Padding, dilations: Size2
     ) throws -> [Int] {
         let op = "separableConv2D"
+        try padding.requireAlgorithm(op: op, tfName: "tf.nn.separable_conv2d")
         let depthwise = try DepthwiseConv2DGeometry(input: input, filter: depthwiseFilter, strides: strides,
                                                     padding: padding, dilations: dilations, op: op)
         let mixed = depthwise.channels * depthwise.multiplier

@@ -1,0 +1,24 @@
+import ConvLab
+import Foundation
+
+/// `convlab animate`: one animated SVG of a sliding window, and optionally its frames as PNGs.
+/// The options are parsed by the library's `AnimationArguments` (see `convlab animate --help`).
+func runAnimate(_ arguments: [String]) throws {
+    let parsed = try AnimationArguments(arguments)
+    if parsed.help {
+        print(AnimationArguments.usage)
+        return
+    }
+    let board = try Storyboard(parsed.config)
+    try FileIO.writeAtomically(board.svg(), to: parsed.out)
+    print(board.title)
+    for note in board.notes { print("  " + note) }
+    let y = board.output
+    let planes = y.shape[3] == 1 ? [y.shape[1], y.shape[2]] : Array(y.shape.dropFirst())
+    print("output (reference op): \(try y.reshaped(planes).formatted(decimals: 3))")
+    print("wrote \(parsed.out): \(board.steps.count) steps of \(parsed.config.stepSeconds) s, then the last state for \(board.holdSeconds) s")
+    if let directory = parsed.frames {
+        let files = try board.writeFrames(to: directory)
+        print("wrote \(files.count) frames in \(directory) (\(files.first ?? "") ... \(files.last ?? ""))")
+    }
+}
