@@ -106,10 +106,11 @@ def correlation(a, b):
 
 
 def mask_statistics(masks):
-    """Keep rates and correlations of a list of [rows, units] bool masks."""
-    m = np.stack(masks)  # [steps, rows, units]
-    steps, rows, units = m.shape
-    flat = m.reshape(steps * rows, units).astype(np.float64)
+    """Keep rates and correlations of a list of [rows, units] bool masks. A whole epoch ends with a
+    smaller batch: its rows count in the keep rates, the correlations use the full-size steps."""
+    m = np.stack([x for x in masks if x.shape == masks[0].shape])  # [steps, rows, units]
+    units = m.shape[2]
+    flat = np.concatenate([x.reshape(-1, units) for x in masks]).astype(np.float64)
     per_unit = flat.mean(axis=0)
     per_example = flat.mean(axis=1)
     p = float(flat.mean())
@@ -119,7 +120,7 @@ def mask_statistics(masks):
     corr = covariance / np.outer(sd, sd)
     off = corr[~np.eye(units, dtype=bool)]
     return {
-        "draws": int(m.size), "keep_rate": p,
+        "draws": int(flat.size), "keep_rate": p,
         "per_unit_keep_rate_sd": float(per_unit.std()),
         "per_unit_expected_sd": float(np.sqrt(p * (1 - p) / flat.shape[0])),
         "per_unit_min": float(per_unit.min()), "per_unit_max": float(per_unit.max()),
