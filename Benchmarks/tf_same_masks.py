@@ -35,7 +35,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tf_train_accuracy import load, read_checkpoint  # noqa: E402
+from tf_train_accuracy import lecture7_fc, load, read_checkpoint  # noqa: E402
 
 KEEP = 0.75
 
@@ -61,17 +61,13 @@ def train(tf, initial, batches, masks=None, seed=1):
     """Trains from `initial` on `batches`; with `masks` (a list of [128, 1024] bools) dropout uses
     them, otherwise Keras's Dropout layer draws its own. Returns the losses and the masks used."""
     variables = [tf.Variable(value) for _, value in initial]
-    k1, b1, k2, b2, w3, b3, w4, b4 = variables
+    w4, b4 = variables[6:]
     optimizer = tf.keras.optimizers.Adam(1e-3)
     dropout = tf.keras.layers.Dropout(1 - KEEP, seed=seed)
     scale = tf.constant(1 / KEEP, tf.float32)
 
     def forward(x, mask):
-        conv1 = tf.nn.relu(tf.nn.conv2d(x, k1, strides=1, padding="SAME") + b1)
-        pool1 = tf.nn.max_pool2d(conv1, 2, 2, padding="SAME")
-        conv2 = tf.nn.relu(tf.nn.conv2d(pool1, k2, strides=1, padding="SAME") + b2)
-        pool2 = tf.nn.max_pool2d(conv2, 2, 2, padding="SAME")
-        fc = tf.nn.relu(tf.matmul(tf.reshape(pool2, [-1, 7 * 7 * 64]), w3) + b3)
+        fc = lecture7_fc(tf, variables, x)
         if mask is None:
             kept = dropout(tf.ones_like(fc), training=True) != 0
         else:

@@ -118,6 +118,17 @@ def build(tf, model, init, bias_init, seed):
     return net, tf.keras.optimizers.SGD(0.1), 100, 55000
 
 
+def lecture7_fc(tf, variables, x):
+    """Lecture 7's network on raw ops up to the dense layer's ReLU; `variables` are k1, b1, k2, b2,
+    w3, b3 (then w4, b4) in ConvLab's checkpoint order."""
+    k1, b1, k2, b2, w3, b3 = variables[:6]
+    conv1 = tf.nn.relu(tf.nn.conv2d(x, k1, strides=1, padding="SAME") + b1)
+    pool1 = tf.nn.max_pool2d(conv1, 2, 2, padding="SAME")
+    conv2 = tf.nn.relu(tf.nn.conv2d(pool1, k2, strides=1, padding="SAME") + b2)
+    pool2 = tf.nn.max_pool2d(conv2, 2, 2, padding="SAME")
+    return tf.nn.relu(tf.matmul(tf.reshape(pool2, [-1, 7 * 7 * 64]), w3) + b3)
+
+
 def run_script2017(tf, args, seed):
     """The 2017 script's recipe and scoring (see the module docstring), one seed."""
     glorot = args.model == "lecture7-2017-glorot"
@@ -137,14 +148,10 @@ def run_script2017(tf, args, seed):
 
     variables = [weight([5, 5, 1, 32]), bias([32]), weight([5, 5, 32, 64]), bias([64]),
                  weight([7 * 7 * 64, 1024]), bias([1024]), weight([1024, 10]), bias([10])]
-    k1, b1, k2, b2, w3, b3, w4, b4 = variables
+    w4, b4 = variables[6:]
 
     def logits_of(x, keep):
-        conv1 = tf.nn.relu(tf.nn.conv2d(x, k1, strides=1, padding="SAME") + b1)
-        pool1 = tf.nn.max_pool2d(conv1, 2, 2, padding="SAME")
-        conv2 = tf.nn.relu(tf.nn.conv2d(pool1, k2, strides=1, padding="SAME") + b2)
-        pool2 = tf.nn.max_pool2d(conv2, 2, 2, padding="SAME")
-        fc = tf.nn.relu(tf.matmul(tf.reshape(pool2, [-1, 7 * 7 * 64]), w3) + b3)
+        fc = lecture7_fc(tf, variables, x)
         if keep < 1:
             fc = tf.nn.dropout(fc, rate=1 - keep)
         return tf.matmul(fc, w4) + b4

@@ -81,14 +81,24 @@ public struct ModelRecipe: Sendable {
         lectureAccuracy: [1: 0.9111, 2: 0.9401, 3: 0.9494, 5: 0.9549, 10: 0.9692, 25: 0.9736, 40: 0.9793, 50: 0.9804],
         tensorFlowAccuracy: [1: 0.9876, 2: 0.9901, 3: 0.9917], lectureCost: [:], tensorFlowCost: [:]
     ) {
-        [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu),
+        lecture7Layers(keep: 0.75)
+    }
+
+    /// Lecture 7's layers (5x5x32 and 5x5x64 SAME convs with ReLU, 2x2 pools, dense 1024 with
+    /// ReLU, dropout, dense 10), which `lecture7`, its 2017 variants and `notebook` share.
+    static func lecture7Layers(weights: Initializer = .glorotUniform, biases: Initializer = .zeros, keep: Float,
+                               dense: (String, String) = ("fc", "softmax_linear")) -> [any Layer] {
+        [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu,
+                weightInitializer: weights, biasInitializer: biases),
          MaxPool2D("pool1"),
-         Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu),
+         Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu,
+                weightInitializer: weights, biasInitializer: biases),
          MaxPool2D("pool2"),
          Flatten("flatten"),
-         Dense("fc", inputs: 7 * 7 * 64, outputs: 1024, activation: .relu),
-         Dropout("dropout", keepProbability: 0.75),
-         Dense("softmax_linear", inputs: 1024, outputs: 10)]
+         Dense(dense.0, inputs: 7 * 7 * 64, outputs: 1024, activation: .relu,
+               weightInitializer: weights, biasInitializer: biases),
+         Dropout("dropout", keepProbability: keep),
+         Dense(dense.1, inputs: 1024, outputs: 10, weightInitializer: weights, biasInitializer: biases)]
     }
 
     /// Lecture 7's network as the course's own script trained and scored it:
@@ -122,17 +132,7 @@ public struct ModelRecipe: Sendable {
             lectureAccuracy: lecture7.lectureAccuracy, tensorFlowAccuracy: [:], lectureCost: [:], tensorFlowCost: [:],
             batchOrder: .fileThenShuffled, dropsRemainder: true, scorings: scorings
         ) {
-            [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu,
-                    weightInitializer: weights, biasInitializer: biases),
-             MaxPool2D("pool1"),
-             Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu,
-                    weightInitializer: weights, biasInitializer: biases),
-             MaxPool2D("pool2"),
-             Flatten("flatten"),
-             Dense("fc", inputs: 7 * 7 * 64, outputs: 1024, activation: .relu,
-                   weightInitializer: weights, biasInitializer: biases),
-             Dropout("dropout", keepProbability: 0.75),
-             Dense("softmax_linear", inputs: 1024, outputs: 10, weightInitializer: weights, biasInitializer: biases)]
+            lecture7Layers(weights: weights, biases: biases, keep: 0.75)
         }
     }
 
@@ -170,18 +170,7 @@ public struct ModelRecipe: Sendable {
         exampleShape: [28, 28, 1], validationCount: 5000, loss: .softmaxCrossEntropy, batchSize: 50, learningRate: 1e-4, epochs: 3,
         rule: .adamDefaults, lectureAccuracy: [:], tensorFlowAccuracy: [:], lectureCost: [:], tensorFlowCost: [:]
     ) {
-        let w = Initializer.truncatedNormal(stddev: 0.1), b = Initializer.constant(0.1)
-        return [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu,
-                       weightInitializer: w, biasInitializer: b),
-                MaxPool2D("pool1"),
-                Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu,
-                       weightInitializer: w, biasInitializer: b),
-                MaxPool2D("pool2"),
-                Flatten("flatten"),
-                Dense("fc1", inputs: 7 * 7 * 64, outputs: 1024, activation: .relu,
-                      weightInitializer: w, biasInitializer: b),
-                Dropout("dropout", keepProbability: 0.5),
-                Dense("fc2", inputs: 1024, outputs: 10, weightInitializer: w, biasInitializer: b)]
+        lecture7Layers(weights: .truncatedNormal(stddev: 0.1), biases: .constant(0.1), keep: 0.5, dense: ("fc1", "fc2"))
     }
 
     /// Tutorial #03's MLP on 2-D points in 4 classes: 2 -> 64 -> 64 -> 4 with ReLU (scopes `ih`,
