@@ -300,11 +300,11 @@ extension MNISTConvnetLecture {
     /// The runs the reproduction, the ablation and the dropout comparison read.
     static let convlab2017 = CommittedRun(
         file: "convlab-lecture7-2017-seed1.jsonl",
-        command: "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed 1 "
+        command: "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed 1 "
             + "--threads 1 --json > Lectures/results/convlab-lecture7-2017-seed1.jsonl")
     static let convlabGlorot = CommittedRun(
         file: "convlab-lecture7-2017-glorot-seed1.jsonl",
-        command: "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 3 --seed 1 "
+        command: "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
             + "--threads 1 --score dropout-on,test-steps,whole-batches,2017 --json > Lectures/results/convlab-lecture7-2017-glorot-seed1.jsonl")
     static let tensorFlow2017 = CommittedRun(
         file: "tf-lecture7-2017-seed1.jsonl",
@@ -314,7 +314,7 @@ extension MNISTConvnetLecture {
         command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
     static let sameMasksEpoch = CommittedRun(
         file: "same-masks-shuffled-epoch-seed1.json",
-        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own,same "
+        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own "
             + "--json Lectures/results/same-masks-shuffled-epoch-seed1.json")
     /// The traces the two replays read.
     static let traceCommands = [
@@ -397,7 +397,7 @@ extension MNISTConvnetLecture {
             ("the three scoring choices together", glorot, "test_accuracy_2017"),
             ("all together: lecture7-2017", script, "test_accuracy_2017"),
         ]
-        var table = Table(["seed 1"] + (1...epochs).flatMap { ["epoch \($0)", "change"] })
+        var table = Table(["lecture 7's network, seed 1"] + (1...epochs).flatMap { ["epoch \($0)", "change"] })
         for (label, run, key) in rows {
             table.row(["\(label)"] + (0..<epochs).flatMap { e -> [Line] in
                 let score = run[e][key]!, base = glorot[e]["test_accuracy"]!
