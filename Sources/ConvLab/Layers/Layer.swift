@@ -59,11 +59,16 @@ public struct LayerContext: Sendable {
     public var kernels: Kernels
     /// Training or evaluation.
     public var mode: Mode
+    /// Whether dropout layers drop units. It follows the mode unless set: the course's 2017
+    /// script scored its test set with dropout still on, and its July 2017 revision ran optimizer
+    /// steps on the test batches with `keep_prob` 1 (`Trainer`'s scorings need both).
+    public var dropout: Bool
 
-    /// A context for one pass.
-    public init(kernels: Kernels, mode: Mode) {
+    /// A context for one pass; `dropout` defaults to whether the mode is training.
+    public init(kernels: Kernels, mode: Mode, dropout: Bool? = nil) {
         self.kernels = kernels
         self.mode = mode
+        self.dropout = dropout ?? (mode == .training)
     }
 }
 
