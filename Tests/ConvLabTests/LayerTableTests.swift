@@ -69,6 +69,10 @@ struct LayerTableTests {
         #expect(throws: ConvLabError.self) {
             try LayerTable(input: [1 << 40, 1 << 40, 1], layers: [.conv("huge", kernel: 1, filters: 1 << 20)])
         }
+        // So is a batch norm's 2 * filters, even where the weights alone still fit.
+        #expect(throws: ConvLabError.self) {
+            try LayerTable(input: [1, 1, 1], layers: [.conv("bn", kernel: 1, filters: Int.max / 2 + 1, bias: false, batchNorm: true)])
+        }
     }
 
     // torchvision: vgg16 138,357,544 parameters and 15.47 GMACs; vgg19 143,667,240 and 19.632.

@@ -97,6 +97,8 @@ struct RegularizationTests {
         #expect(moved.labels == [7])
         #expect(try examples.shifted(rows: 0, columns: 0).inputs.scalars == examples.inputs.scalars)
         #expect(throws: ConvLabError.self) { try examples.shifted(rows: 3, columns: 0) }
+        #expect(throws: ConvLabError.self) { try examples.shifted(rows: -3, columns: 0) }
+        #expect(throws: ConvLabError.self) { try examples.shifted(rows: 0, columns: .min) }   // no abs(Int.min) trap
         let flat = try LabeledExamples(inputs: Tensor(shape: [1, 12], scalars: Array(repeating: 1, count: 12)), labels: [0], classes: 2)
         #expect(throws: ConvLabError.self) { try flat.shifted(rows: 1, columns: 1) }
     }

@@ -176,7 +176,8 @@ public struct LayerTable: Sendable, Equatable {
                 let rowsAxis = try WindowAxis(input: h, kernel: kernel, stride: stride, padding: padding, op: op, axis: "height")
                 let columnsAxis = try WindowAxis(input: w, kernel: kernel, stride: stride, padding: padding, op: op, axis: "width")
                 let taps = try product([kernel, kernel, c / groups], op: op)
-                parameters = try sum([product([taps, filters], op: op), bias ? filters : 0, batchNorm ? 2 * filters : 0], op: op)
+                parameters = try sum([product([taps, filters], op: op), bias ? filters : 0,
+                                       batchNorm ? product([2, filters], op: op) : 0], op: op)
                 shape = [rowsAxis.output, columnsAxis.output, filters]
                 multiplyAdds = try product([rowsAxis.output, columnsAxis.output, filters, taps], op: op)
                 kind = .conv

@@ -26,7 +26,7 @@ extension LabeledExamples {
     /// - Throws: `ConvLabError.shape` for inputs that are not `[N, H, W, C]`;
     ///   `ConvLabError.argument` for a shift of the full height or width or more.
     public func shifted(rows: Int, columns: Int) throws -> LabeledExamples {
-        try checkShift(rows: abs(rows), columns: abs(columns), op: "shifted")
+        try checkShift(rows: rows, columns: columns, op: "shifted")
         return try makeShifted { _ in (rows, columns) }
     }
 
@@ -54,7 +54,8 @@ extension LabeledExamples {
         guard inputs.rank == 4 else {
             throw ConvLabError.shape(op: op, message: "needs images [N,H,W,C], got \(describeShape(inputs.shape))")
         }
-        guard rows < inputs.shape[1], columns < inputs.shape[2] else {
+        // magnitude, not abs: abs(Int.min) would trap.
+        guard rows.magnitude < inputs.shape[1].magnitude, columns.magnitude < inputs.shape[2].magnitude else {
             throw ConvLabError.argument(op: op,
                 message: "a shift of (\(rows), \(columns)) moves every pixel out of a \(inputs.shape[1])x\(inputs.shape[2]) image")
         }
