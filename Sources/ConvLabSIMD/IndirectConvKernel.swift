@@ -7,14 +7,21 @@
 /// `C[0..<mc, 0..<nc] = (C +) patches * packedB` for one block of output pixels and filter taps.
 ///
 /// - Parameters:
+///   - mc: output pixels in this block (rows of `C`).
+///   - nc: output channels in this block (columns of `C`).
 ///   - taps: filter taps in this block; the reduction is `taps * channels` long.
+///   - channels: input channels, contiguous under each pointer.
 ///   - rowPointers: `ceil(mc / 6)` panels, `panelStride` pointers apart, each `[taps][6]`: the
 ///     first input channel under tap `t` for tile row `r` (rows past `mc` may point anywhere
 ///     readable, e.g. a zero row).
+///   - panelStride: the distance in pointers between two panels of `rowPointers`.
 ///   - packedB: `ceil(nc / 16)` panels of `[taps * channels][16]`, zero-padded past `nc`.
 ///   - zeroRow: the zero row padding taps point at. A tap whose six pointers all point there
 ///     (a tile of pixels whose windows all hang over the same padded rows) adds nothing and is
 ///     skipped: with 5 x 5 SAME windows on 14 x 14 images about 7% of the taps.
+///   - c: the top-left element of the block of `C`, rows `ldc` apart.
+///   - ldc: the distance in floats between two rows of `C`.
+///   - accumulate: add to `C` instead of overwriting it.
 /// - Complexity: at most `2 * mc * nc * taps * channels` flops in 6 x 16 register tiles.
 @inline(never)
 public func sconvIndirectBlock(
@@ -68,9 +75,15 @@ public func sconvIndirectBlock(
 ///   pointer to its window's corner) and `k` runs over the filter's taps (their offsets in a window).
 ///
 /// - Parameters:
+///   - mc: rows of `C` in this block.
+///   - nc: columns of `C` in this block.
+///   - kc: the reduction's length, the number of offsets.
 ///   - rows: `ceil(mc / 6) * 6` pointers (entries past `mc` may repeat any readable row).
 ///   - offsets: `kc` offsets, in floats, added to every row pointer.
 ///   - packedB: `ceil(nc / 16)` panels of `[kc][16]`, zero-padded past `nc`.
+///   - c: the top-left element of the block of `C`, rows `ldc` apart.
+///   - ldc: the distance in floats between two rows of `C`.
+///   - accumulate: add to `C` instead of overwriting it.
 /// - Complexity: `2 * mc * nc * kc` flops in 6 x 16 register tiles.
 @inline(never)
 public func sconvOffsetTableBlock(

@@ -7,6 +7,10 @@
 /// Twelve chains cover an FMA unit's latency times its issue rate on current x86-64 and arm64
 /// cores (Zen 2: 5 cycles x 2 per cycle = 10 in flight), so the loop runs at the peak rate:
 /// `iterations * 12 * 8 * 2` floating-point operations.
+/// - Parameters:
+///   - iterations: steps of the twelve chains.
+///   - seed: the chains' first value (any finite number; they converge to 1).
+/// - Returns: the sum of the chains' lanes, finite unless the arithmetic is broken.
 @inline(never)
 public func fmaPeakProbe(_ iterations: Int, _ seed: Float) -> Float {
     let a = SIMD8<Float>(repeating: 0.9999), b = SIMD8<Float>(repeating: 1e-4)

@@ -64,19 +64,16 @@ func loadDigits(directory: String?) throws -> (train: Tensor<Float>, test: Tenso
         mnist = try MNIST.embedded(validationCount: 0)
     }
     func tensor(_ set: LabeledImages) throws -> Tensor<Float> {
-        try Tensor(shape: [set.count, set.height, set.width, set.channels], scalars: set.pixels)
+        guard set.count > 0 else {
+            throw ConvLabError.file(path: mnist.source, offset: nil, message: "holds no digits in one of its splits; nothing to train or score")
+        }
+        return try Tensor(shape: [set.count, set.height, set.width, set.channels], scalars: set.pixels)
     }
     return (try tensor(mnist.train), try tensor(mnist.test), mnist.source)
 }
 
 /// Seconds since `start`, for progress lines.
 func secondsSince(_ start: Date) -> String { String(format: "%.0f s", Date().timeIntervalSince(start)) }
-
-/// A picture file (PNG, PGM or PPM; grey, grey + alpha, RGB or RGBA) as an RGB `[1, H, W, 3]`
-/// tensor in [0, 1]; grey is spread to three equal channels and alpha dropped.
-func readRGBPicture(_ path: String) throws -> Tensor<Float> {
-    try Image.read(path).converted(toChannels: 3).tensor()
-}
 
 /// Writes a canvas whole or not at all: PNG for `.png`, PPM for `.ppm`.
 func writePicture(_ canvas: Canvas, to path: String) throws {

@@ -15,8 +15,8 @@ func runBench(_ arguments: [String]) throws {
         case "--json": json = true
         case "--layers": layers = true
         case "--threads":
-            guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), value >= 1 else {
-                throw ConvLabError.argument(op: "bench", message: "--threads needs a positive integer")
+            guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), (1...Fast.maximumThreads).contains(value) else {
+                throw ConvLabError.argument(op: "bench", message: "--threads needs an integer in 1...\(Fast.maximumThreads)")
             }
             Fast.threads = value
             i += 1
@@ -27,8 +27,9 @@ func runBench(_ arguments: [String]) throws {
             only = arguments[i + 1]
             i += 1
         case "--batch", "--repeats":
-            guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), value >= 1 else {
-                throw ConvLabError.argument(op: "bench", message: "\(arguments[i]) needs a positive integer")
+            // Bounded: a batch of lecture 7's convnet is about 0.4 MB of activations per image.
+            guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), (1...1024).contains(value) else {
+                throw ConvLabError.argument(op: "bench", message: "\(arguments[i]) needs an integer in 1...1024")
             }
             if arguments[i] == "--batch" { batch = value } else { repeats = value }
             i += 1

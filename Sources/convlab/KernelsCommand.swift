@@ -21,8 +21,17 @@ func runKernels(_ arguments: [String]) throws {
     let stride = try options.integer("stride", default: 1, command: "kernels")
     let scale = try options.integer("scale", default: 1, command: "kernels")
     let output = options.values["out"] ?? "kernels.png"
+    let kernels = try options.kernels()   // checked before the picture is read
     let path = try options.positional.first ?? Photograph.chelseaPath()
-    let photo = try readRGBPicture(path)
+    let picture = try Image.read(path)
+    // Size the sheet from the header's size before the pixels become tensors, and name the file.
+    do {
+        _ = try kernelContactSheetSize(imageWidth: picture.width, imageHeight: picture.height, stride: stride,
+                                       displayScale: scale)
+    } catch let error as ConvLabError {
+        throw ConvLabError.file(path: path, offset: nil, message: error.description)
+    }
+    let photo = try picture.converted(toChannels: 3).tensor()
     let name = options.positional.first ?? "chelsea.png (the committed photograph, CC0)"
     print("\(name): \(photo.shape[2])x\(photo.shape[1]) RGB, stride \(stride) -> tiles \(ceilDiv(photo.shape[2], stride))x\(ceilDiv(photo.shape[1], stride))")
     for kernel in ClassicKernel.allCases {
@@ -30,7 +39,7 @@ func runKernels(_ arguments: [String]) throws {
     }
     print("  the mixing [3,3,3,3] filter (kernels.py's RGB blur) sums the three channels: every output channel is the same (grey),")
     print("  and kernels whose weights sum to 1 (blur, sharpen, emboss) come out three times as bright.")
-    let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: try options.kernels())
+    let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: kernels)
     try writePicture(sheet, to: output)
     print("wrote \(output) (\(sheet.width)x\(sheet.height))")
 }

@@ -23,10 +23,11 @@ func runSRCNN(_ arguments: [String]) throws {
     let seed = UInt64(try options.integer("seed", default: 1, command: "srcnn"))
     let kernels = try options.kernels()
     let output = options.values["out"] ?? "srcnn.png"
+    // Every option is checked before the digits are read.
+    let trainCount = try options.values["train"].map { _ in try options.integer("train", default: 1, command: "srcnn") }
     var (train, test, source) = try loadDigits(directory: options.values["data"])
-    if options.values["train"] != nil {
-        let count = min(try options.integer("train", default: train.shape[0], command: "srcnn"), train.shape[0])
-        train = try images(train, 0..<count)
+    if let trainCount {
+        train = try images(train, 0..<min(trainCount, train.shape[0]))
     }
     print("SRCNN on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     let start = Date()

@@ -4,8 +4,9 @@ import Foundation
 let trainUsage = """
 usage: convlab train [--model NAME] [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] [--threads T]
                      [--path reference|fast] [--loss softmax|sigmoid|both] [--limit N] [--json] [--profile]
-                     [--out DIR] [--checkpoint FILE] [--resume FILE]
-  --model       lecture7 (default), tutorial03, tutorial03-softmax, notebook, mlp
+                     [--out DIR] [--checkpoint FILE] [--resume FILE] [--order ORDER] [--score LIST] [--trace DIR]
+  --model       lecture7 (default), lecture7-2017, lecture7-2017-glorot, tutorial03, tutorial03-softmax,
+                notebook, mlp
   --data DIR    MNIST IDX files (train-images-idx3-ubyte[.gz], ...); default: the embedded subset
   --loss        the recipe's loss by default; both: one copy per loss, side by side
   --threads T   threads for the fast kernels (default: the active cores)
@@ -14,6 +15,12 @@ usage: convlab train [--model NAME] [--data DIR] [--epochs N] [--batch B] [--lr 
   --json        one JSON object per epoch on stdout (the table goes to stderr)
   --out DIR     where curves (and the MLP's decision boundary) are written; default out/train
   --checkpoint  save after every epoch (atomically); --resume continues from a saved file
+  --order       shuffled, file or file-then-shuffled (TF 1.0's next_batch); default: the recipe's
+  --score LIST  comma-separated scorings besides the clean one, after every epoch on a copy of the
+                weights: none, dropout-on, test-steps, whole-batches, 2017; default: the recipe's
+  --trace DIR   write DIR/initial.ckpt (the weights before the first step), DIR/steps.jsonl (every
+                step's loss) and DIR/masks.bits (every dropout mask, 1 bit per unit), for
+                Benchmarks/tf_same_masks.py
 """
 
 /// The options of `convlab train`.
@@ -34,6 +41,9 @@ struct TrainOptions {
     var out = "out/train"
     var checkpoint: String?
     var resume: String?
+    var order: BatchOrder?
+    var scorings: [Scoring]?
+    var trace: String?
 
     init(parsing arguments: [String]) throws {
         var i = 0
@@ -69,6 +79,18 @@ struct TrainOptions {
             case "--out": out = try value()
             case "--checkpoint": checkpoint = try value()
             case "--resume": resume = try value()
+            case "--order":
+                let text = try value()
+                guard let parsed = BatchOrder(rawValue: text) else {
+                    throw ConvLabError.argument(op: "train",
+                        message: "--order '\(text)': use \(BatchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                order = parsed
+            case "--score":
+                let text = try value()
+                scorings = text == "none" ? [] : try text.split(separator: ",").map { try Scoring.named(String($0)) }
+                    .filter { $0 != .clean }
+            case "--trace": trace = try value()
             case "--help", "-h": print(trainUsage); exit(0)
             default:
                 throw ConvLabError.argument(op: "train", message: "unknown option '\(arguments[i])'\n\(trainUsage)")
@@ -76,8 +98,13 @@ struct TrainOptions {
             i += 1
         }
         if let epochs, epochs < 1 { throw ConvLabError.argument(op: "train", message: "--epochs must be at least 1") }
-        if let learningRate, !(learningRate > 0) {
-            throw ConvLabError.argument(op: "train", message: "--lr must be positive, got \(learningRate)")
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ConvLabError.argument(op: "train", message: "--lr must be positive and finite, got \(learningRate)")
+        }
+        if let batch, batch < 1 { throw ConvLabError.argument(op: "train", message: "--batch must be at least 1, got \(batch)") }
+        if let limit, limit < 1 { throw ConvLabError.argument(op: "train", message: "--limit must be at least 1, got \(limit)") }
+        if let threads, !(1...Fast.maximumThreads).contains(threads) {
+            throw ConvLabError.argument(op: "train", message: "--threads must be in 1...\(Fast.maximumThreads), got \(threads)")
         }
     }
 }
@@ -101,10 +128,26 @@ func runTrain(_ arguments: [String]) throws {
     var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
     if let limit = options.limit { train = train.prefix(limit) }
 
+    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
+    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
+    let batchSize = options.batch ?? recipe.batchSize
+    let shapes = try recipe.build(seed: options.seed).summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
+    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
+    guard batchSize <= trainingMemoryBudget / max(perExample, 1) else {
+        throw ConvLabError.argument(op: "train",
+            message: "--batch \(batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
+                + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
+    }
+
     let runs = try losses.map { loss in
-        try Trainer(model: try recipe.build(seed: options.seed),
-                    optimizer: recipe.optimizer(learningRate: options.learningRate), loss: loss,
-                    kernels: Kernels(options.path), batchSize: options.batch ?? recipe.batchSize, seed: options.seed)
+        let run = try recipe.trainer(seed: options.seed, kernels: Kernels(options.path), loss: loss,
+                                     batchSize: batchSize, learningRate: options.learningRate)
+        if let order = options.order { run.batchOrder = order }
+        if let scorings = options.scorings { run.scorings = scorings }
+        return run
+    }
+    if losses.count > 1 && options.trace != nil {
+        throw ConvLabError.argument(op: "train", message: "--loss both does not trace")
     }
     if let resume = options.resume {
         try Checkpoint.load(from: resume).restore(into: runs[0], modelName: recipe.name, path: resume)
@@ -117,7 +160,13 @@ func runTrain(_ arguments: [String]) throws {
         + losses.map { "\($0.rawValue) cross-entropy" }.joined(separator: " and ") + "; "
         + "\(train.count) training / \(test.count) test examples; seed \(options.seed)")
     say("kernels: \(options.path)" + (options.path == .fast ? " (\(Fast.configurationDescription))" : ""))
-    let table = EpochTable(recipe: recipe, losses: losses)
+    let trainer = runs[0]
+    if trainer.batchOrder != .shuffled || trainer.dropsRemainder {
+        say("batches: \(trainer.batchOrder.rawValue) order"
+            + (trainer.dropsRemainder ? ", \(train.count / trainer.batchSize) whole batches per epoch" : ""))
+    }
+    let trace = try options.trace.map { try TrainingTrace(directory: $0, trainer: trainer, modelName: recipe.name) }
+    let table = EpochTable(recipe: recipe, losses: losses, scorings: trainer.scorings)
     if recipe.exampleShape != [2] && (options.data == nil || options.limit != nil) {
         say("(the lecture's and TF's figures come from the full training set; this run uses \(train.count) digits)")
     }
@@ -145,25 +194,35 @@ func runTrain(_ arguments: [String]) throws {
         if let checkpoint = options.checkpoint {
             try Checkpoint(modelName: recipe.name, trainer: runs[0]).save(to: checkpoint)
         }
+        try trace?.write()
     }
+    if let trace { say("trace: \(trace.steps) steps in \(trace.directory)") }
     if options.profile { say(runs[0].model.timingReport()) }
     try writePictures(recipe: recipe, runs: runs, train: train, options: options, say: say)
 }
+
+/// The most bytes one batch's activations and gradients may take by `ActivationMemory`'s
+/// estimate (512 MiB; the kernels' scratch buffers come on top): lecture 7's 424,144 bytes per
+/// example allow a batch of 1,265 (its default of 128 takes 54 MB).
+let trainingMemoryBudget = 1 << 29
 
 /// Training and test examples for a recipe: the spiral points for the MLP, MNIST otherwise.
 func loadExamples(recipe: ModelRecipe, options: TrainOptions, say: (String) -> Void) throws
     -> (train: LabeledExamples, test: LabeledExamples) {
     if recipe.exampleShape == [2] {
-        return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed + 1))
+        return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed &+ 1))
     }
     return try loadMNISTExamples(directory: options.data, validationCount: recipe.validationCount, say: say)
 }
 
 /// The per-epoch table, with the lecture's and TensorFlow's figures beside ours where they exist
-/// (they belong to the recipe's own loss, so they show only in that loss's columns).
+/// (they belong to the recipe's own loss, so they show only in that loss's columns). Scorings
+/// other than the clean one get a column each after the clean accuracy; the lecture's and
+/// TensorFlow's figures then compare with the first of them.
 struct EpochTable {
     let recipe: ModelRecipe
     let losses: [Loss]
+    var scorings: [Scoring] = []
 
     /// The figures for `loss`: the recipe's own, or its sibling trained with that loss
     /// (`tutorial03` + softmax -> `tutorial03-softmax`).
@@ -174,11 +233,15 @@ struct EpochTable {
     /// Tutorial #03 printed its training cost; show it when that loss is trained.
     var showsCost: Bool { losses.contains(recipe.loss) && !recipe.lectureCost.isEmpty }
 
+    /// `2017 way` for the script's scoring, the scoring's name otherwise.
+    static func title(_ scoring: Scoring) -> String { scoring == .script2017 ? "2017 way" : scoring.name }
+
     var header: String {
         var text = "epoch"
         for loss in losses {
             let tag = losses.count > 1 ? " (\(loss.rawValue))" : ""
             text += "  test acc\(tag)"
+            for scoring in scorings { text += "  " + EpochTable.title(scoring) }
             if reference(loss) != nil { text += "  lecture  TF 2.21" }
             text += "  train loss\(tag)"
         }
@@ -193,10 +256,15 @@ struct EpochTable {
         for (loss, r) in zip(losses, records) {
             let tag = losses.count > 1 ? loss.rawValue.count + 3 : 0
             text += String(repeating: " ", count: 4 + tag) + String(format: "%.4f", r.testAccuracy)
+            for scoring in scorings {
+                let width = max(EpochTable.title(scoring).count, 6)
+                text += "  " + String(repeating: " ", count: width - 6) + figure(r.accuracy(scoring.name))
+            }
             if let figures = reference(loss) {
                 text += "   " + figure(figures.lectureAccuracy[epoch]) + "   " + figure(figures.tensorFlowAccuracy[epoch])
             }
-            text += String(repeating: " ", count: 6 + tag) + String(format: "%.4f", r.trainLoss)
+            let loss = String(format: "%.4f", r.trainLoss)
+            text += String(repeating: " ", count: max(12 + tag - loss.count, 1)) + loss
         }
         if showsCost {
             text += "        " + figure(recipe.lectureCost[epoch]) + "   " + figure(recipe.tensorFlowCost[epoch])
@@ -209,7 +277,7 @@ struct EpochTable {
 func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
     let width = 24
     let filled = p.examplesTotal > 0 ? width * p.examplesDone / p.examplesTotal : width
-    let eta = Int(p.secondsLeft.isFinite ? p.secondsLeft.rounded() : 0)
+    let eta = Int(p.secondsLeft.isFinite ? min(max(p.secondsLeft, 0), 1e9).rounded() : 0)
     return "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled)
         + String(repeating: ".", count: width - filled) + "] "
         + "\(groupedThousands(p.examplesDone))/\(groupedThousands(p.examplesTotal))  "
@@ -220,7 +288,7 @@ func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
 /// Loss and accuracy curves (SVG) and, for the MLP, its decision boundary.
 func writePictures(recipe: ModelRecipe, runs: [Trainer], train: LabeledExamples, options: TrainOptions,
                    say: (String) -> Void) throws {
-    try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+    try FileIO.createDirectory(options.out)
     func name(_ run: Trainer) -> String { runs.count > 1 ? " (\(run.loss.rawValue))" : "" }
     let lossPlot = LinePlot(title: "\(recipe.name): training loss", xLabel: "epoch", yLabel: "mean loss",
                             series: runs.map { run in

@@ -13,9 +13,22 @@ extension ConformanceCase {
         "bias_add", "conv1d",
     ]
 
-    /// A resize output larger than this (256 Mi values, 1 GiB of Float) is refused: a typo in
-    /// `size` should be an error, not an exhausted machine.
-    static let maximumResizeOutput = 1 << 28
+    /// Throws unless an output of `shape` whose every value costs `costPerValue` operations
+    /// fits this case's budget (`ConformanceBudget`), a backward pass counting twice more.
+    func checkBudget(output shape: [Int], costPerValue: Int) throws {
+        let values: Int
+        do {
+            values = try TensorShape.extent(shape, op: op, limit: budget.values)
+        } catch let ConvLabError.shape(_, message) {
+            throw ConvLabError.argument(op: op, message: "output: \(message) (the conformance runner's budget per tensor)")
+        }
+        let passes = dy == nil ? 1 : 3
+        let (work, overflow) = values.multipliedReportingOverflow(by: Swift.max(costPerValue, 1) * passes)
+        guard !overflow, work <= budget.work else {
+            throw ConvLabError.argument(op: op,
+                message: "output \(describeShape(shape)) at \(costPerValue) operations per value\(passes > 1 ? ", forward and backward," : "") is more than the runner's budget of \(budget.work) operations per case")
+        }
+    }
 
     /// Computes this case on `kernels`' path.
     /// - Throws: `ConvLabError` for an unknown op, a missing or malformed tensor or attribute, or
@@ -26,6 +39,8 @@ extension ConformanceCase {
             let x = try input("x"), w = try input("w")
             let strides = try size2("strides", default: 1), padding = try padding()
             let dilations = try size2("dilations", default: 1)
+            let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: strides, padding: padding, dilations: dilations)
+            try checkBudget(output: g.outputShape, costPerValue: g.rows.kernel * g.cols.kernel * g.inChannels)
             let y = try kernels.conv2DForward(x, filter: w, strides: strides, padding: padding, dilations: dilations)
             return try result(y) { dy in
                 let g = try kernels.conv2DBackward(x, filter: w, dOutput: dy, strides: strides,
@@ -37,6 +52,9 @@ extension ConformanceCase {
             let x = try input("x"), w = try input("w")
             let strides = try size2("strides", default: 1), padding = try padding()
             let dilations = try size2("dilations", default: 1)
+            let g = try DepthwiseConv2DGeometry(input: x.shape, filter: w.shape, strides: strides, padding: padding,
+                                                dilations: dilations)
+            try checkBudget(output: g.outputShape, costPerValue: g.rows.kernel * g.cols.kernel)
             let y = try kernels.depthwiseConv2DForward(x, filter: w, strides: strides, padding: padding, dilations: dilations)
             return try result(y) { dy in
                 let g = try kernels.depthwiseConv2DBackward(x, filter: w, dOutput: dy, strides: strides,
@@ -49,6 +67,13 @@ extension ConformanceCase {
             let depthwise = try input("depthwise_filter"), pointwise = try input("pointwise_filter")
             let strides = try size2("strides", default: 1), padding = try padding()
             let dilations = try size2("dilations", default: 1)
+            let g = try DepthwiseConv2DGeometry(input: x.shape, filter: depthwise.shape, strides: strides,
+                                                padding: padding, dilations: dilations)
+            try checkBudget(output: g.outputShape, costPerValue: g.rows.kernel * g.cols.kernel)
+            if pointwise.rank == 4 {  // otherwise the op names the bad shape
+                try checkBudget(output: Array(g.outputShape.dropLast()) + [pointwise.shape[3]],
+                                costPerValue: g.channels * g.multiplier)
+            }
             let y = try kernels.separableConv2DForward(x, depthwiseFilter: depthwise, pointwiseFilter: pointwise,
                                                        strides: strides, padding: padding, dilations: dilations)
             return try result(y) { dy in
@@ -63,6 +88,8 @@ extension ConformanceCase {
             let x = try input("x"), w = try input("w")
             let stride = try single(["stride", "strides"], default: 1), padding = try padding()
             let dilation = try single(["dilation", "dilations"], default: 1)
+            let g = try Conv1DGeometry(input: x.shape, filter: w.shape, stride: stride, padding: padding, dilation: dilation)
+            try checkBudget(output: g.outputShape, costPerValue: g.width.kernel * g.inChannels)
             let y = try kernels.conv1DForward(x, filter: w, stride: stride, padding: padding, dilation: dilation)
             return try result(y) { dy in
                 let g = try kernels.conv1DBackward(x, filter: w, dOutput: dy, stride: stride, padding: padding,
@@ -74,6 +101,9 @@ extension ConformanceCase {
             let x = try input("x")
             let window = try size2("ksize"), strides = try size2("strides", default: 1), padding = try padding()
             let isMax = op == "max_pool"
+            let g = try PoolGeometry(input: x.shape, windowSize: window, strides: strides, padding: padding, op: op)
+            // A window reads at most min(K, input) real cells per axis (`WindowAxis.taps`).
+            try checkBudget(output: g.outputShape, costPerValue: Swift.min(window.h, g.rows.input) * Swift.min(window.w, g.cols.input))
             let y = isMax
                 ? try kernels.maxPoolForward(x, windowSize: window, strides: strides, padding: padding)
                 : try kernels.avgPoolForward(x, windowSize: window, strides: strides, padding: padding)
@@ -150,6 +180,9 @@ extension ConformanceCase {
 
         case "dense":
             let x = try input("x"), w = try input("w"), b = try input("b")
+            if x.rank == 2 && w.rank == 2 {  // otherwise the op names the bad shapes
+                try checkBudget(output: [x.shape[0], w.shape[1]], costPerValue: w.shape[0])
+            }
             let y = try kernels.denseForward(x, weights: w, bias: b)
             return try result(y) { dy in
                 let g = try kernels.denseBackward(x, weights: w, dOutput: dy)
@@ -165,11 +198,8 @@ extension ConformanceCase {
             guard x.rank == 4 else {
                 throw ConvLabError.shape(op: op, message: "x must be [N,H,W,C], got \(describeShape(x.shape))")
             }
-            let (count, overflow) = (x.shape[0] * x.shape[3]).multipliedReportingOverflow(by: size.h * size.w)
-            guard !overflow, count <= Self.maximumResizeOutput else {
-                throw ConvLabError.argument(op: op,
-                    message: "output [\(x.shape[0]),\(size.h),\(size.w),\(x.shape[3])] is larger than the runner's limit of \(Self.maximumResizeOutput) values")
-            }
+            // Bicubic reads 4 x 4 taps per output value.
+            try checkBudget(output: [x.shape[0], size.h, size.w, x.shape[3]], costPerValue: 16)
             // antialias only changes shrinking: TF's nearest ignores it, and when enlarging its
             // kernel keeps width 1, which gives the same weights as antialias=false.
             let enlarging = size.h >= x.shape[1] && size.w >= x.shape[2]

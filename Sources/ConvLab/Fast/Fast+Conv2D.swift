@@ -59,6 +59,21 @@ struct ConvLowering {
         return p
     }
 
+    /// Whether the zero-padded copies this lowering may make (of the input for the forward pass
+    /// and the filter gradient, of dY for the input gradient) hold at most 4x the tensor they
+    /// copy plus 2^20 values. A dilation or kernel far wider than the image (a cases file may ask
+    /// for a dilation of 2^30) would otherwise ask for an unbounded copy; such a conv goes to the
+    /// reference twin, whose loops skip the padding instead of storing it.
+    var padsAreBounded: Bool {
+        func fits(_ g: ConvLowering) -> Bool {
+            let rows = g.inH + g.padTop + g.padBottom, cols = g.inW + g.padLeft + g.padRight
+            let (plane, overflow) = rows.multipliedReportingOverflow(by: cols)
+            let (copy, overflow2) = plane.multipliedReportingOverflow(by: g.batch * g.inC)
+            return !overflow && !overflow2 && copy <= 4 * g.batch * g.inH * g.inW * g.inC + (1 << 20)
+        }
+        return fits(self) && fits(transposedForInputGradient)
+    }
+
     var pixels: Int { batch * outH * outW }
     var patchSize: Int { kh * kw * inC }
 }
@@ -78,6 +93,9 @@ extension Fast {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         let lowering = ConvLowering(g)
+        guard lowering.padsAreBounded else {
+            return try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+        }
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
         return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { x in
@@ -103,6 +121,10 @@ extension Fast {
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
         let lowering = ConvLowering(g)
+        guard lowering.padsAreBounded else {
+            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                                padding: padding, dilations: dilations)
+        }
         let dInput = tensor(input.shape) { dx in   // every value written (see convInputGradient)
             dOutput.scalars.withUnsafeBufferPointer { dy in
                 filter.scalars.withUnsafeBufferPointer { w in
@@ -126,7 +148,12 @@ extension Fast {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
-        return filterGradientTensor(input, filter.shape, dOutput, ConvLowering(g))
+        let lowering = ConvLowering(g)
+        guard lowering.padsAreBounded else {
+            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                                padding: padding, dilations: dilations).dFilter
+        }
+        return filterGradientTensor(input, filter.shape, dOutput, lowering)
     }
 
     /// `dFilter`, every value written by `convFilterGradient`.

@@ -147,12 +147,10 @@ extension Fast {
     /// Calls `body(row, col)` for each cell of window `(i, j)` inside the image, in window order.
     @inline(__always)
     static func forEachCell(_ g: PoolGeometry, _ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
-        for a in 0..<g.rows.kernel {
+        for a in g.rows.taps(forOutput: i) {
             let row = i * g.rows.stride + a - g.rows.padBefore
-            if row < 0 || row >= g.rows.input { continue }
-            for b in 0..<g.cols.kernel {
+            for b in g.cols.taps(forOutput: j) {
                 let col = j * g.cols.stride + b - g.cols.padBefore
-                if col < 0 || col >= g.cols.input { continue }
                 body(row, col)
             }
         }

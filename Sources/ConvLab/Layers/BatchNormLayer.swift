@@ -13,16 +13,27 @@ import Foundation
 /// mean 0 and variance 1. Parameters: gamma and beta, `2 * C` trainable; `2 * C + 1` saved state.
 public final class BatchNorm: Layer {
     public let name: String
+    /// The learned scale, `[C]`, initially 1.
     public let gamma: Variable
+    /// The learned offset, `[C]`, initially 0.
     public let beta: Variable
     /// Zero-debiasing accumulators (see the type's comment) and the number of updates.
     public let movingMean: Variable
+    /// The variance's zero-debiasing accumulator, `[C]` (saved, not trained).
     public let movingVariance: Variable
+    /// How many training steps updated the accumulators, `[1]` (saved, not trained).
     public let movingSteps: Variable
+    /// Added to the variance before the square root.
     public let epsilon: Float
+    /// How much of the accumulators each training step keeps (tutorial #03: 0.999).
     public let decay: Float
     private var input: Tensor<Float>?
 
+    /// - Parameters:
+    ///   - name: the scope, `bn1`.
+    ///   - channels: `C`, the last axis of the input.
+    ///   - epsilon: added to the variance (TF's default, 1e-3).
+    ///   - decay: of the moving statistics (the tutorial's 0.999).
     public init(_ name: String, channels: Int, epsilon: Float = 1e-3, decay: Float = 0.999) {
         self.name = name
         self.gamma = Variable(name: name + "/gamma", shape: [channels], initializer: .constant(1))
@@ -61,6 +72,9 @@ public final class BatchNorm: Layer {
         return (movingMean.value.map { $0 / correction }, movingVariance.value.map { $0 / correction })
     }
 
+    /// Training: normalizes with the batch's mean and variance over every axis but the last, and
+    /// updates the moving statistics. Evaluation: normalizes with `movingStatistics()`, so each
+    /// example's output does not depend on the rest of the batch.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         _ = try outputShape(for: input.shape)
         switch context.mode {
@@ -83,6 +97,8 @@ public final class BatchNorm: Layer {
         }
     }
 
+    /// `batchNormBackward` through the batch statistics of the last training pass; fills the
+    /// gradients of `gamma` and `beta`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let input else { throw missingForward(self) }
         let grads = try context.kernels.batchNormBackward(input, gamma: gamma.value, dOutput: dOutput,
@@ -102,13 +118,23 @@ public final class BatchNorm: Layer {
 /// The skip adds the upstream gradient straight through: `dInput = dOutput + d(branch)`.
 public final class ResidualBlock: Layer {
     public let name: String
+    /// The branch's first batch norm, on the block's input.
     public let bn1: BatchNorm
+    /// ReLU after `bn1`.
     public let relu1: ActivationLayer
+    /// The first 3x3 SAME convolution, `C -> C`.
     public let conv1: Conv2D
+    /// The second batch norm.
     public let bn2: BatchNorm
+    /// ReLU after `bn2`.
     public let relu2: ActivationLayer
+    /// The second 3x3 SAME convolution, `C -> C`; its output is added to the block's input.
     public let conv2: Conv2D
 
+    /// - Parameters:
+    ///   - name: the scope, `res1`; the branch's layers are `res1/bn1` ... `res1/conv2`.
+    ///   - channels: `C`, kept through the block so the skip can add.
+    ///   - weightInitializer: for both convolutions (He normal by default).
     public init(_ name: String, channels: Int, weightInitializer: Initializer = .heNormal) {
         self.name = name
         bn1 = BatchNorm(name + "/bn1", channels: channels)
@@ -132,6 +158,7 @@ public final class ResidualBlock: Layer {
         return shape
     }
 
+    /// The branch, then the skip: `branch(input) + input`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         var x = input
         for layer in branch { x = try layer.forward(x, context: context) }
@@ -139,6 +166,7 @@ public final class ResidualBlock: Layer {
         return x
     }
 
+    /// The branch's backward pass plus the skip's: `dInput = d(branch) + dOutput`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         var d = dOutput
         for layer in branch.reversed() { d = try layer.backward(d, context: context) }

@@ -2,12 +2,22 @@
 /// `softmax_linear`). Parameters: `In * Out + Out` (lecture 7's fc: 3136 * 1024 + 1024 = 3,212,288).
 public final class Dense: Layer {
     public let name: String
+    /// `W`, `[In, Out]`.
     public let weights: Variable
+    /// `b`, `[Out]`.
     public let biases: Variable
+    /// Applied after the bias, or `nil` (the logits layer).
     public let activation: Activation?
     private var input: Tensor<Float>?
     private var preActivation: Tensor<Float>?
 
+    /// - Parameters:
+    ///   - name: the scope, `fc`.
+    ///   - inputs: `In`, the features of each example (flatten an image first).
+    ///   - outputs: `Out`.
+    ///   - activation: applied after the bias, or `nil` for a linear output.
+    ///   - weightInitializer: draws the `[In, Out]` weights.
+    ///   - biasInitializer: fills the `[Out]` biases (zeros by default).
     public init(_ name: String, inputs: Int, outputs: Int, activation: Activation? = nil,
                 weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
         self.name = name
@@ -27,6 +37,7 @@ public final class Dense: Layer {
         return [inputShape[0], weights.shape[1]]
     }
 
+    /// `activation(matmul(input, weights) + biases)`: `[N, In]` -> `[N, Out]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         let z = try context.kernels.denseForward(input, weights: weights.value, bias: biases.value)
         self.input = input
@@ -34,6 +45,7 @@ public final class Dense: Layer {
         return try activation?.forward(z, kernels: context.kernels) ?? z
     }
 
+    /// Through the activation, then `denseBackward`; fills the gradients of `weights` and `biases`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let input, let preActivation else { throw missingForward(self) }
         let dZ = try activation?.backward(preActivation, dOutput: dOutput, kernels: context.kernels) ?? dOutput
@@ -49,6 +61,7 @@ public final class Flatten: Layer {
     public let name: String
     private var inputShape: [Int]?
 
+    /// - Parameter name: the scope (`flatten` by default).
     public init(_ name: String = "flatten") { self.name = name }
 
     public var kind: String { "Flatten" }
@@ -60,11 +73,13 @@ public final class Flatten: Layer {
         return [first, inputShape.dropFirst().reduce(1, *)]
     }
 
+    /// The same scalars reshaped to `[N, H*W*C]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         inputShape = input.shape
         return try input.reshaped(outputShape(for: input.shape))
     }
 
+    /// `dOutput` reshaped back to the input's shape.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let inputShape else { throw missingForward(self) }
         return try dOutput.reshaped(inputShape)

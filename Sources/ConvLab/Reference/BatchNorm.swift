@@ -122,7 +122,10 @@ extension Reference {
     ///
     /// - Parameters:
     ///   - x: any rank whose trailing axes have the parameters' shape, e.g. `[N, H, W, C]` with `[C]`.
-    ///   - gamma, beta, mean, variance: one shape, the trailing axes of `x`.
+    ///   - gamma: the learned scale; the shape of the trailing axes of `x` (as for the others below).
+    ///   - beta: the learned offset.
+    ///   - mean: the moving mean, learned in training.
+    ///   - variance: the moving variance, learned in training.
     ///   - epsilon: `> 0`, the same as in training.
     /// - Returns: the shape of `x`.
     /// - Throws: `ConvLabError` naming `batchNormInference` and the shapes when they do not fit,
@@ -197,8 +200,11 @@ extension Reference {
 /// in row-major order, element `e` belongs to parameter `e % parameterCount`; each parameter
 /// averages over `groupSize = count / parameterCount` elements.
 public struct BatchNormGeometry: Equatable, Sendable {
+    /// The shape of `x`.
     public let shape: [Int]
+    /// The trailing, unreduced axes of `x`: the shape of `gamma`, `beta`, the mean and the variance.
     public let parameterShape: [Int]
+    /// The number of elements of `parameterShape`.
     public let parameterCount: Int
     /// `m`, the elements behind one mean and variance.
     public let groupSize: Int

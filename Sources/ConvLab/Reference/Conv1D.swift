@@ -91,9 +91,13 @@ extension Reference {
 
 /// The validated shapes of one conv1d call and its index arithmetic, shared with a fast twin.
 public struct Conv1DGeometry: Equatable, Sendable {
+    /// `N`.
     public let batch: Int
+    /// The one axis: `W`, `K`, the stride, the dilation, TF's pads and `OW`.
     public let width: WindowAxis
+    /// `C`.
     public let inChannels: Int
+    /// `O`.
     public let outChannels: Int
 
     /// - Throws: `ConvLabError` naming `op` and both shapes.
@@ -125,14 +129,18 @@ public struct Conv1DGeometry: Equatable, Sendable {
                                padding: padding, op: op, axis: "width")
     }
 
+    /// `[N, OW, O]`.
     public var outputShape: [Int] { [batch, width.output, outChannels] }
 
+    /// The row-major offset of `x[n, p, c]` in the `[N, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ p: Int, _ c: Int) -> Int {
         (n * width.input + p) * inChannels + c
     }
+    /// The row-major offset of `w[k, c, o]` in the `[K, C, O]` filter.
     @inline(__always) public func filterIndex(_ k: Int, _ c: Int, _ o: Int) -> Int {
         (k * inChannels + c) * outChannels + o
     }
+    /// The row-major offset of `y[n, i, o]` in the `[N, OW, O]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ o: Int) -> Int {
         (n * width.output + i) * outChannels + o
     }

@@ -99,10 +99,15 @@ extension Reference {
 /// The validated shapes of one conv2d call and its index arithmetic, shared by the reference
 /// and fast twins so both agree on every output size and pad.
 public struct Conv2DGeometry: Equatable, Sendable {
+    /// `N`.
     public let batch: Int
+    /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
     public let rows: WindowAxis
+    /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
     public let cols: WindowAxis
+    /// `C`.
     public let inChannels: Int
+    /// `O`.
     public let outChannels: Int
 
     /// - Throws: `ConvLabError` naming `op` and both shapes.
@@ -131,16 +136,24 @@ public struct Conv2DGeometry: Equatable, Sendable {
         outChannels = filter[3]
         (rows, cols) = try WindowAxis.pair(height: input[1], width: input[2], kernel: Size2(filter[0], filter[1]),
                                            strides: strides, dilations: dilations, padding: padding, op: op)
+        // Both sides must be tensors ConvLab can hold (checked products): explicit pads can make
+        // the output far larger than the input, and a transposed conv passes its output here.
+        _ = try TensorShape.extent(input, op: op)
+        _ = try TensorShape.extent(outputShape, op: op)
     }
 
+    /// `[N, OH, OW, O]`.
     public var outputShape: [Int] { [batch, rows.output, cols.output, outChannels] }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
         ((n * rows.input + h) * cols.input + w) * inChannels + c
     }
+    /// The row-major offset of `w[a, b, c, o]` in the `[KH, KW, C, O]` filter.
     @inline(__always) public func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ o: Int) -> Int {
         ((a * cols.kernel + b) * inChannels + c) * outChannels + o
     }
+    /// The row-major offset of `y[n, i, j, o]` in the `[N, OH, OW, O]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ o: Int) -> Int {
         ((n * rows.output + i) * cols.output + j) * outChannels + o
     }

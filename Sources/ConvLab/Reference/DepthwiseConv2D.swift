@@ -108,21 +108,28 @@ public struct DepthwiseConv2DGeometry: Equatable, Sendable {
                 op: String = "depthwiseConv2D") throws {
         window = try Conv2DGeometry(input: input, filter: filter, strides: strides, padding: padding,
                                     dilations: dilations, op: op)
+        _ = try TensorShape.extent(outputShape, op: op)   // C * M channels: checked product
     }
 
+    /// `N`.
     public var batch: Int { window.batch }
+    /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
     public var rows: WindowAxis { window.rows }
+    /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
     public var cols: WindowAxis { window.cols }
     /// `C`, the input channels.
     public var channels: Int { window.inChannels }
     /// `M`, the filters per input channel.
     public var multiplier: Int { window.outChannels }
 
+    /// `[N, OH, OW, C * M]`.
     public var outputShape: [Int] { [batch, rows.output, cols.output, channels * multiplier] }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
         window.inputIndex(n, h, w, c)
     }
+    /// The row-major offset of `w[a, b, c, m]` in the `[KH, KW, C, M]` filter.
     @inline(__always) public func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ m: Int) -> Int {
         window.filterIndex(a, b, c, m)
     }

@@ -85,12 +85,11 @@ extension Reference {
         _ x: [Scalar], _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int, _ c: Int
     ) -> Int {
         var best = -1
-        for a in 0..<g.rows.kernel {
+        // Only the taps over real cells (`WindowAxis.taps`): padded cells never win.
+        for a in g.rows.taps(forOutput: i) {
             let row = i * g.rows.stride + a - g.rows.padBefore
-            if row < 0 || row >= g.rows.input { continue }
-            for b in 0..<g.cols.kernel {
+            for b in g.cols.taps(forOutput: j) {
                 let col = j * g.cols.stride + b - g.cols.padBefore
-                if col < 0 || col >= g.cols.input { continue }
                 let index = g.inputIndex(n, row, col, c)
                 // Strictly greater: an equal value later in the window does not take over.
                 if best < 0 || x[index] > x[best] { best = index }
@@ -123,12 +122,10 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
-                        for a in 0..<g.rows.kernel {
+                        for a in g.rows.taps(forOutput: i) {
                             let row = i * g.rows.stride + a - g.rows.padBefore
-                            if row < 0 || row >= g.rows.input { continue }
-                            for b in 0..<g.cols.kernel {
+                            for b in g.cols.taps(forOutput: j) {
                                 let col = j * g.cols.stride + b - g.cols.padBefore
-                                if col < 0 || col >= g.cols.input { continue }
                                 sum += input.scalars[g.inputIndex(n, row, col, c)]
                             }
                         }
@@ -166,12 +163,10 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
-                        for a in 0..<g.rows.kernel {
+                        for a in g.rows.taps(forOutput: i) {
                             let row = i * g.rows.stride + a - g.rows.padBefore
-                            if row < 0 || row >= g.rows.input { continue }
-                            for b in 0..<g.cols.kernel {
+                            for b in g.cols.taps(forOutput: j) {
                                 let col = j * g.cols.stride + b - g.cols.padBefore
-                                if col < 0 || col >= g.cols.input { continue }
                                 dInput.scalars[g.inputIndex(n, row, col, c)] += share
                             }
                         }
@@ -186,9 +181,13 @@ extension Reference {
 /// The validated shapes of one pooling call and its index arithmetic, shared by the reference
 /// and fast twins so both agree on every output size, pad and divisor.
 public struct PoolGeometry: Equatable, Sendable {
+    /// `N`.
     public let batch: Int
+    /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
     public let rows: WindowAxis
+    /// The width axis: `W`, the window's `KW`, `sw`, TF's pads and `OW`.
     public let cols: WindowAxis
+    /// `C`, pooled one by one.
     public let channels: Int
 
     /// - Throws: `ConvLabError` naming `op` and the input shape.
@@ -220,22 +219,22 @@ public struct PoolGeometry: Equatable, Sendable {
         }
         (rows, cols) = try WindowAxis.pair(height: input[1], width: input[2], kernel: windowSize, strides: strides,
                                            padding: padding, op: op)
+        _ = try TensorShape.extent(outputShape, op: op)   // explicit pads can outgrow the input
     }
 
+    /// `[N, OH, OW, C]`.
     public var outputShape: [Int] { [batch, rows.output, cols.output, channels] }
 
     /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
     public func realCells(_ i: Int, _ j: Int) -> Int {
-        func inside(_ axis: WindowAxis, _ o: Int) -> Int {
-            let first = o * axis.stride - axis.padBefore
-            return Swift.min(first + axis.kernel, axis.input) - Swift.max(first, 0)
-        }
-        return inside(rows, i) * inside(cols, j)
+        rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
     }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
         ((n * rows.input + h) * cols.input + w) * channels + c
     }
+    /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int {
         ((n * rows.output + i) * cols.output + j) * channels + c
     }
