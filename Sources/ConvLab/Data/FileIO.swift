@@ -24,6 +24,7 @@ public enum FileIO {
 
     /// The whole contents of the file at `path`.
     /// - Parameters:
+    ///   - path: the file to read, named in every error.
     ///   - limit: the most bytes the caller accepts (a decoder's budget). A larger regular file
     ///     is refused before anything is read; a device or pipe is cut off once it passes it.
     ///   - kind: what the caller reads, for the error ("an IDX file").

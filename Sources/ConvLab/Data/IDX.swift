@@ -58,8 +58,11 @@ public struct IDXFile: Sendable, Equatable {
     }
 
     /// Parses the contents of an IDX file (raw or gzip).
-    /// - Parameter budget: the most data bytes accepted (`maximumDataBytes` unless a test or a
-    ///   caller wants less); also the decompression cap, plus the header.
+    /// - Parameters:
+    ///   - contents: the file's bytes, raw or gzip-compressed.
+    ///   - path: the file's name in errors (with the field and byte offset).
+    ///   - budget: the most data bytes accepted (`maximumDataBytes` unless a test or a caller
+    ///     wants less); also the decompression cap, plus the header.
     public static func parse(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> IDXFile {
         let note = Gzip.hasMagic(contents) ? " (in the decompressed data)" : ""
         return try parseRaw(try decompressedBytes(contents, path: path, budget: budget), path: path, note: note,

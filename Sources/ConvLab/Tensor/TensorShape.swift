@@ -14,6 +14,7 @@ public enum TensorShape {
 
     /// The number of elements of `shape` (the product of its dimensions).
     /// - Parameters:
+    ///   - shape: the dimensions, as given (from a file, an argument or a caller).
     ///   - op: the op or reader named in the error.
     ///   - limit: the largest extent allowed (at most `maximumExtent` is meaningful); readers
     ///     with a tighter budget pass their own.

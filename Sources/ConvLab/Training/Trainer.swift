@@ -305,7 +305,10 @@ public final class Trainer {
     /// trains on the test batches steps the optimizer from its current state, as the script's
     /// test pass continued its training run; afterwards the weights, the optimizer's slots and
     /// its step count are put back, so the scoring leaves the trainer as it found it.
-    /// - Parameter epoch: names the dropout stream of the scoring's masks (and a loss error).
+    /// - Parameters:
+    ///   - examples: the test set to score.
+    ///   - scoring: how to score it (clean, or one of the 2017 script's ways).
+    ///   - epoch: names the dropout stream of the scoring's masks (and a loss error).
     /// - Throws: `ConvLabError.argument` for a batch size below 1 or a NaN loss on a test batch.
     public func score(_ examples: LabeledExamples, _ scoring: Scoring, epoch: Int) throws -> Double {
         if scoring == .clean { return try evaluate(examples).accuracy }
