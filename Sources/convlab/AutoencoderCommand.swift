@@ -1,34 +1,31 @@
 import ConvLab
 import Foundation
 
-let autoencoderUsage = """
-usage: convlab autoencoder [--epochs N] [--data DIR] [--train N] [--out FILE] [--path reference|fast] [--json]
-  A convolutional autoencoder on MNIST (lecture 7's agenda): convs and max pools squeeze each
-  digit to a 7x7x8 code, nearest resizes and convs grow it back; MSE, Adam 1e-3, batch 128.
-  Reports the test MSE beside the trivial baseline (always answering the mean training digit)
-  and writes inputs above reconstructions (default autoencoder.png).
-  --data DIR  the full MNIST (default ../shared/data/mnist if present, else the embedded subset)
-  --train N   train on the first N training digits only
-  --json      end with {"mse_autoencoder": ..., "mse_mean_digit": ...}
-"""
+let autoencoderCommand = Command(
+    name: "autoencoder", summary: "a convolutional autoencoder on MNIST against the mean digit",
+    options: trainingApplicationOptions + [
+        .flag("json", "end with {\"mse_autoencoder\": ..., \"mse_mean_digit\": ...}"),
+    ],
+    writesFiles: true,
+    notes: """
+      Lecture 7's agenda: convs and max pools squeeze each digit to a 7x7x8 code, nearest resizes and
+      convs grow it back; MSE, Adam 1e-3, batch 128. Reports the test MSE beside the trivial baseline
+      (always answering the mean training digit) and writes inputs above reconstructions,
+      autoencoder.png, to the --out folder.
+    """,
+    run: runAutoencoder)
 
 /// `convlab autoencoder`: trains the convolutional autoencoder and reports its test MSE.
-func runAutoencoder(_ arguments: [String]) throws {
-    let options = try ApplicationOptions(arguments, command: "autoencoder",
-                                         valued: ["epochs", "data", "train", "out", "path", "seed"],
-                                         flagNames: ["json"], usage: autoencoderUsage)
-    guard options.positional.isEmpty else {
-        throw ConvLabError.argument(op: "autoencoder", message: "unexpected argument '\(options.positional[0])'\n\(autoencoderUsage)")
+func runAutoencoder(_ arguments: Arguments) throws {
+    let epochs = try arguments.integer("epochs", default: 1)
+    let seed = UInt64(try arguments.integer("seed", default: 1))
+    let kernels = Kernels(try arguments.kernelPath())
+    let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
+    var (train, test) = try digitTensors(mnist)
+    if arguments.string("train") != nil {
+        train = try images(train, 0..<min(try arguments.integer("train", default: 1), train.shape[0]))
     }
-    let epochs = try options.integer("epochs", default: 1, command: "autoencoder")
-    let seed = UInt64(try options.integer("seed", default: 1, command: "autoencoder"))
-    let kernels = try options.kernels()
-    let output = options.values["out"] ?? "autoencoder.png"
-    var (train, test, source) = try loadDigits(directory: options.values["data"])
-    if options.values["train"] != nil {
-        let count = min(try options.integer("train", default: train.shape[0], command: "autoencoder"), train.shape[0])
-        train = try images(train, 0..<count)
-    }
+    let source = mnist.source
     let model = try ConvAutoencoder.makeModel()
     print("Convolutional autoencoder on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     print(try model.summary(inputShape: [128, 28, 28, 1]))
@@ -51,9 +48,10 @@ func runAutoencoder(_ arguments: [String]) throws {
         inputs: test, reconstructions: reconstructions, count: 10, scale: 3,
         title: String(format: "Conv autoencoder, %d epoch(s): test MSE %.4f (mean digit %.4f)",
                       epochs, report.testMSE, report.baselineMSE))
+    let output = try arguments.outputFile("autoencoder.png")
     try writePicture(picture, to: output)
     print("wrote \(output)")
-    if options.flags.contains("json") {
+    if arguments.flag("json") {
         print(String(format: "{\"mse_autoencoder\": %.6f, \"mse_mean_digit\": %.6f}", report.testMSE, report.baselineMSE))
     }
 }

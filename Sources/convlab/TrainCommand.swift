@@ -1,92 +1,75 @@
 import ConvLab
 import Foundation
 
-let trainUsage = """
-usage: convlab train [--model NAME] [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] [--threads T]
-                     [--path reference|fast] [--loss softmax|sigmoid|both] [--limit N] [--json] [--profile]
-                     [--out DIR] [--checkpoint FILE] [--resume FILE]
-  --model       lecture7 (default), tutorial03, tutorial03-softmax, notebook, mlp
-  --data DIR    MNIST IDX files (train-images-idx3-ubyte[.gz], ...); default: the embedded subset
-  --loss        the recipe's loss by default; both: one copy per loss, side by side
-  --threads T   threads for the fast kernels (default: the active cores)
-  --limit N     train on the first N training examples only
-  --profile     print the seconds each layer spent forward and backward
-  --json        one JSON object per epoch on stdout (the table goes to stderr)
-  --out DIR     where curves (and the MLP's decision boundary) are written; default out/train
-  --checkpoint  save after every epoch (atomically); --resume continues from a saved file
-"""
+let trainCommand = Command(
+    name: "train", summary: "train a lecture network, each epoch beside the lecture's and TensorFlow's figures",
+    options: [
+        .value("model", "NAME", ModelRecipe.all.map(\.name).joined(separator: ", ") + " (default lecture7)"),
+        .value("data", "DIR", "MNIST IDX files (train-images-idx3-ubyte[.gz], ...); default: the embedded subset"),
+        .value("epochs", "N", "epochs to train (default: the recipe's)"),
+        .value("batch", "B", "batch size (default: the recipe's)"),
+        .value("lr", "X", "learning rate (default: the recipe's)"),
+        .value("seed", "S", "the seed of the weights, shuffles and dropout masks (default 2017)"),
+        .value("threads", "T", "threads for the fast kernels (default: the active cores)"),
+        .value("path", "reference|fast", "the kernels (default fast)"),
+        .value("loss", "softmax|sigmoid|both", "the recipe's loss by default; both: one copy per loss, side by side"),
+        .value("limit", "N", "train on the first N training examples only"),
+        .flag("json", "one JSON object per epoch on stdout (the table goes to stderr)"),
+        .flag("profile", "print the seconds each layer spent forward and backward"),
+        .value("checkpoint", "FILE", "save after every epoch (atomically)"),
+        .value("resume", "FILE", "continue from a saved checkpoint"),
+    ],
+    writesFiles: true,
+    notes: "  The loss and accuracy curves (and the MLP's decision boundary) go to the --out folder.",
+    run: runTrain)
 
 /// The options of `convlab train`.
 struct TrainOptions {
-    var model = "lecture7"
+    var model: String
     var data: String?
     var epochs: Int?
     var batch: Int?
     var learningRate: Float?
-    var seed: UInt64 = 2017
-    var path = KernelPath.fast
+    var seed: UInt64
+    var path: KernelPath
     var loss: Loss?
     var bothLosses = false
-    var profile = false
+    var profile: Bool
     var threads: Int?
     var limit: Int?
-    var json = false
-    var out = "out/train"
+    var json: Bool
+    var out: String
     var checkpoint: String?
     var resume: String?
 
-    init(parsing arguments: [String]) throws {
-        var i = 0
-        func value() throws -> String {
-            guard i + 1 < arguments.count else {
-                throw ConvLabError.argument(op: "train", message: "\(arguments[i]) needs a value\n\(trainUsage)")
-            }
-            i += 1
-            return arguments[i]
+    init(_ arguments: Arguments) throws {
+        model = arguments.string("model") ?? "lecture7"
+        data = arguments.string("data")
+        epochs = try arguments.number("epochs")
+        batch = try arguments.number("batch")
+        learningRate = try arguments.number("lr")
+        seed = try arguments.number("seed") ?? 2017
+        path = try arguments.kernelPath()
+        if let text = arguments.string("loss") {
+            if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
         }
-        func number<T: LosslessStringConvertible>(_ text: String, _ name: String) throws -> T {
-            guard let parsed = T(text) else {
-                throw ConvLabError.argument(op: "train", message: "\(name) '\(text)' is not a number")
-            }
-            return parsed
-        }
-        while i < arguments.count {
-            switch arguments[i] {
-            case "--model": model = try value()
-            case "--data": data = try value()
-            case "--epochs": epochs = try number(try value(), "--epochs")
-            case "--batch": batch = try number(try value(), "--batch")
-            case "--lr": learningRate = try number(try value(), "--lr")
-            case "--seed": seed = try number(try value(), "--seed")
-            case "--path": path = try KernelPath(parsing: try value())
-            case "--loss":
-                let text = try value()
-                if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
-            case "--limit": limit = try number(try value(), "--limit")
-            case "--json": json = true
-            case "--profile": profile = true
-            case "--threads": threads = try number(try value(), "--threads")
-            case "--out": out = try value()
-            case "--checkpoint": checkpoint = try value()
-            case "--resume": resume = try value()
-            case "--help", "-h": print(trainUsage); exit(0)
-            default:
-                throw ConvLabError.argument(op: "train", message: "unknown option '\(arguments[i])'\n\(trainUsage)")
-            }
-            i += 1
-        }
-        if let epochs, epochs < 1 { throw ConvLabError.argument(op: "train", message: "--epochs must be at least 1") }
-        if let learningRate, !(learningRate > 0) {
-            throw ConvLabError.argument(op: "train", message: "--lr must be positive, got \(learningRate)")
-        }
+        limit = try arguments.number("limit")
+        json = arguments.flag("json")
+        profile = arguments.flag("profile")
+        threads = try arguments.number("threads")
+        out = arguments.outputDirectory
+        checkpoint = arguments.string("checkpoint")
+        resume = arguments.string("resume")
+        if let epochs, epochs < 1 { throw arguments.error("--epochs must be at least 1") }
+        if let learningRate, !(learningRate > 0) { throw arguments.error("--lr must be positive, got \(learningRate)") }
     }
 }
 
 /// `convlab train`: trains one of the lectures' networks and prints the per-epoch table beside
 /// the lecture's own figures. With `--loss both`, two copies of the network (same seed, same
 /// shuffles) train side by side, one per loss.
-func runTrain(_ arguments: [String]) throws {
-    let options = try TrainOptions(parsing: arguments)
+func runTrain(_ arguments: Arguments) throws {
+    let options = try TrainOptions(arguments)
     let recipe = try ModelRecipe.named(options.model)
     if let threads = options.threads { Fast.threads = threads }
     let losses = options.bothLosses ? [recipe.loss] + Loss.allCases.filter { $0 != recipe.loss }
@@ -156,7 +139,9 @@ func loadExamples(recipe: ModelRecipe, options: TrainOptions, say: (String) -> V
     if recipe.exampleShape == [2] {
         return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed + 1))
     }
-    return try loadMNISTExamples(directory: options.data, validationCount: recipe.validationCount, say: say)
+    let mnist = try loadMNIST(options.data, validationCount: recipe.validationCount, orDownloaded: false)
+    say("data: MNIST, \(mnist.source)")
+    return (try LabeledExamples(mnist.train), try LabeledExamples(mnist.test))
 }
 
 /// The per-epoch table, with the lecture's and TensorFlow's figures beside ours where they exist
@@ -212,15 +197,15 @@ func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
     let eta = Int(p.secondsLeft.isFinite ? p.secondsLeft.rounded() : 0)
     return "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled)
         + String(repeating: ".", count: width - filled) + "] "
-        + "\(groupedThousands(p.examplesDone))/\(groupedThousands(p.examplesTotal))  "
-        + "\(groupedThousands(Int(p.examplesPerSecond))) img/s  ETA \(eta / 60):" + String(format: "%02d", eta % 60)
+        + "\(thousands(p.examplesDone))/\(thousands(p.examplesTotal))  "
+        + "\(thousands(Int(p.examplesPerSecond))) img/s  ETA \(eta / 60):" + String(format: "%02d", eta % 60)
         + String(format: "  loss %.4f", p.loss)
 }
 
 /// Loss and accuracy curves (SVG) and, for the MLP, its decision boundary.
 func writePictures(recipe: ModelRecipe, runs: [Trainer], train: LabeledExamples, options: TrainOptions,
                    say: (String) -> Void) throws {
-    try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+    try FileIO.createDirectory(options.out)
     func name(_ run: Trainer) -> String { runs.count > 1 ? " (\(run.loss.rawValue))" : "" }
     let lossPlot = LinePlot(title: "\(recipe.name): training loss", xLabel: "epoch", yLabel: "mean loss",
                             series: runs.map { run in
@@ -259,12 +244,4 @@ func writePictures(recipe: ModelRecipe, runs: [Trainer], train: LabeledExamples,
         written.append(path)
     }
     say("pictures: " + written.joined(separator: ", "))
-}
-
-func standardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-}
-
-func standardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
 }

@@ -66,7 +66,7 @@ public struct MNIST: Sendable {
             let candidates = [name, name + ".gz"].map { FileIO.join(directory, $0) }
             guard let path = candidates.first(where: FileIO.exists) else {
                 throw ConvLabError.file(path: candidates[0], offset: nil,
-                    message: "not found (nor \(name).gz); get the full MNIST with `convlab download-mnist DIR`")
+                    message: "not found (nor \(name).gz); `convlab download-mnist` fetches the full MNIST")
             }
             let contents = try FileIO.read(path)
             let raw = Gzip.hasMagic(contents) ? try Gzip.decompress(contents, path: path) : contents
