@@ -30,12 +30,13 @@ func runBench(_ arguments: Arguments) throws {
     }
 
     say("convlab bench: batch \(batch), \(Fast.configurationDescription)")
-    let cases = convnetOpBenchmarks(batch: batch).filter { only == nil || $0.name.contains(only!) }
+    let cases = try opBenchmarks(batch: batch) { only == nil || $0.contains(only!) }
     var allMatch = true
     var times: [String: (reference: Double, fast: Double)] = [:]
     for op in cases {
-        let (error, matches) = try op.validate()
-        say("  check \(leftAligned(op.name, 18)) max |fast - reference| = \(error) \(matches ? "ok" : "MISMATCH (atol \(op.atol), rtol \(op.rtol))")")
+        let (error, matches, fallbacks) = try op.validate()
+        say("  check \(leftAligned(op.name, 18)) max |fast - reference| = \(error) \(matches ? "ok" : "MISMATCH (atol \(op.atol), rtol \(op.rtol))")"
+            + (fallbacks.isEmpty ? "" : "; falls back to the reference: " + fallbacks.map(\.description).joined(separator: ", ")))
         allMatch = allMatch && matches
     }
     guard allMatch else {

@@ -123,14 +123,15 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
         let strides = Size2(stride, stride)
         switch mode {
         case .perChannel:
-            return try kernels.depthwiseConv2DForward(image, filter: depthwiseFilter(channels: channels),
-                                                      strides: strides, padding: .same)
+            return try kernels.ops.depthwiseConv2DForward(image, filter: depthwiseFilter(channels: channels),
+                                                          strides: strides, padding: .same, dilations: 1)
         case .grey:
             let grey = try ClassicKernel.greyscale(image)
-            return try kernels.conv2DForward(grey, filter: mixingFilter(channels: 1), strides: strides, padding: .same)
+            return try kernels.ops.conv2DForward(grey, filter: mixingFilter(channels: 1), strides: strides,
+                                                 padding: .same, dilations: 1)
         case .mixedAsKernelsPy:
-            return try kernels.conv2DForward(image, filter: mixingFilter(channels: channels),
-                                             strides: strides, padding: .same)
+            return try kernels.ops.conv2DForward(image, filter: mixingFilter(channels: channels),
+                                                 strides: strides, padding: .same, dilations: 1)
         }
     }
 
@@ -169,9 +170,9 @@ public func kernelContactSheet(image: Tensor<Float>, stride: Int = 1, displaySca
     let modes = ClassicKernel.ChannelMode.allCases
     let all = ClassicKernel.allCases
     // The tiles: the input (at the same stride, so every tile has one size) and each output.
-    let strided = try kernels.depthwiseConv2DForward(
+    let strided = try kernels.ops.depthwiseConv2DForward(
         image, filter: Tensor(uncheckedShape: [1, 1, 3, 1], scalars: [1, 1, 1]),
-        strides: Size2(stride, stride), padding: .same)
+        strides: Size2(stride, stride), padding: .same, dilations: 1)
     let tileH = strided.shape[1] * displayScale, tileW = strided.shape[2] * displayScale
     let gap = 8, labelH = Canvas.textHeight(scale: 2) + 6, rowTitleH = Canvas.textHeight(scale: 2) + 10
     let title = "Lecture 7: convolutions without training, 3x3 kernels, SAME, stride \(stride), outputs clipped to 0..1"

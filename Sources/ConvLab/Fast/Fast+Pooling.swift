@@ -125,11 +125,9 @@ extension Fast {
     @inline(__always)
     static func forEachCell(_ g: PoolGeometry, _ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
         for a in 0..<g.rows.kernel {
-            let row = i * g.rows.stride + a - g.rows.padBefore
-            if row < 0 || row >= g.rows.input { continue }
+            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
             for b in 0..<g.cols.kernel {
-                let col = j * g.cols.stride + b - g.cols.padBefore
-                if col < 0 || col >= g.cols.input { continue }
+                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
                 body(row, col)
             }
         }

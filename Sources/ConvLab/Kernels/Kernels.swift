@@ -2,8 +2,10 @@
 /// `Kernels` value, so a whole network moves from the reference loops to the fast kernels by
 /// changing one argument (llm.c's `switch (kernel_num)`).
 ///
-/// Each op area adds its methods in its own `Kernels+Area.swift`. The `.fast` case calls the
-/// `Fast` twin, which falls back to `Reference` for shapes or ops it does not handle.
+///     let y = try Kernels(.fast).ops.conv2DForward(x, filter: w, strides: 1, padding: .same, dilations: 1)
+///
+/// `ops` is the path's op set, `Reference` or `Fast`: both satisfy `KernelOps`, the one list of
+/// every op's signature, so nothing here restates an op.
 public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible {
     case reference
     case fast
@@ -18,9 +20,17 @@ public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible 
     }
 }
 
-/// Float ops on the chosen path. Signatures match `Reference` and `Fast` exactly.
+/// Float ops on the chosen path.
 public struct Kernels: Sendable {
     public var path: KernelPath
 
     public init(_ path: KernelPath) { self.path = path }
+
+    /// The ops of this path: `Reference` or `Fast`.
+    public var ops: any KernelOps.Type {
+        switch path {
+        case .reference: Reference.self
+        case .fast: Fast.self
+        }
+    }
 }

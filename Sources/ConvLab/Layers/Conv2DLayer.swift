@@ -1,20 +1,8 @@
-/// A convolution layer as the lectures build it under a variable scope:
-///
-///     with tf.variable_scope('conv1'):
-///         w = weights [KH, KW, C, O];  b = biases [O]
-///         conv1 = relu(conv2d(x, w, strides, padding) + b)
-///
+/// A convolution layer, `relu(conv2d(x, w, strides, padding) + b)` under a scope (lecture 7's
+/// `conv1` and `conv2`): HWIO weights `[KH, KW, C, O]` and `O` biases.
 /// Parameters: `KH * KW * C * O + O` (lecture 7's conv1: 5*5*1*32 + 32 = 832).
-public final class Conv2D: Layer {
-    public let name: String
+public final class Conv2D: ConvolutionLayer {
     public let weights: Variable
-    public let biases: Variable
-    public let strides: Size2
-    public let padding: Padding
-    public let dilations: Size2
-    public var activation: Activation? { tail.activation }
-    private var input: Tensor<Float>?
-    private var tail: BiasActivation
 
     /// - Parameters:
     ///   - name: the scope, `conv1`.
@@ -23,166 +11,29 @@ public final class Conv2D: Layer {
     public init(_ name: String, kernel: Size2, inputChannels: Int, filters: Int, strides: Size2 = 1,
                 padding: Padding = .same, dilations: Size2 = 1, activation: Activation? = nil,
                 weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
-        self.name = name
-        self.weights = Variable(name: name + "/weights", shape: [kernel.h, kernel.w, inputChannels, filters],
-                                initializer: weightInitializer)
-        self.biases = Variable(name: name + "/biases", shape: [filters], initializer: biasInitializer)
-        self.strides = strides
-        self.padding = padding
-        self.dilations = dilations
-        self.tail = BiasActivation(activation)
+        weights = Variable(name: name + "/weights", shape: [kernel.h, kernel.w, inputChannels, filters],
+                           initializer: weightInitializer)
+        super.init(name, outputChannels: filters, strides: strides, padding: padding, dilations: dilations,
+                   activation: activation, biasInitializer: biasInitializer)
     }
 
-    public var kind: String { "Conv2D" + (activation.map { "+\($0)" } ?? "") }
-    public var variables: [Variable] { [weights, biases] }
+    override var convolutionKind: String { "Conv2D" }
+    override var filters: [Variable] { [weights] }
 
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        let w = weights.shape
-        try checkChannels(inputShape, expected: w[2], layer: name, kind: "conv2d")
-        return try Conv2DGeometry(input: inputShape, filter: w, strides: strides, padding: padding,
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        try checkChannels(inputShape, expected: weights.shape[2], layer: name, kind: "conv2d")
+        return try Conv2DGeometry(input: inputShape, filter: weights.shape, strides: strides, padding: padding,
                                   dilations: dilations, op: name).outputShape
     }
 
-    public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let k = context.kernels
-        let conv = try k.conv2DForward(input, filter: weights.value, strides: strides, padding: padding,
+    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
+        try ops.conv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
+    }
+
+    override func linearBackward(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
+        let g = try ops.conv2DBackward(input, filter: weights.value, dOutput: dLinear, strides: strides, padding: padding,
                                        dilations: dilations)
-        self.input = input
-        return try tail.forward(conv, bias: biases.value, kernels: k)
-    }
-
-    public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let k = context.kernels
-        guard let input, let (dConv, dBias) = try tail.backward(dOutput, kernels: k) else { throw missingForward(self) }
-        let (dInput, dFilter) = try k.conv2DBackward(input, filter: weights.value, dOutput: dConv,
-                                                     strides: strides, padding: padding, dilations: dilations)
-        weights.gradient = dFilter
-        biases.gradient = dBias
-        return dInput
-    }
-}
-
-/// `tf.nn.depthwise_conv2d` with a bias: each input channel gets its own `M` filters.
-/// Parameters: `KH * KW * C * M + C * M`.
-public final class DepthwiseConv2D: Layer {
-    public let name: String
-    public let weights: Variable
-    public let biases: Variable
-    public let strides: Size2
-    public let padding: Padding
-    public let dilations: Size2
-    public var activation: Activation? { tail.activation }
-    private var input: Tensor<Float>?
-    private var tail: BiasActivation
-
-    public init(_ name: String, kernel: Size2, inputChannels: Int, depthMultiplier: Int = 1, strides: Size2 = 1,
-                padding: Padding = .same, dilations: Size2 = 1, activation: Activation? = nil,
-                weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
-        self.name = name
-        self.weights = Variable(name: name + "/depthwise_weights",
-                                shape: [kernel.h, kernel.w, inputChannels, depthMultiplier],
-                                initializer: weightInitializer)
-        self.biases = Variable(name: name + "/biases", shape: [inputChannels * depthMultiplier],
-                               initializer: biasInitializer)
-        self.strides = strides
-        self.padding = padding
-        self.dilations = dilations
-        self.tail = BiasActivation(activation)
-    }
-
-    public var kind: String { "DepthwiseConv2D" + (activation.map { "+\($0)" } ?? "") }
-    public var variables: [Variable] { [weights, biases] }
-
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        let w = weights.shape
-        try checkChannels(inputShape, expected: w[2], layer: name, kind: "depthwise_conv2d")
-        return try DepthwiseConv2DGeometry(input: inputShape, filter: w, strides: strides, padding: padding,
-                                           dilations: dilations, op: name).outputShape
-    }
-
-    public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let k = context.kernels
-        let conv = try k.depthwiseConv2DForward(input, filter: weights.value, strides: strides, padding: padding,
-                                                dilations: dilations)
-        self.input = input
-        return try tail.forward(conv, bias: biases.value, kernels: k)
-    }
-
-    public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let k = context.kernels
-        guard let input, let (dConv, dBias) = try tail.backward(dOutput, kernels: k) else { throw missingForward(self) }
-        let (dInput, dFilter) = try k.depthwiseConv2DBackward(input, filter: weights.value, dOutput: dConv,
-                                                              strides: strides, padding: padding,
-                                                              dilations: dilations)
-        weights.gradient = dFilter
-        biases.gradient = dBias
-        return dInput
-    }
-}
-
-/// `tf.nn.separable_conv2d` with a bias: a depthwise spatial filter, then a 1x1 pointwise filter.
-/// Parameters: `KH * KW * C * M + C * M * O + O`.
-public final class SeparableConv2D: Layer {
-    public let name: String
-    public let depthwiseWeights: Variable
-    public let pointwiseWeights: Variable
-    public let biases: Variable
-    public let strides: Size2
-    public let padding: Padding
-    public let dilations: Size2
-    public var activation: Activation? { tail.activation }
-    private var input: Tensor<Float>?
-    private var tail: BiasActivation
-
-    public init(_ name: String, kernel: Size2, inputChannels: Int, filters: Int, depthMultiplier: Int = 1,
-                strides: Size2 = 1, padding: Padding = .same, dilations: Size2 = 1,
-                activation: Activation? = nil, weightInitializer: Initializer = .glorotUniform,
-                biasInitializer: Initializer = .zeros) {
-        self.name = name
-        self.depthwiseWeights = Variable(name: name + "/depthwise_weights",
-                                         shape: [kernel.h, kernel.w, inputChannels, depthMultiplier],
-                                         initializer: weightInitializer)
-        self.pointwiseWeights = Variable(name: name + "/pointwise_weights",
-                                         shape: [1, 1, inputChannels * depthMultiplier, filters],
-                                         initializer: weightInitializer)
-        self.biases = Variable(name: name + "/biases", shape: [filters], initializer: biasInitializer)
-        self.strides = strides
-        self.padding = padding
-        self.dilations = dilations
-        self.tail = BiasActivation(activation)
-    }
-
-    public var kind: String { "SeparableConv2D" + (activation.map { "+\($0)" } ?? "") }
-    public var variables: [Variable] { [depthwiseWeights, pointwiseWeights, biases] }
-
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        let w = depthwiseWeights.shape
-        try checkChannels(inputShape, expected: w[2], layer: name, kind: "separable_conv2d")
-        // The depthwise step sets the spatial size; the 1x1 pointwise step sets the channels.
-        var shape = try DepthwiseConv2DGeometry(input: inputShape, filter: w, strides: strides, padding: padding,
-                                                dilations: dilations, op: name).outputShape
-        shape[3] = pointwiseWeights.shape[3]
-        return shape
-    }
-
-    public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let k = context.kernels
-        let conv = try k.separableConv2DForward(input, depthwiseFilter: depthwiseWeights.value,
-                                                pointwiseFilter: pointwiseWeights.value, strides: strides,
-                                                padding: padding, dilations: dilations)
-        self.input = input
-        return try tail.forward(conv, bias: biases.value, kernels: k)
-    }
-
-    public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let k = context.kernels
-        guard let input, let (dConv, dBias) = try tail.backward(dOutput, kernels: k) else { throw missingForward(self) }
-        let grads = try k.separableConv2DBackward(input, depthwiseFilter: depthwiseWeights.value,
-                                                  pointwiseFilter: pointwiseWeights.value, dOutput: dConv,
-                                                  strides: strides, padding: padding, dilations: dilations)
-        depthwiseWeights.gradient = grads.dDepthwiseFilter
-        pointwiseWeights.gradient = grads.dPointwiseFilter
-        biases.gradient = dBias
-        return grads.dInput
+        weights.gradient = g.dFilter
+        return g.dInput
     }
 }

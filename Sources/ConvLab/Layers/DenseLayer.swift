@@ -4,16 +4,17 @@ public final class Dense: Layer {
     public let name: String
     public let weights: Variable
     public let biases: Variable
-    public let activation: Activation?
+    public var activation: Activation? { tail.activation }
     private var input: Tensor<Float>?
-    private var preActivation: Tensor<Float>?
+    /// The activation; the bias is added inside the GEMM, which starts from the bias rows.
+    private var tail: BiasActivation
 
     public init(_ name: String, inputs: Int, outputs: Int, activation: Activation? = nil,
                 weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
         self.name = name
         self.weights = Variable(name: name + "/weights", shape: [inputs, outputs], initializer: weightInitializer)
         self.biases = Variable(name: name + "/biases", shape: [outputs], initializer: biasInitializer)
-        self.activation = activation
+        self.tail = BiasActivation(activation)
     }
 
     public var kind: String { "Dense" + (activation.map { "+\($0)" } ?? "") }
@@ -28,45 +29,16 @@ public final class Dense: Layer {
     }
 
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let z = try context.kernels.denseForward(input, weights: weights.value, bias: biases.value)
+        let z = try context.kernels.ops.denseForward(input, weights: weights.value, bias: biases.value)
         self.input = input
-        self.preActivation = z
-        return try activation?.forward(z, kernels: context.kernels) ?? z
+        return try tail.forward(z, bias: nil, kernels: context.kernels)
     }
 
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        guard let input, let preActivation else { throw missingForward(self) }
-        let dZ = try activation?.backward(preActivation, dOutput: dOutput, kernels: context.kernels) ?? dOutput
-        let grads = try context.kernels.denseBackward(input, weights: weights.value, dOutput: dZ)
+        guard let input, let dZ = try tail.backward(dOutput, kernels: context.kernels) else { throw missingForward(self) }
+        let grads = try context.kernels.ops.denseBackward(input, weights: weights.value, dOutput: dZ)
         weights.gradient = grads.dWeights
         biases.gradient = grads.dBias
         return grads.dInput
-    }
-}
-
-/// `tf.reshape(h, [-1, 7*7*64])`: [N, H, W, C] -> [N, H*W*C], row-major so no scalar moves.
-public final class Flatten: Layer {
-    public let name: String
-    private var inputShape: [Int]?
-
-    public init(_ name: String = "flatten") { self.name = name }
-
-    public var kind: String { "Flatten" }
-
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        guard let first = inputShape.first else {
-            throw ConvLabError.shape(op: name, message: "cannot flatten a scalar")
-        }
-        return [first, inputShape.dropFirst().reduce(1, *)]
-    }
-
-    public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        inputShape = input.shape
-        return try input.reshaped(outputShape(for: input.shape))
-    }
-
-    public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        guard let inputShape else { throw missingForward(self) }
-        return try dOutput.reshaped(inputShape)
     }
 }

@@ -32,13 +32,13 @@ public final class Resize: Layer {
     }
 
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let output = try context.kernels.resizeForward(input, size: size, method: method)
+        let output = try context.kernels.ops.resizeForward(input, size: size, method: method)
         inputShape = input.shape
         return output
     }
 
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let inputShape else { throw missingForward(self) }
-        return try context.kernels.resizeBackward(inputShape: inputShape, dOutput: dOutput, method: method)
+        return try context.kernels.ops.resizeBackward(inputShape: inputShape, dOutput: dOutput, method: method)
     }
 }

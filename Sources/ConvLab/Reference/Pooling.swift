@@ -85,11 +85,9 @@ extension Reference {
     ) -> Int {
         var best = -1
         for a in 0..<g.rows.kernel {
-            let row = i * g.rows.stride + a - g.rows.padBefore
-            if row < 0 || row >= g.rows.input { continue }
+            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
             for b in 0..<g.cols.kernel {
-                let col = j * g.cols.stride + b - g.cols.padBefore
-                if col < 0 || col >= g.cols.input { continue }
+                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
                 let index = g.inputIndex(n, row, col, c)
                 // Strictly greater: an equal value later in the window does not take over.
                 if best < 0 || x[index] > x[best] { best = index }
@@ -121,11 +119,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
                         for a in 0..<g.rows.kernel {
-                            let row = i * g.rows.stride + a - g.rows.padBefore
-                            if row < 0 || row >= g.rows.input { continue }
+                            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
                             for b in 0..<g.cols.kernel {
-                                let col = j * g.cols.stride + b - g.cols.padBefore
-                                if col < 0 || col >= g.cols.input { continue }
+                                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
                                 sum += input.scalars[g.inputIndex(n, row, col, c)]
                             }
                         }
@@ -163,11 +159,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
                         for a in 0..<g.rows.kernel {
-                            let row = i * g.rows.stride + a - g.rows.padBefore
-                            if row < 0 || row >= g.rows.input { continue }
+                            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
                             for b in 0..<g.cols.kernel {
-                                let col = j * g.cols.stride + b - g.cols.padBefore
-                                if col < 0 || col >= g.cols.input { continue }
+                                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
                                 dInput.scalars[g.inputIndex(n, row, col, c)] += share
                             }
                         }
@@ -176,67 +170,5 @@ extension Reference {
             }
         }
         return dInput
-    }
-}
-
-/// The validated shapes of one pooling call and its index arithmetic, shared by the reference
-/// and fast twins so both agree on every output size, pad and divisor.
-public struct PoolGeometry: Equatable, Sendable {
-    public let batch: Int
-    public let rows: WindowAxis
-    public let cols: WindowAxis
-    public let channels: Int
-
-    /// - Throws: `ConvLabError` naming `op` and the input shape.
-    public init(input: [Int], windowSize: Size2, strides: Size2, padding: Padding,
-                op: String = "pool") throws {
-        guard input.count == 4 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
-        }
-        guard input.allSatisfy({ $0 >= 1 }) else {
-            throw ConvLabError.shape(op: op, message: "every dimension of the input must be >= 1, got \(describeShape(input))")
-        }
-        guard windowSize.h >= 1 && windowSize.w >= 1 else {
-            throw ConvLabError.argument(op: op, message: "windowSize \(windowSize) must be >= 1 in both axes (input \(describeShape(input)))")
-        }
-        guard strides.h >= 1 && strides.w >= 1 else {
-            throw ConvLabError.argument(op: op, message: "strides \(strides) must be >= 1 in both axes (input \(describeShape(input)))")
-        }
-        if padding == .valid && (windowSize.h > input[1] || windowSize.w > input[2]) {
-            throw ConvLabError.shape(op: op,
-                message: "VALID window \(windowSize) does not fit the \(input[1])x\(input[2]) image of input \(describeShape(input))")
-        }
-        batch = input[0]
-        channels = input[3]
-        rows = try WindowAxis(input: input[1], kernel: windowSize.h, stride: strides.h, padding: padding,
-                              op: op, axis: "height")
-        cols = try WindowAxis(input: input[2], kernel: windowSize.w, stride: strides.w, padding: padding,
-                              op: op, axis: "width")
-    }
-
-    public var outputShape: [Int] { [batch, rows.output, cols.output, channels] }
-
-    /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
-    public func realCells(_ i: Int, _ j: Int) -> Int {
-        func inside(_ axis: WindowAxis, _ o: Int) -> Int {
-            let first = o * axis.stride - axis.padBefore
-            return Swift.min(first + axis.kernel, axis.input) - Swift.max(first, 0)
-        }
-        return inside(rows, i) * inside(cols, j)
-    }
-
-    @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
-        ((n * rows.input + h) * cols.input + w) * channels + c
-    }
-    @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int {
-        ((n * rows.output + i) * cols.output + j) * channels + c
-    }
-
-    /// Throws unless `shape` is this call's output shape.
-    public func checkOutputGradient(_ shape: [Int], op: String) throws {
-        guard shape == outputShape else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput is \(describeShape(shape)) but the output is \(describeShape(outputShape)) (input \(describeShape([batch, rows.input, cols.input, channels])))")
-        }
     }
 }
