@@ -50,17 +50,23 @@ public struct Snippet: Sendable {
     /// `swift test` skips its body and only requires its block to exist; `convlab lecture check N
     /// --full` (or `CONVLAB_FULL_LECTURES=1 swift test`) runs it and compares every number.
     public let slow: Bool
+    /// The numbers the doc-test judges loosely, and how (see `Loose`): declared here, beside the
+    /// snippet's name, so that the code the text shows holds no doc-test machinery.
+    public let loose: [Loose]
     public let body: @Sendable (inout Transcript) throws -> Void
 
-    public init(_ name: String, slow: Bool = false, _ body: @escaping @Sendable (inout Transcript) throws -> Void) {
+    public init(_ name: String, slow: Bool = false, loose: [Loose] = [],
+                _ body: @escaping @Sendable (inout Transcript) throws -> Void) {
         self.name = name
         self.slow = slow
+        self.loose = loose
         self.body = body
     }
 
     public func transcript() throws -> Transcript {
         var out = Transcript()
         try body(&out)
+        out.loosen(loose)
         return out
     }
 }
@@ -78,15 +84,26 @@ public struct Figure: Sendable {
     /// Committed in `Lectures/figures/`, or too large for git and written only on request
     /// (then named `*.generated.png`, which `.gitignore` excludes).
     public let committed: Bool
+    /// The command that draws the picture, which the text must quote (for animations).
+    public let command: String?
     public let make: @Sendable () throws -> [UInt8]
 
     public init(_ file: String, stable: Bool = true, slow: Bool = false, committed: Bool = true,
-                _ make: @escaping @Sendable () throws -> [UInt8]) {
+                command: String? = nil, _ make: @escaping @Sendable () throws -> [UInt8]) {
         self.file = file
         self.stable = stable
         self.slow = slow
         self.committed = committed
+        self.command = command
         self.make = make
+    }
+
+    /// The animated SVG `convlab animate` draws with `arguments`: the text quotes the command, and
+    /// the doc-test checks that the committed file is what the command draws now.
+    public static func animation(_ file: String, _ arguments: [String] = []) -> Figure {
+        let quoted = arguments.map { $0.contains(";") || $0.contains(" ") ? "\"\($0)\"" : $0 }
+        let command = (["swift run convlab animate"] + quoted + ["--out", "Lectures/figures/" + file]).joined(separator: " ")
+        return Figure(file, command: command) { Array(try Storyboard(AnimationArguments(arguments).config).svg().utf8) }
     }
 }
 

@@ -7,16 +7,45 @@ enum ConvolutionLecture {
         number: 1, title: "Convolution from scratch",
         markdown: "01-convolution.md", source: "Lecture01Convolution.swift",
         snippets: [
+            Snippet("layouts", layouts),
             Snippet("dense-vs-conv1d", denseVersusConv1D),
             Snippet("toy-valid", toyImageValid),
             Snippet("binary-image", binaryImage),
             Snippet("three-filters", threeFilters),
             Snippet("three-channels", threeChannels),
             Snippet("stride", stride),
+            Snippet("tf-strides", tfStrides),
             Snippet("output-size", outputSizes),
             Snippet("parameters", parameters),
             Snippet("memory", memory),
+            Snippet("answers", answers),
+        ],
+        figures: [
+            // The toy image under the 2x2 filter of ones, VALID: convlab animate's defaults.
+            Figure.animation("convolution-toy.svg"),
+            Figure("volume.svg", { Array(try volumeFigure().utf8) }),
         ])
+
+    /// NHWC (TensorFlow's default) against NCHW (`data_format="NCHW"`): the same numbers in two
+    /// memory orders.
+    static func layouts(_ out: inout Transcript) throws {
+        // @code layouts
+        // One 2x2 image with 3 channels; the value at row i, column j, channel c is 100c + 10i + j.
+        var nhwc = try Tensor<Double>(zeros: [1, 2, 2, 3])                  // [batch, height, width, channels]
+        var nchw = try Tensor<Double>(zeros: [1, 3, 2, 2])                  // [batch, channels, height, width]
+        for i in 0..<2 {
+            for j in 0..<2 {
+                for c in 0..<3 {
+                    nhwc[0, i, j, c] = Double(100 * c + 10 * i + j)
+                    nchw[0, c, i, j] = Double(100 * c + 10 * i + j)
+                }
+            }
+        }
+        // Tensors are stored row-major: the last axis varies fastest.
+        out.say("NHWC in memory: \(nhwc.scalars.map { String(Int($0)) }.joined(separator: " "))")
+        out.say("NCHW in memory: \(nchw.scalars.map { String(Int($0)) }.joined(separator: " "))")
+        // @end
+    }
 
     /// Lab 11-0: a dense layer connects every input to every output; a 1-D convolution slides
     /// one short set of weights along the input.
@@ -172,6 +201,75 @@ enum ConvolutionLecture {
         // @end
     }
 
+    /// TensorFlow's four-number strides `[1, s, s, 1]`, one per axis of the NHWC input.
+    static func tfStrides(_ out: inout Transcript) throws {
+        // @code tf-strides
+        // tf.nn.conv2d(input, filter, strides=[1, 2, 2, 1], padding) in ConvLab's terms. Entry 0
+        // would skip images of the batch and entry 3 input channels, and every output needs every
+        // image and every channel, so both must be 1; TensorFlow rejects anything else.
+        func conv2DWithTFStrides(_ input: Tensor<Double>, _ filter: Tensor<Double>, strides: [Int]) throws -> Tensor<Double> {
+            guard strides.count == 4, strides[0] == 1, strides[3] == 1 else {
+                throw ConvLabError.argument(op: "conv2d", message: "strides must be [1, sh, sw, 1], got \(strides)")
+            }
+            return try Reference.conv2DForward(input, filter: filter, strides: Size2(strides[1], strides[2]), padding: .valid)
+        }
+        let image = try Tensor<Double>(shape: [2, 7, 7, 1], scalars: (0..<98).map(Double.init))   // two images
+        let ones = try Tensor<Double>(shape: [3, 3, 1, 1], repeating: 1)
+        for strides in [[1, 2, 2, 1], [1, 1, 2, 1], [2, 1, 1, 1]] {
+            do {
+                let y = try conv2DWithTFStrides(image, ones, strides: strides)
+                out.say("strides \(strides): \(shape: image.shape) -> \(shape: y.shape)")
+            } catch {
+                out.say("strides \(strides): \(String(describing: error))")
+            }
+        }
+        // @end
+    }
+
+    /// The lab's picture as a drawing: a 32x32x3 input volume, one 5x5x3 filter over its corner,
+    /// and the 28x28x6 output volume whose first activation map that filter makes.
+    static func volumeFigure() throws -> String {
+        let filter = 5, filters = 6
+        let input = [32, 32, 3]
+        let axis = try WindowAxis(input: input[0], kernel: filter, stride: 1, padding: .valid)
+        var d = Diagram(width: 640, height: 330)
+        let unit = 6.0, depthUnit = 9.0            // pixels per row/column and per channel
+        let (dx, dy) = (0.7, -0.5)                 // the depth axis drawn up and to the right
+        // A box: front face w x h at (x, y) (top-left), depth d drawn backwards.
+        // A box: front face w x h at (x, y) (top-left), `slices` channels of depthUnit drawn backwards.
+        func box(x: Double, y: Double, w: Double, h: Double, slices: Int, front: String, side: String) {
+            let (ox, oy) = (Double(slices) * depthUnit * dx, Double(slices) * depthUnit * dy)
+            d.polygon([(x, y), (x + w, y), (x + w + ox, y + oy), (x + ox, y + oy)], fill: side)
+            d.polygon([(x + w, y), (x + w + ox, y + oy), (x + w + ox, y + h + oy), (x + w, y + h)], fill: side)
+            for k in 1..<slices {                  // one slice per channel, on the top and side faces
+                let (kx, ky) = (Double(k) * depthUnit * dx, Double(k) * depthUnit * dy)
+                d.line(from: (x + kx, y + ky), to: (x + w + kx, y + ky), stroke: "#555", width: 0.6)
+                d.line(from: (x + w + kx, y + ky), to: (x + w + kx, y + h + ky), stroke: "#555", width: 0.6)
+            }
+            d.rect(x: x, y: y, width: w, height: h, fill: front)
+        }
+        let top = 80.0
+        let inW = Double(input[1]) * unit, inH = Double(input[0]) * unit
+        box(x: 30, y: top, w: inW, h: inH, slices: input[2], front: "#c6dbef", side: "#9ecae1")
+        // The filter over the input's top-left corner, standing out in front of it.
+        let fW = Double(filter) * unit
+        box(x: 30, y: top, w: fW, h: fW, slices: input[2], front: "#fdae6b", side: "#e6550d")
+        d.text("input \(input[0])x\(input[1])x\(input[2])", x: 30 + inW / 2, y: top + inH + 24, size: 13)
+        d.text("filter \(filter)x\(filter)x\(input[2]): spans all \(input[2]) channels", x: 30, y: top - 40, size: 12, anchor: "start")
+        d.line(from: (30 + fW / 2, top - 34), to: (30 + fW / 2, top + 4), stroke: "#e6550d")
+        // The output volume: one activation map per filter, the first one lit.
+        let outLeft = 390.0
+        let oW = Double(axis.output) * unit
+        box(x: outLeft, y: top + 20, w: oW, h: oW, slices: filters, front: "#c7e9c0", side: "#a1d99b")
+        d.rect(x: outLeft, y: top + 20, width: unit, height: unit, fill: "#e6550d", stroke: "#e6550d")
+        d.text("output \(axis.output)x\(axis.output)x\(filters): one map per filter", x: outLeft + oW / 2, y: top + 20 + oW + 24, size: 13)
+        d.arrow(from: (30 + fW + 10, top + fW / 2), to: (outLeft - 6, top + 23))
+        d.text("one dot product of \(filter * filter * input[2]) numbers", x: 420, y: top - 40, size: 11)
+        d.text("-> one value of the first map", x: 420, y: top - 26, size: 11)
+        d.text("\(input[0]) - \(filter) + 1 = \(axis.output)", x: outLeft + oW / 2, y: top + 20 + oW + 42, size: 12)
+        return d.svg
+    }
+
     /// The output-size formula `(N - F + 2P) / S + 1` on the notebook's and lab's cases, each
     /// checked against the shape `conv2d` actually produces.
     static func outputSizes(_ out: inout Transcript) throws {
@@ -180,7 +278,7 @@ enum ConvolutionLecture {
             (32, 5, 0, 1), (6, 3, 0, 1), (6, 3, 1, 1), (32, 7, 0, 1),
             (26, 5, 0, 2), (32, 5, 2, 1), (7, 3, 0, 2), (7, 3, 1, 1), (7, 3, 0, 3),
         ]
-        out.say("  N  F  P  S   (N-F+2P)/S+1      conv2d")
+        var table = Table("N", "F", "P", "S", "(N-F+2P)/S+1", "conv2d")
         for (n, f, p, s) in cases {
             let formula: String
             do {
@@ -192,8 +290,9 @@ enum ConvolutionLecture {
             let padded = try Tensor<Double>(zeros: [1, n + 2 * p, n + 2 * p, 1])
             let filter = try Tensor<Double>(zeros: [f, f, 1, 1])
             let y = try Reference.conv2DForward(padded, filter: filter, strides: Size2(s, s), padding: .valid)
-            out.say("\(n, width: 3)\(f, width: 3)\(p, width: 3)\(s, width: 3)   \(formula, left: 17) \(y.shape[1])x\(y.shape[2])")
+            table.row("\(n)", "\(f)", "\(p)", "\(s)", "\(formula)", "\(y.shape[1])x\(y.shape[2])")
         }
+        out.say(table)
         // The notebook's chain: 10 filters 7x7x3 (stride 1), then 6 filters 5x5x10 (stride 2).
         var generator = SeededGenerator(seed: 2)
         func random(_ shape: [Int]) throws -> Tensor<Double> {
@@ -241,6 +340,25 @@ enum ConvolutionLecture {
         let withInput = ActivationMemory(layerOutputs: [[224, 224, 3]] + outputs, bytesPerValue: 4)
         out.say("with the input image: \(thousands(withInput.activations)) activations, "
                 + "\(Double(withInput.bytesWithGradients) / 1e6, decimals: 1) MB = \(Double(withInput.bytesWithGradients) / 1_048_576, decimals: 1) MiB")
+        // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        // 1. The layer's output shape (from the convolution itself) and its parameters.
+        let image = try Tensor<Double>(zeros: [1, 64, 64, 3])
+        let filters = try Tensor<Double>(zeros: [3, 3, 3, 16])
+        let y = try Reference.conv2DForward(image, filter: filters, strides: 2, padding: .valid)
+        out.say("1. \(shape: image.shape) -> \(shape: y.shape); parameters \(convParameterCount(kernel: 3, inputDepth: 3, filters: 16))")
+        // 2. Store each element's own offset in it, then read the element back.
+        var nhwc = try Tensor<Double>(zeros: [1, 4, 5, 3]), nchw = try Tensor<Double>(zeros: [1, 3, 4, 5])
+        nhwc.withUnsafeMutableBufferPointer { for k in $0.indices { $0[k] = Double(k) } }
+        nchw.withUnsafeMutableBufferPointer { for k in $0.indices { $0[k] = Double(k) } }
+        out.say("2. offset of (n, i, j, c) = (0, 2, 1, 2): NHWC \(Int(nhwc[0, 2, 1, 2])), NCHW \(Int(nchw[0, 2, 2, 1]))")
+        // 3. Where a 3-wide window may start on a 7-wide row, VALID.
+        let starts = (0...7).filter { $0 + 3 <= 7 }
+        out.say("3. a 3-wide window fits at columns \(starts.map(String.init).joined(separator: ", ")); at 6 it would need columns 6, 7, 8")
         // @end
     }
 }

@@ -12,11 +12,18 @@ enum PaddingLecture {
             Snippet("seven-to-nine", sevenToNine),
             Snippet("half-padding", halfPadding),
             Snippet("tf-versus-lab", tfVersusLab),
+            Snippet("answers", answers),
+        ],
+        figures: [
+            // The toy image with SAME: the zero row and column at the bottom and right.
+            Figure.animation("padding-same-toy.svg", ["--padding", "SAME"]),
+            Figure("padding.svg", { Array(try paddingFigure().utf8) }),
         ])
 
     /// The columns each output reads, for VALID and SAME, on a 7-wide input.
     static func validDrops(_ out: inout Transcript) throws {
         // @code valid-drops
+        var table = Table("F", "S", "padding", "out", "pads", "windows", "unused columns")
         for (kernel, stride) in [(3, 3), (3, 2)] {
             for padding in [Padding.valid, .same] {
                 let axis = try WindowAxis(input: 7, kernel: kernel, stride: stride, padding: padding)
@@ -29,10 +36,11 @@ enum PaddingLecture {
                     (0..<kernel).map { o * stride - axis.padBefore + $0 }
                 }).filter { $0 >= 0 && $0 < 7 }
                 let unused = (0..<7).filter { !read.contains($0) }.map(String.init)
-                out.say("F=\(kernel) S=\(stride) \(padding, width: 5): out \(axis.output), pads \(axis.padBefore)+\(axis.padAfter), "
-                        + "windows \(windows.joined(separator: " ")), unused columns: \(unused.isEmpty ? "none" : unused.joined(separator: ","))")
+                table.row("\(kernel)", "\(stride)", "\(padding)", "\(axis.output)", "\(axis.padBefore)+\(axis.padAfter)",
+                          "\(windows.joined(separator: " "))", "\(unused.isEmpty ? "none" : unused.joined(separator: ","))")
             }
         }
+        out.say(table)
         // @end
     }
 
@@ -95,19 +103,19 @@ enum PaddingLecture {
     /// `P = (F - 1) / 2` preserves the size for odd F; TF's SAME agrees, and handles even F too.
     static func halfPadding(_ out: inout Transcript) throws {
         // @code half-padding
-        out.say("  F   (F-1)/2   (32-F+2P)/1+1   TF SAME pads   TF SAME out")
+        var table = Table("F", "(F-1)/2", "(32-F+2P)/1+1", "TF SAME pads", "TF SAME out")
         for f in 1...7 {
             let axis = try WindowAxis(input: 32, kernel: f, stride: 1, padding: .same)
-            let formula: String
+            let pads = "\(axis.padBefore)+\(axis.padAfter)"
             if f % 2 == 1 {
                 let p = (f - 1) / 2
                 let size = try explicitPaddingOutputSize(input: 32, kernel: f, padding: p, stride: 1)
-                formula = rightAligned(p, 4) + rightAligned(size, 14)
+                table.row("\(f)", "\(p)", "\(size)", "\(pads)", "\(axis.output)")
             } else {
-                formula = "   -   (P not whole)"
+                table.row("\(f)", "not whole", "-", "\(pads)", "\(axis.output)")
             }
-            out.say("\(f, width: 3)   \(formula, left: 25)   \(axis.padBefore)+\(axis.padAfter, left: 10)   \(axis.output)")
         }
+        out.say(table)
         // @end
     }
 
@@ -118,14 +126,67 @@ enum PaddingLecture {
             (3, 2, 1), (7, 3, 1), (7, 3, 2), (6, 3, 2), (28, 5, 1), (28, 2, 2),
             (224, 7, 2), (5, 1, 2), (4, 1, 2), (6, 2, 3), (10, 3, 4),
         ]
-        out.say("    I  F  S   out   TF start+end   lab start+end")
+        var table = Table("I", "F", "S", "out", "TF start+end", "lab start+end", "")
         for (i, f, s) in cases {
             let tf = try WindowAxis(input: i, kernel: f, stride: s, padding: .same)
             let lab = labSamePadding(input: i, kernel: f, stride: s)
             let differs = (lab.start, lab.end) != (tf.padBefore, tf.padAfter)
-            out.say("\(i, width: 5)\(f, width: 3)\(s, width: 3)\(tf.output, width: 6)   "
-                    + "\(tf.padBefore, width: 5)+\(tf.padAfter, left: 8)\(lab.start, width: 6)+\(lab.end)\(differs ? "   differs" : "")")
+            table.row("\(i)", "\(f)", "\(s)", "\(tf.output)", "\(tf.padBefore)+\(tf.padAfter)", "\(lab.start)+\(lab.end)",
+                      "\(differs ? "differs" : "")")
         }
+        out.say(table)
         // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let axis = try WindowAxis(input: 10, kernel: 4, stride: 3, padding: .same)
+        out.say("1. I = 10, F = 4, S = 3: out \(axis.output), pads \(axis.padBefore) before + \(axis.padAfter) after")
+        for input in [7, 8] {
+            let valid = try WindowAxis(input: input, kernel: 3, stride: 2, padding: .valid)
+            let read = Set((0..<valid.output).flatMap { o in (0..<3).map { o * 2 + $0 } })
+            let unused = (0..<input).filter { !read.contains($0) }.map(String.init)
+            out.say("2. I = \(input): \(valid.output) windows, unused columns: \(unused.isEmpty ? "none" : unused.joined(separator: ","))")
+        }
+        let same = try WindowAxis(input: 28, kernel: 3, stride: 2, padding: .same)
+        out.say("3. SAME, F = 3, S = 2: 28 -> \(same.output)")
+        // @end
+    }
+
+    /// Three paddings drawn: VALID and SAME for a 2x2 filter on the toy image (TF puts the extra
+    /// zero row and column at the bottom and right), SAME for a 3x3 filter (one on every side).
+    static func paddingFigure() throws -> String {
+        let cell = 30.0
+        var d = Diagram(width: 820, height: 250)
+        let panels: [(title: String, input: Int, kernel: Int, padding: Padding, left: Double)] = [
+            ("VALID, 2x2 filter", 3, 2, .valid, 90), ("SAME, 2x2 filter", 3, 2, .same, 350), ("SAME, 3x3 filter", 3, 3, .same, 610),
+        ]
+        for panel in panels {
+            let axis = try WindowAxis(input: panel.input, kernel: panel.kernel, stride: 1, padding: panel.padding)
+            let size = axis.padBefore + panel.input + axis.padAfter
+            let top = 60.0
+            d.text(panel.title, x: panel.left + Double(size) * cell / 2, y: 22, size: 13, bold: true)
+            d.text(axis.padBefore + axis.padAfter == 0 ? "no padding -> \(axis.output)x\(axis.output)"
+                   : "pads \(axis.padBefore) top/left, \(axis.padAfter) bottom/right -> \(axis.output)x\(axis.output)",
+                   x: panel.left + Double(size) * cell / 2, y: 40, size: 11)
+            d.grid(rows: size, columns: size, x: panel.left, y: top, cell: cell, fill: { r, c in
+                let inside = (axis.padBefore..<(axis.padBefore + panel.input)).contains(r)
+                    && (axis.padBefore..<(axis.padBefore + panel.input)).contains(c)
+                return inside ? "#c6dbef" : "#eeeeee"
+            }, label: { r, c in
+                let (i, j) = (r - axis.padBefore, c - axis.padBefore)
+                let inside = (0..<panel.input).contains(i) && (0..<panel.input).contains(j)
+                return inside ? String(i * panel.input + j + 1) : "0"
+            })
+            // The first and the last window.
+            let k = Double(panel.kernel) * cell
+            d.rect(x: panel.left + 2, y: top + 2, width: k - 4, height: k - 4, stroke: "#e6550d", strokeWidth: 2.5)
+            let last = Double(axis.output - 1) * cell
+            d.rect(x: panel.left + last + 2, y: top + last + 2, width: k - 4, height: k - 4, stroke: "#31a354",
+                   strokeWidth: 2.5, dashed: true)
+        }
+        d.text("orange: the first window; green, dashed: the last; grey: zero padding", x: 410, y: 232, size: 12)
+        return d.svg
     }
 }

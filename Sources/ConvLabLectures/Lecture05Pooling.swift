@@ -10,6 +10,15 @@ enum PoolingLecture {
             Snippet("same-pooling", samePooling),
             Snippet("overlapping", overlapping),
             Snippet("strided-convolution", stridedConvolution),
+            Snippet("answers", answers),
+        ],
+        figures: [
+            // Tutorial #03's 4x4 example, max pool 2x2/2 SAME: each window's winner.
+            Figure.animation("pooling-max.svg", ["--op", "max-pool", "--input-values", "7,2,-4,2; 6,-7,9,3; 3,-3,-4,2; -5,5,6,10",
+                                                 "--stride", "2", "--padding", "SAME"]),
+            // The 5x5 image 1...25, average pool 2x2/2 SAME: the divisor counts real cells only.
+            Figure.animation("pooling-avg-same.svg", ["--op", "avg-pool", "--input", "5", "--stride", "2", "--padding", "SAME"]),
+            Figure("pooling.svg", { Array(try poolingFigure().utf8) }),
         ])
 
     /// Tutorial #03's 4x4 example: 2x2 windows, stride 2, SAME.
@@ -107,5 +116,53 @@ enum PoolingLecture {
         let shown: Line = difference == 0 ? "exactly 0" : "\(difference, scientific: 1)"
         out.say("avg pool vs conv with weights 1/4, stride 2: max |difference| = " + shown)
         // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let x = try Tensor<Double>(shape: [1, 5, 5, 1], repeating: 1)
+        let average = try Reference.avgPoolForward(x, windowSize: 2, strides: 2, padding: .same)
+        let axis = try WindowAxis(input: 5, kernel: 2, stride: 2, padding: .same)
+        let lastRow = (axis.output - 1) * axis.stride - axis.padBefore      // the last window's first row
+        let realRows = min(lastRow + 2, 5) - lastRow                       // rows of it inside the image
+        out.say("1. 5x5 -> \(shape: average.shape), pads \(axis.padBefore) + \(axis.padAfter); the bottom-right window has "
+                + "\(realRows * realRows) real cell of 4: the average of ones there is \(average[0, 2, 2, 0], decimals: 2), "
+                + "not \(Double(realRows * realRows) / 4, decimals: 2)")
+        let alexNet = try WindowAxis(input: 13, kernel: 3, stride: 2, padding: .valid)
+        out.say("2. 13 -> \(alexNet.output)")
+        out.say("3. parameters of a pooling layer: \(MaxPool2D("pool").parameterCount)")
+        // @end
+    }
+
+    /// Tutorial #03's 4x4 map with its four 2x2 windows, each window's maximum circled, and the
+    /// max and average pooled outputs in the windows' colours.
+    static func poolingFigure() throws -> String {
+        let x = try Tensor<Double>(image: [[7, 2, -4, 2], [6, -7, 9, 3], [3, -3, -4, 2], [-5, 5, 6, 10]])
+        let maxPooled = try Reference.maxPoolForward(x, windowSize: 2, strides: 2, padding: .same)
+        let averaged = try Reference.avgPoolForward(x, windowSize: 2, strides: 2, padding: .same)
+        let colours = ["#c6dbef", "#fdd0a2", "#c7e9c0", "#dadaeb"]
+        let cell = 40.0, top = 50.0
+        var d = Diagram(width: 640, height: 260)
+        func window(_ r: Int, _ c: Int) -> Int { (r / 2) * 2 + c / 2 }
+        d.text("input 4x4, windows 2x2, stride 2", x: 40, y: 30, size: 13, anchor: "start", bold: true)
+        d.grid(rows: 4, columns: 4, x: 30, y: top, cell: cell, fill: { colours[window($0, $1)] },
+               label: { String(Int(x[0, $0, $1, 0])) }, size: 14)
+        // Circle each window's maximum.
+        for r in 0..<4 {
+            for c in 0..<4 where x[0, r, c, 0] == maxPooled[0, r / 2, c / 2, 0] {
+                d.rect(x: 30 + Double(c) * cell + 4, y: top + Double(r) * cell + 4, width: cell - 8, height: cell - 8,
+                       stroke: "#e6550d", strokeWidth: 2)
+            }
+        }
+        for (k, (title, pooled, decimals)) in [("max pool", maxPooled, 0), ("average pool", averaged, 2)].enumerated() {
+            let left = 300 + Double(k) * 170
+            d.text(title, x: left + cell, y: 30, size: 13, bold: true)
+            d.grid(rows: 2, columns: 2, x: left, y: top + cell, cell: cell, fill: { colours[$0 * 2 + $1] },
+                   label: { String(format: "%.\(decimals)f", pooled[0, $0, $1, 0]) }, size: 13)
+        }
+        d.arrow(from: (30 + 4 * cell + 12, top + 2 * cell), to: (292, top + 2 * cell))
+        d.text("orange squares: each window's maximum, the value max pooling keeps", x: 320, y: 235, size: 12)
+        return d.svg
     }
 }

@@ -9,7 +9,9 @@ enum ActivationsLecture {
             Snippet("values", values),
             Snippet("derivatives", derivatives),
             Snippet("vanishing", vanishing),
+            Snippet("deep-stack", deepStack),
             Snippet("maxout", maxout),
+            Snippet("answers", answers),
         ],
         figures: [Figure("activations.svg", { Array(try activationFigure().utf8) })])
 
@@ -44,12 +46,12 @@ enum ActivationsLecture {
         // @code values
         let x = Tensor<Double>(samples)
         let columns = try activations.map { try $0.forward(x) }
-        out.say(plain: "    x " + activations.map { rightAligned($0.name, 9) }.joined())
+        var table = Table(["x"] + activations.map(\.name))
         for i in 0..<x.count {
-            var line: Line = "\(x.scalars[i], decimals: 1, width: 5)"
-            for column in columns { line = line + "\(column.scalars[i], decimals: 4, width: 9)" }
-            out.say(line)
+            let values: [Line] = columns.map { "\($0.scalars[i], decimals: 4)" }
+            table.row(["\(x.scalars[i], decimals: 1)"] + values)
         }
+        out.say(table)
         // @end
     }
 
@@ -59,12 +61,12 @@ enum ActivationsLecture {
         let x = Tensor<Double>(samples)
         let ones = try Tensor<Double>(shape: x.shape, repeating: 1)
         let columns = try activations.map { try $0.backward(x, ones) }
-        out.say(plain: "    x " + activations.map { rightAligned($0.name + "'", 9) }.joined())
+        var table = Table(["x"] + activations.map { $0.name + "'" })
         for i in 0..<x.count {
-            var line: Line = "\(x.scalars[i], decimals: 1, width: 5)"
-            for column in columns { line = line + "\(column.scalars[i], decimals: 4, width: 9)" }
-            out.say(line)
+            let slopes: [Line] = columns.map { "\($0.scalars[i], decimals: 4)" }
+            table.row(["\(x.scalars[i], decimals: 1)"] + slopes)
         }
+        out.say(table)
         // Check each backward pass against a centred difference (f(x+h) - f(x-h)) / 2h,
         // on points that avoid the kink at 0.
         let probe = Tensor<Double>(stride(from: -3.95, through: 3.95, by: 0.1).map { $0 })
@@ -78,7 +80,7 @@ enum ActivationsLecture {
                 let numeric = (plus.scalars[i] - minus.scalars[i]) / (2 * h)
                 worst = max(worst, abs(numeric - analytic.scalars[i]))
             }
-            out.say("\(activation.name, left: 8) max |analytic - numeric| over \(probe.count) points: \(worst < 1e-8 ? "below 1e-8" : "TOO LARGE")")
+            out.say("\(activation.name): max |analytic - numeric| over \(probe.count) points: \(worst < 1e-8 ? "below 1e-8" : "TOO LARGE")")
         }
         // @end
     }
@@ -90,9 +92,11 @@ enum ActivationsLecture {
         let ones = try Tensor<Double>(shape: [4], repeating: 1)
         let sigmoidSlope = try Reference.sigmoidBackward(x, dOutput: ones)
         let tanhSlope = try Reference.tanhBackward(x, dOutput: ones)
+        var table = Table("x", "sigmoid'", "tanh'")
         for i in 0..<x.count {
-            out.say("x = \(x.scalars[i], decimals: 0, width: 2): sigmoid' = \(sigmoidSlope.scalars[i], scientific: 2), tanh' = \(tanhSlope.scalars[i], scientific: 2)")
+            table.row("\(x.scalars[i], decimals: 0)", "\(sigmoidSlope.scalars[i], scientific: 2)", "\(tanhSlope.scalars[i], scientific: 2)")
         }
+        out.say(table)
         // Backprop through ten sigmoid layers multiplies ten such slopes, each at most 1/4.
         var product = 1.0
         for _ in 0..<10 { product *= sigmoidSlope.scalars[0] }
@@ -106,6 +110,48 @@ enum ActivationsLecture {
         // @end
     }
 
+    /// The slopes are half the story: backprop through a dense layer also multiplies by its
+    /// weights. Ten sigmoid layers and ten ReLU layers, measured.
+    static func deepStack(_ out: inout Transcript) throws {
+        // @code deep-stack
+        // Ten dense layers of 64 units on 32 random inputs; the gradient of sum(output) is sent
+        // back, and its root-mean-square is measured at each layer's input (layer 10 is the top).
+        func backprop(_ activation: Activation, _ initializer: Initializer) throws -> (sizes: [Double], flat: Double) {
+            var generator = SeededGenerator(seed: 7)
+            var h = try Tensor<Double>(shape: [32, 64], scalars: (0..<(32 * 64)).map { _ in generator.nextNormal() })
+            var layers: [(input: Tensor<Double>, weights: Tensor<Double>, preActivation: Tensor<Double>)] = []
+            for _ in 1...10 {
+                let w = Tensor<Double>(initializer.make(shape: [64, 64], generator: &generator))
+                let z = try Reference.denseForward(h, weights: w, bias: try Tensor(zeros: [64]))
+                layers.append((h, w, z))
+                h = try activation.forward(z)
+            }
+            var gradient = try Tensor<Double>(shape: h.shape, repeating: 1)
+            var sizes: [Double] = []
+            var flat = 0, units = 0
+            for layer in layers.reversed() {
+                let slopes = try activation.backward(layer.preActivation, try Tensor(shape: h.shape, repeating: 1))
+                flat += slopes.scalars.filter { $0 < 0.01 }.count
+                units += slopes.count
+                let dZ = try activation.backward(layer.preActivation, gradient)       // times f'(z)
+                gradient = try Reference.denseBackward(layer.input, weights: layer.weights, dOutput: dZ).dInput  // times W
+                sizes.append((gradient.scalars.map { $0 * $0 }.reduce(0, +) / Double(gradient.count)).squareRoot())
+            }
+            return (sizes, Double(flat) / Double(units))       // sizes: layer 10's input first
+        }
+        var table = Table("layers, weights", "RMS at layer 10", "at layer 1", "1 / 10", "units with f' < 0.01")
+        for (activation, initializer, label) in [(activations[0], Initializer.glorotNormal, "sigmoid, Glorot"),
+                                                 (activations[0], .randomNormal(stddev: 0.5), "sigmoid, N(0, 0.5)"),
+                                                 (activations[0], .randomNormal(stddev: 2), "sigmoid, N(0, 2)"),
+                                                 (activations[2], .heNormal, "ReLU, He")] {
+            let (sizes, flat) = try backprop(activation, initializer)
+            table.row("\(label)", "\(sizes[0], scientific: 1)", "\(sizes[9], scientific: 1)", "\(sizes[9] / sizes[0], scientific: 1)",
+                      "\(100 * flat, decimals: 0)%")
+        }
+        out.say(table)
+        // @end
+    }
+
     /// Maxout: the maximum of k linear functions. With the right lines it becomes ReLU,
     /// leaky ReLU or |x|; in a network the lines are learned.
     static func maxout(_ out: inout Transcript) throws {
@@ -114,15 +160,15 @@ enum ActivationsLecture {
         let pairs: [(name: String, second: (Double) -> Double)] = [
             ("max(x, 0)", { _ in 0 }), ("max(x, 0.1x)", { 0.1 * $0 }), ("max(x, -x)", { -$0 }),
         ]
-        out.say(plain: leftAligned("x", 13) + xs.map { rightAligned(Int($0), 6) }.joined())
+        var table = Table(["x"] + xs.map { String(Int($0)) })
         for (name, second) in pairs {
             // Each row holds the two linear pieces [x, g(x)]; maxout with 1 unit keeps the larger.
             let pieces = try Tensor<Double>(shape: [xs.count, 2], scalars: xs.flatMap { [$0, second($0)] })
             let y = try Reference.maxoutForward(pieces, units: 1)
-            var line: Line = "\(name, left: 13)"
-            for value in y.scalars { line = line + "\(value, decimals: 1, width: 6)" }
-            out.say(line)
+            let values: [Line] = y.scalars.map { "\($0, decimals: 1)" }
+            table.row(["\(name)"] + values)
         }
+        out.say(table)
         // The price: k pieces need k sets of weights. A 64 -> 64 dense layer, then with k = 2.
         let plain = denseParameterCount(inputs: 64, outputs: 64)
         let maxout2 = denseParameterCount(inputs: 64, outputs: 2 * 64)
@@ -159,5 +205,20 @@ enum ActivationsLecture {
                   dashed: true),
         ], xRange: -4...4, yRange: -1...4))
         return try LinePlot.svgDocument(plots, columns: 3)
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let x = Tensor<Double>([-2, 0, 1])
+        let ones = try Tensor<Double>(shape: [3], repeating: 1)
+        let leaky = try Reference.leakyReLUForward(x, alpha: 0.1), dLeaky = try Reference.leakyReLUBackward(x, alpha: 0.1, dOutput: ones)
+        let elu = try Reference.eluForward(x), dElu = try Reference.eluBackward(x, dOutput: ones)
+        out.say("1. at -2: leaky \(leaky.scalars[0], decimals: 4) (slope \(dLeaky.scalars[0], decimals: 4)), "
+                + "ELU \(elu.scalars[0], decimals: 4) (slope \(dElu.scalars[0], decimals: 4))")
+        let dSigmoid = try Reference.sigmoidBackward(x, dOutput: ones), dTanh = try Reference.tanhBackward(x, dOutput: ones)
+        out.say("2. slopes at 0: sigmoid \(dSigmoid.scalars[1], decimals: 4), tanh \(dTanh.scalars[1], decimals: 4)")
+        out.say("3. tanh'(1)^5 = \(dTanh.scalars[2], decimals: 4)^5 = \((0..<5).reduce(1.0) { p, _ in p * dTanh.scalars[2] }, decimals: 4)")
+        // @end
     }
 }

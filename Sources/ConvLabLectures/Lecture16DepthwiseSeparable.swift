@@ -11,6 +11,13 @@ enum DepthwiseSeparableLecture {
             Snippet("factorized", factorized),
             Snippet("costs", costs),
             Snippet("separable-gradient", separableGradient),
+            Snippet("answers", answers),
+        ],
+        figures: [
+            // The two-channel image of "three-kinds" under the [2,2,2,1] filter of ones, depthwise.
+            Figure.animation("depthwise-two-channels.svg", ["--op", "depthwise", "--channels", "2",
+                                                            "--input-values", "1,10,2,20,3,30;4,40,5,50,6,60;7,70,8,80,9,90"]),
+            Figure("depthwise-separable.svg", { Array(connectionsFigure().utf8) }),
         ])
 
     /// conv2d mixes channels; depthwise_conv2d keeps them apart; separable_conv2d does one, then
@@ -74,17 +81,18 @@ enum DepthwiseSeparableLecture {
             ("112x112, 32 -> 64", 112, 32, 3, 64),
             ("14x14, 512 -> 512", 14, 512, 3, 512),
         ]
-        out.say("layer                   weights: conv2d   separable   ratio |  multiply-adds: conv2d   separable")
+        var table = Table("layer", "weights: conv2d", "separable", "ratio", "1/O + 1/K^2", "|", "multiply-adds: conv2d", "separable")
         for (name, side, c, k, o) in layers {
             let g = try Conv2DGeometry(input: [1, side, side, c], filter: [k, k, c, o], strides: 1, padding: .same, dilations: 1)
             let positions = g.rows.output * g.cols.output
             let conv = k * k * c * o                      // weights, no bias
             let separable = k * k * c + c * o             // depthwise (M = 1) + pointwise
             let ratio = Double(separable) / Double(conv)
-            out.say("\(name, left: 20) \(thousands(conv), width: 17) \(thousands(separable), width: 11) \(ratio, decimals: 3, width: 7) |"
-                    + " \(thousands(positions * conv), width: 21) \(thousands(positions * separable), width: 11)")
-            out.say("\("", left: 20) 1/O + 1/K^2 = \(1 / Double(o) + 1 / Double(k * k), decimals: 3)")
+            table.row("\(name)", "\(thousands(conv))", "\(thousands(separable))", "\(ratio, decimals: 3)",
+                      "\(1 / Double(o) + 1 / Double(k * k), decimals: 3)", "|",
+                      "\(thousands(positions * conv))", "\(thousands(positions * separable))")
         }
+        out.say(table)
         // @end
     }
 
@@ -110,8 +118,63 @@ enum DepthwiseSeparableLecture {
         ]
         for (name, analytic, numeric) in checks {
             let error = BackpropLecture.relativeError(analytic, numeric)
-            out.say("\(name, left: 17) relative error \(error, scientific: 0, slack: 1e-7)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
+            out.say("\(name): relative error \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         }
         // @end
+    }
+
+    /// The answers of "Try it".
+    static func answers(_ out: inout Transcript) throws {
+        // @code answers
+        let (k, c, o) = (3, 64, 128)
+        let conv = k * k * c * o, separable = k * k * c + c * o
+        out.say("1. conv2d \(thousands(conv)), separable \(thousands(k * k * c)) + \(thousands(c * o)) = \(thousands(separable)); "
+                + "ratio \(Double(separable) / Double(conv), decimals: 4), 1/O + 1/K^2 = \(1 / Double(o) + 1 / Double(k * k), decimals: 4)")
+        let image = try Tensor<Double>(zeros: [1, 5, 5, 3])
+        let filter = try Tensor<Double>(zeros: [3, 3, 3, 2])
+        let y = try Reference.depthwiseConv2DForward(image, filter: filter, padding: .same)
+        out.say("2. filter \(shape: filter.shape): \(shape: image.shape) -> \(shape: y.shape)")
+        // @end
+    }
+
+    /// conv2d, depthwise and separable drawn as channels and connections, 3 input channels, 4
+    /// outputs, 3x3 kernels; the weight counts come from the shapes.
+    static func connectionsFigure() -> String {
+        let (c, o, k) = (3, 4, 3)
+        var d = Diagram(width: 820, height: 290)
+        let inputColour = ["#fc9272", "#a1d99b", "#9ecae1"]
+        func column(_ n: Int, x: Double, top: Double, fill: (Int) -> String) -> [(Double, Double)] {
+            (0..<n).map { i in
+                let y = top + Double(i) * 40
+                d.rect(x: x, y: y, width: 30, height: 30, fill: fill(i))
+                return (x, y + 15)
+            }
+        }
+        func connect(_ from: [(Double, Double)], _ to: [(Double, Double)], pairs: [(Int, Int)], colour: (Int) -> String) {
+            for (a, b) in pairs { d.line(from: (from[a].0 + 30, from[a].1), to: (to[b].0, to[b].1), stroke: colour(a), width: 1.4) }
+        }
+        let all = (0..<c).flatMap { a in (0..<o).map { (a, $0) } }
+        // conv2d
+        d.text("conv2d", x: 125, y: 24, size: 13, bold: true)
+        let in1 = column(c, x: 70, top: 60, fill: { inputColour[$0] })
+        let out1 = column(o, x: 180, top: 40, fill: { _ in "#dddddd" })
+        connect(in1, out1, pairs: all, colour: { inputColour[$0] })
+        d.text("\(k)x\(k)x\(c) per output: \(k * k * c * o) weights", x: 125, y: 240, size: 12)
+        // depthwise
+        d.text("depthwise (multiplier 1)", x: 375, y: 24, size: 13, bold: true)
+        let in2 = column(c, x: 320, top: 60, fill: { inputColour[$0] })
+        let out2 = column(c, x: 430, top: 60, fill: { inputColour[$0] })
+        connect(in2, out2, pairs: (0..<c).map { ($0, $0) }, colour: { inputColour[$0] })
+        d.text("\(k)x\(k) per channel: \(k * k * c) weights", x: 375, y: 240, size: 12)
+        // separable
+        d.text("separable = depthwise, then 1x1", x: 660, y: 24, size: 13, bold: true)
+        let in3 = column(c, x: 550, top: 60, fill: { inputColour[$0] })
+        let mid = column(c, x: 640, top: 60, fill: { inputColour[$0] })
+        let out3 = column(o, x: 740, top: 40, fill: { _ in "#dddddd" })
+        connect(in3, mid, pairs: (0..<c).map { ($0, $0) }, colour: { inputColour[$0] })
+        connect(mid, out3, pairs: all, colour: { _ in "#777777" })
+        d.text("\(k * k * c) + 1x1x\(c)x\(o) = \(k * k * c + c * o) weights", x: 660, y: 240, size: 12)
+        d.text("coloured lines carry one input channel each; grey lines are the pointwise mix", x: 420, y: 275, size: 12)
+        return d.svg
     }
 }

@@ -15,6 +15,10 @@ import Foundation
 /// number in the Markdown when it is within half a unit of the exact value (plus a small slack
 /// for the last bits that differ between platforms), so a changed digit fails while a different
 /// rounding of the same value on another machine passes. See `DocTest`.
+///
+/// What only the doc-test needs stays out of the snippet's code, which the text shows: columns
+/// are laid out by `say(_ table:)`, and numbers that are noise or drift between CPUs are declared
+/// loose beside the snippet's name (`Snippet(_:loose:_:)`), not where they are printed.
 public struct Transcript: Sendable {
     public enum Piece: Sendable, Equatable {
         case text(String)
@@ -29,13 +33,68 @@ public struct Transcript: Sendable {
     }
 
     public private(set) var pieces: [Piece] = []
+    /// For each measured piece (by index in `pieces`), the text that labels it: what its line
+    /// printed before it, or its table column's heading. `loosen(_:)` matches `Loose` rules to it.
+    private var labels: [Int: String] = [:]
 
     public init() {}
 
     /// Appends one line.
     public mutating func say(_ line: Line = "") {
-        pieces += line.pieces
+        var before = ""
+        for piece in line.pieces {
+            if case .measured = piece { labels[pieces.count] = before }
+            before += piece.printed
+            pieces.append(piece)
+        }
         pieces.append(.text("\n"))
+    }
+
+    /// Appends a table, one line per row under a line of headings. Each column is as wide as its
+    /// widest cell; a column of numbers is aligned right, any other column left.
+    public mutating func say(_ table: Table) {
+        let rows = [table.headings.map { Line(pieces: [.text($0)]) }] + table.rows
+        let columns = rows.map(\.count).max() ?? 0
+        func text(_ row: Int, _ column: Int) -> String {
+            column < rows[row].count ? rows[row][column].pieces.map(\.printed).joined() : ""
+        }
+        let widths = (0..<columns).map { c in rows.indices.map { text($0, c).count }.max() ?? 0 }
+        let numeric = (0..<columns).map { c in
+            let cells = rows.indices.dropFirst().map { text($0, c) }.filter { !$0.isEmpty && $0 != "-" }
+            return !cells.isEmpty && cells.allSatisfy(Table.looksNumeric)
+        }
+        for (r, row) in rows.enumerated() {
+            var line: [Piece] = []
+            var lineLabels: [Int: String] = [:]
+            for c in 0..<columns {
+                let cell = c < row.count ? row[c].pieces : []
+                let padding = String(repeating: " ", count: widths[c] - text(r, c).count)
+                if c > 0 { line.append(.text("  ")) }
+                if numeric[c] { line.append(.text(padding)) }
+                var before = c < table.headings.count ? table.headings[c] + " " : ""
+                for piece in cell {
+                    if case .measured = piece { lineLabels[line.count] = before }
+                    before += piece.printed
+                    line.append(piece)
+                }
+                if !numeric[c] && c < columns - 1 { line.append(.text(padding)) }
+            }
+            // No trailing spaces after a short last cell.
+            while case let .text(last)? = line.last, last.allSatisfy({ $0 == " " }) { line.removeLast() }
+            for (k, label) in lineLabels { labels[pieces.count + k] = label }
+            pieces += line
+            pieces.append(.text("\n"))
+        }
+    }
+
+    /// Widens the slack of the measured numbers that `rules` match; see `Loose`.
+    public mutating func loosen(_ rules: [Loose]) {
+        guard !rules.isEmpty else { return }
+        for (index, label) in labels {
+            guard case let .measured(number) = pieces[index], let slack = Loose.slack(for: number.exact, label: label, rules: rules),
+                  slack > number.slack else { continue }
+            pieces[index] = .measured(MeasuredNumber(printed: number.printed, exact: number.exact, unit: number.unit, slack: slack))
+        }
     }
 
     /// Appends a line of plain text: labels and headers, whose numbers (if any) are compared exactly.
@@ -66,6 +125,41 @@ public struct MeasuredNumber: Sendable, Equatable {
     /// The doc-test rule: `|expected - exact| <= unit / 2 + slack`.
     public func accepts(_ expected: Double) -> Bool {
         abs(expected - exact) <= unit / 2 + slack
+    }
+}
+
+/// Numbers a snippet declares loose, in its declaration (`Snippet("mlp", loose: [...], mlp)`):
+/// values that are noise, such as a gradient check's relative error (held only to "below 1e-7"),
+/// and figures of Float training, which the last bits of another CPU's arithmetic move.
+///
+/// A rule with a label applies to the measured numbers printed after that label in their line,
+/// up to the next label of another rule (in a table: to the numbers under a heading that contains
+/// it). So print a loose figure after its label and the exact ones before it, or in a line of
+/// their own. A rule without a label applies to every number no labelled rule takes.
+/// Loosening only widens: a number keeps at least its default slack.
+public struct Loose: Sendable {
+    public let label: String?
+    let slack: @Sendable (Double) -> Double
+
+    /// Within `slack` of the exact value, e.g. `.absolute(0.01, after: "accuracy")`.
+    public static func absolute(_ slack: Double, after label: String? = nil) -> Loose {
+        Loose(label: label, slack: { _ in slack })
+    }
+
+    /// Within `fraction` of the exact value's size, e.g. `.relative(0.01, after: "loss")` (1%).
+    public static func relative(_ fraction: Double, after label: String? = nil) -> Loose {
+        Loose(label: label, slack: { fraction * abs($0) })
+    }
+
+    /// The slack `rules` give a number of value `exact` printed after `label`, if any rule matches.
+    static func slack(for exact: Double, label: String, rules: [Loose]) -> Double? {
+        var nearest: (position: String.Index, rule: Loose)?
+        for rule in rules {
+            guard let name = rule.label, let found = label.range(of: name, options: .backwards) else { continue }
+            if nearest == nil || found.lowerBound > nearest!.position { nearest = (found.lowerBound, rule) }
+        }
+        if let nearest { return nearest.rule.slack(exact) }
+        return rules.filter { $0.label == nil }.map { $0.slack(exact) }.max()
     }
 }
 
@@ -128,35 +222,40 @@ public struct Line: ExpressibleByStringInterpolation, Sendable {
         public mutating func appendLiteral(_ literal: String) { pieces.append(.text(literal)) }
 
         /// Integers print as they are and are compared exactly.
-        public mutating func appendInterpolation<I: BinaryInteger>(_ value: I, width: Int = 0) {
-            pieces.append(.text(pad(String(value), width)))
+        public mutating func appendInterpolation<I: BinaryInteger>(_ value: I) {
+            pieces.append(.text(String(value)))
         }
 
-        /// A measured number with `decimals` fixed digits, right-aligned in `width` columns.
-        public mutating func appendInterpolation<F: BinaryFloatingPoint>(
-            _ value: F, decimals: Int = 4, width: Int = 0, slack: Double? = nil
-        ) {
-            let piece = LectureFormat.measure(value, decimals: decimals, slack: slack)
-            let padding = max(0, width - piece.printed.count)
-            if padding > 0 { pieces.append(.text(String(repeating: " ", count: padding))) }
-            pieces.append(piece)
+        /// A measured number with `decimals` fixed digits.
+        public mutating func appendInterpolation<F: BinaryFloatingPoint>(_ value: F, decimals: Int) {
+            pieces.append(LectureFormat.measure(value, decimals: decimals))
+        }
+
+        /// A measured number with four decimals. (No defaulted arguments here and a constraint
+        /// that refines `CustomStringConvertible`: Swift then prefers this overload to the
+        /// plain-text one below for every number.)
+        public mutating func appendInterpolation<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) {
+            appendInterpolation(value, decimals: 4)
         }
 
         /// A measured number in scientific notation with `digits` digits after the point.
-        public mutating func appendInterpolation<F: BinaryFloatingPoint>(
-            _ value: F, scientific digits: Int, slack: Double? = nil
-        ) {
+        public mutating func appendInterpolation<F: BinaryFloatingPoint>(_ value: F, scientific digits: Int) {
             let exact = Double(value)
             let (text, unit) = LectureFormat.scientific(exact, digits: digits)
             pieces.append(.measured(MeasuredNumber(printed: text, exact: exact, unit: unit,
-                                                   slack: slack ?? LectureFormat.slack(for: value))))
+                                                   slack: LectureFormat.slack(for: value))))
         }
 
         /// A tensor in the lectures' bracket style. When every element rounds to a whole number
         /// at `decimals` digits the elements print as integers (`[[12, 16], [24, 28]]`), otherwise
         /// all print with `decimals` digits. Every element is measured.
-        public mutating func appendInterpolation<S: TensorScalar>(_ tensor: Tensor<S>, decimals: Int = 4) {
+        public mutating func appendInterpolation<S: TensorScalar>(_ tensor: Tensor<S>, decimals: Int) {
             pieces += TensorText.pieces(tensor, decimals: decimals)
+        }
+
+        /// A tensor at four decimals.
+        public mutating func appendInterpolation<S: TensorScalar>(_ tensor: Tensor<S>) {
+            appendInterpolation(tensor, decimals: 4)
         }
 
         /// A shape in the compact error-message spelling, `[1,28,28,1]`.
@@ -165,16 +264,37 @@ public struct Line: ExpressibleByStringInterpolation, Sendable {
         }
 
         /// Any other value by its description (strings, paddings, sizes).
-        public mutating func appendInterpolation<T: CustomStringConvertible>(_ value: T, width: Int = 0) {
-            pieces.append(.text(pad(value.description, width)))
+        public mutating func appendInterpolation<T: CustomStringConvertible>(_ value: T) {
+            pieces.append(.text(value.description))
         }
+    }
+}
 
-        /// Left-aligned text in `width` columns, for table labels.
-        public mutating func appendInterpolation<T: CustomStringConvertible>(_ value: T, left width: Int) {
-            pieces.append(.text(leftAligned(value, width)))
-        }
+// MARK: - Tables
 
-        private func pad(_ text: String, _ width: Int) -> String { rightAligned(text, width) }
+/// Rows of cells under headings, laid out by `Transcript.say(_:)`:
+///
+///     var table = Table("N", "F", "output")
+///     table.row("\(n)", "\(f)", "\(y, decimals: 2)")
+///     out.say(table)
+public struct Table: Sendable {
+    public let headings: [String]
+    public private(set) var rows: [[Line]] = []
+
+    public init(_ headings: String...) { self.headings = headings }
+    public init(_ headings: [String]) { self.headings = headings }
+
+    public mutating func row(_ cells: Line...) { rows.append(cells) }
+    public mutating func row(_ cells: [Line]) { rows.append(cells) }
+
+    /// A cell that reads as one number (`12`, `-0.5`, `3.2e-01`, `28x28`, `1,024`, `0+1`): such
+    /// columns align right.
+    static func looksNumeric(_ text: String) -> Bool {
+        if text.contains(" ") { return false }
+        var rest = Substring(text)
+        if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
+        if rest.first == "." { rest = rest.dropFirst() }
+        return rest.first.map { $0.isASCII && $0.isNumber } ?? false
     }
 }
 

@@ -1,22 +1,21 @@
 import ConvLab
 import Foundation
 
-let autoencoderCommand = Command(
+let autoencoderCommand = CLICommand(
     name: "autoencoder", summary: "a convolutional autoencoder on MNIST against the mean digit",
     options: trainingApplicationOptions + [
         .flag("json", "end with {\"mse_autoencoder\": ..., \"mse_mean_digit\": ...}"),
     ],
-    writesFiles: true,
+    output: .file("autoencoder.png"),
     notes: """
       Lecture 7's agenda: convs and max pools squeeze each digit to a 7x7x8 code, nearest resizes and
       convs grow it back; MSE, Adam 1e-3, batch 128. Reports the test MSE beside the trivial baseline
-      (always answering the mean training digit) and writes inputs above reconstructions,
-      autoencoder.png, to the --out folder.
+      (always answering the mean training digit) and writes inputs above reconstructions.
     """,
     run: runAutoencoder)
 
 /// `convlab autoencoder`: trains the convolutional autoencoder and reports its test MSE.
-func runAutoencoder(_ arguments: Arguments) throws {
+func runAutoencoder(_ arguments: CLIArguments) throws {
     let epochs = try arguments.integer("epochs", default: 1)
     let seed = UInt64(try arguments.integer("seed", default: 1))
     let kernels = Kernels(try arguments.kernelPath())
@@ -48,7 +47,7 @@ func runAutoencoder(_ arguments: Arguments) throws {
         inputs: test, reconstructions: reconstructions, count: 10, scale: 3,
         title: String(format: "Conv autoencoder, %d epoch(s): test MSE %.4f (mean digit %.4f)",
                       epochs, report.testMSE, report.baselineMSE))
-    let output = try arguments.outputFile("autoencoder.png")
+    let output = try arguments.outputFile()
     try writePicture(picture, to: output)
     print("wrote \(output)")
     if arguments.flag("json") {

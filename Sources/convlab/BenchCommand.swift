@@ -1,7 +1,7 @@
 import ConvLab
 import Foundation
 
-let benchCommand = Command(
+let benchCommand = CLICommand(
     name: "bench", summary: "check every fast kernel against its reference twin, then time both and the lecture 7 convnet",
     options: [
         .flag("json", "the figures as one {\"name\",\"value\",\"unit\"} object per line"),
@@ -16,7 +16,7 @@ let benchCommand = Command(
 
 /// `convlab bench`: validates every fast kernel against its reference twin, then times both
 /// paths op by op, then the lecture 7 convnet.
-func runBench(_ arguments: Arguments) throws {
+func runBench(_ arguments: CLIArguments) throws {
     let json = arguments.flag("json"), layers = arguments.flag("layers")
     let batch = try arguments.integer("batch", default: 128)
     let repeats = try arguments.integer("repeats", default: 5)

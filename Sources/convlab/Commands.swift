@@ -2,9 +2,9 @@ import ConvLab
 import Foundation
 
 /// Every subcommand, in the order `convlab help` lists them. Each is declared in its own file.
-let commands: [Command] = [
-    trainCommand, tourCommand, shapesCommand, lectureCommand, benchCommand, kernelsCommand, srcnnCommand,
-    autoencoderCommand, conformanceCommand, dataCommand, downloadMNISTCommand,
+let commands: [CLICommand] = [
+    trainCommand, tourCommand, shapesCommand, lectureCommand, animateCommand, benchCommand, kernelsCommand,
+    srcnnCommand, autoencoderCommand, conformanceCommand, dataCommand, downloadMNISTCommand,
 ]
 
 /// Dispatches `convlab COMMAND ...`; no command at all is `convlab train` with its defaults
@@ -19,7 +19,7 @@ func runCommand(_ words: [String]) throws {
     try command(named: name)(rest)
 }
 
-func command(named name: String) throws -> Command {
+func command(named name: String) throws -> CLICommand {
     guard let command = commands.first(where: { $0.name == name }) else {
         throw ConvLabError.argument(op: name, message: "unknown command (convlab help lists the commands)")
     }
@@ -35,7 +35,7 @@ var usage: String {
         .joined(separator: "\n")
 }
 
-let tourCommand = Command(name: "tour", summary: "the lab 11-0 toy image convolved, SAME and VALID") { _ in
+let tourCommand = CLICommand(name: "tour", summary: "the lab 11-0 toy image convolved, SAME and VALID") { _ in
     let image = try Tensor<Float>(image: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     let ones = try Tensor<Float>(shape: [2, 2, 1, 1], repeating: 1)
     for padding in Padding.allCases {
@@ -44,7 +44,7 @@ let tourCommand = Command(name: "tour", summary: "the lab 11-0 toy image convolv
     }
 }
 
-let shapesCommand = Command(
+let shapesCommand = CLICommand(
     name: "shapes", summary: "the output size and TF's actual top/bottom/left/right pads of one window",
     options: [.value("input", "N", "input size (default 28)"), .value("kernel", "K", "kernel size (default 5)"),
               .value("stride", "S", "stride (default 1)"), .value("dilation", "D", "dilation (default 1)"),

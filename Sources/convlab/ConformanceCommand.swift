@@ -1,7 +1,7 @@
 import ConvLab
 import Foundation
 
-let conformanceCommand = Command(
+let conformanceCommand = CLICommand(
     name: "conformance", summary: "compute a cnn-golden-v1 cases file with ConvLab's ops, for compare.py",
     positionals: "CASES.json RESULTS.json", positionalCount: 2...2,
     options: [.value("path", "reference|fast", "the kernels (default reference)")],
@@ -10,7 +10,7 @@ let conformanceCommand = Command(
 
 /// `convlab conformance`: computes every case of a cnn-golden-v1 file with ConvLab's ops and
 /// writes the results for `compare.py`.
-func runConformance(_ arguments: Arguments) throws {
+func runConformance(_ arguments: CLIArguments) throws {
     let files = arguments.positional
     let path = try arguments.kernelPath(default: .reference)
     let start = Date()

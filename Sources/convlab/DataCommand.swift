@@ -1,7 +1,7 @@
 import ConvLab
 import Foundation
 
-let dataCommand = Command(
+let dataCommand = CLICommand(
     name: "data", summary: "MNIST's splits, class counts and pixel statistics (embedded subset by default)",
     positionals: "[DIR]", positionalCount: 0...1,
     options: [
@@ -13,7 +13,7 @@ let dataCommand = Command(
 
 /// `convlab data`: loads MNIST (the embedded subset by default) and prints the splits, the class
 /// counts and the pixel statistics, so a student can see what trains.
-func runData(_ arguments: Arguments) throws {
+func runData(_ arguments: CLIArguments) throws {
     let directory = arguments.positional.first
     if arguments.flag("bench") { return try runDataBench(directory) }
     let mnist = try arguments.flag("fashion") ? MNIST.fashion(directory: directory ?? MNIST.fashionDirectory)

@@ -1,6 +1,6 @@
 import ConvLab
 
-let downloadMNISTCommand = Command(
+let downloadMNISTCommand = CLICommand(
     name: "download-mnist", summary: "the full MNIST from the first mirror that works, SHA-256 checked",
     positionals: "[DIR]", positionalCount: 0...1,
     notes: """
@@ -10,7 +10,7 @@ let downloadMNISTCommand = Command(
     run: runDownloadMNIST)
 
 /// `convlab download-mnist`: fetches the full MNIST, trying each mirror in turn and verifying SHA-256.
-func runDownloadMNIST(_ arguments: Arguments) throws {
+func runDownloadMNIST(_ arguments: CLIArguments) throws {
     let directory = arguments.positional.first ?? DataCache.mnistDirectory()
     try MNISTDownloader().download(to: directory) { print($0) }
     let mnist = try MNIST.load(directory: directory)

@@ -21,8 +21,15 @@ func digitTensors(_ mnist: MNIST) throws -> (train: Tensor<Float>, test: Tensor<
     return (try tensor(mnist.train), try tensor(mnist.test))
 }
 
+extension CLIArguments {
+    /// `--path reference|fast`, `fallback` when absent.
+    func kernelPath(default fallback: KernelPath = .fast) throws -> KernelPath {
+        try string("path").map { try KernelPath(parsing: $0) } ?? fallback
+    }
+}
+
 /// The options `srcnn` and `autoencoder` share.
-let trainingApplicationOptions: [Option] = [
+let trainingApplicationOptions: [CLIOption] = [
     .value("epochs", "N", "epochs to train (default 1)"),
     .value("data", "DIR", "the full MNIST (default: the downloaded copy if there is one, else the embedded subset)"),
     .value("train", "N", "train on the first N training digits only"),

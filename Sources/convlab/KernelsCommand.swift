@@ -1,7 +1,7 @@
 import ConvLab
 import Foundation
 
-let kernelsCommand = Command(
+let kernelsCommand = CLICommand(
     name: "kernels", summary: "blur, sharpen, edges, Sobel and emboss on a photograph, as one labelled PNG",
     positionals: "[IMAGE]", positionalCount: 0...1,
     options: [
@@ -9,18 +9,18 @@ let kernelsCommand = Command(
         .value("scale", "K", "each tile drawn K times larger (default 1)"),
         .value("path", "reference|fast", "the kernels (default fast)"),
     ],
-    writesFiles: true,
+    output: .file("kernels.png"),
     notes: """
       Lecture 7's convolutions without training: blur, sharpen, edge (4- and 8-neighbour), top Sobel
-      and emboss on a photograph, per colour channel (depthwise), on grey, and as the course's
-      kernels.py does it (one [3,3,3,3] filter that sums the colour channels). Writes one labelled
-      contact sheet, kernels.png, to the --out folder. IMAGE (PNG, PGM or PPM) defaults to the
+      and emboss on a photograph, per colour channel (depthwise), on grey, and mixing the channels
+      as the course's kernels.py builds its RGB blur, sharpen, Sobel and emboss (one [3,3,3,3]
+      filter that sums the colour channels). Writes one labelled contact sheet. IMAGE (PNG, PGM or PPM) defaults to the
       committed photograph of Chelsea the cat (scikit-image sample, CC0).
     """,
     run: runKernels)
 
 /// `convlab kernels`: the contact sheet of classic kernels on a photograph.
-func runKernels(_ arguments: Arguments) throws {
+func runKernels(_ arguments: CLIArguments) throws {
     let stride = try arguments.integer("stride", default: 1)
     let scale = try arguments.integer("scale", default: 1)
     let path = try arguments.positional.first ?? Photograph.chelseaPath()
@@ -30,10 +30,10 @@ func runKernels(_ arguments: Arguments) throws {
     for kernel in ClassicKernel.allCases {
         print("  \(kernel): \(kernel.weights), sum \(kernel.weightSum)")
     }
-    print("  kernels.py's [3,3,3,3] filter sums the three channels: every output channel is the same (grey),")
+    print("  the mixing [3,3,3,3] filter (kernels.py's RGB blur) sums the three channels: every output channel is the same (grey),")
     print("  and kernels whose weights sum to 1 (blur, sharpen, emboss) come out three times as bright.")
     let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: Kernels(try arguments.kernelPath()))
-    let output = try arguments.outputFile("kernels.png")
+    let output = try arguments.outputFile()
     try writePicture(sheet, to: output)
     print("wrote \(output) (\(sheet.width)x\(sheet.height))")
 }

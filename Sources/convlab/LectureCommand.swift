@@ -2,7 +2,7 @@ import ConvLab
 import ConvLabLectures
 import Foundation
 
-let lectureCommand = Command(
+let lectureCommand = CLICommand(
     name: "lecture", summary: "the read-along modules: run one, doc-test them, refresh their text and pictures",
     positionals: "[N | check [N...] | update N]", positionalCount: 0...Int.max,
     options: [
@@ -21,7 +21,7 @@ let lectureCommand = Command(
 
 /// `convlab lecture ...`: run a read-along module's code, check it against its text, refresh the
 /// text after changing the code, or write the module's pictures.
-func runLecture(_ arguments: Arguments) throws {
+func runLecture(_ arguments: CLIArguments) throws {
     let positional = arguments.positional
     let directory = arguments.string("dir") ?? "Lectures"
     let full = arguments.string("full") == "yes"

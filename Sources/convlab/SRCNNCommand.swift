@@ -1,22 +1,22 @@
 import ConvLab
 import Foundation
 
-let srcnnCommand = Command(
+let srcnnCommand = CLICommand(
     name: "srcnn", summary: "tutorial #03's super-resolution on MNIST, with PSNR against nearest and bicubic",
     options: trainingApplicationOptions + [
         .flag("json", "end with {\"psnr_nearest\": ..., \"psnr_bicubic\": ..., \"psnr_srcnn\": ...}"),
     ],
-    writesFiles: true,
+    output: .file("srcnn.png"),
     notes: """
       Each 28x28 digit is shrunk to 7x7 (bicubic) and blown up again (nearest); a 3-layer CNN
       (3x3x1x8, 3x3x8x8, 3x3x8x1) learns to undo it with MSE and Adam 1e-3, batch 128. Prints the
       mean per-image PSNR on the test digits of the blocky input, of bicubic upsampling and of SRCNN,
-      and writes a picture grid, srcnn.png, to the --out folder.
+      and writes a picture grid.
     """,
     run: runSRCNN)
 
 /// `convlab srcnn`: trains tutorial #03's SRCNN and reports PSNRs.
-func runSRCNN(_ arguments: Arguments) throws {
+func runSRCNN(_ arguments: CLIArguments) throws {
     let epochs = try arguments.integer("epochs", default: 1)
     let seed = UInt64(try arguments.integer("seed", default: 1))
     let kernels = Kernels(try arguments.kernelPath())
@@ -45,7 +45,7 @@ func runSRCNN(_ arguments: Arguments) throws {
                  scores.testCount, scores.nearest, scores.bicubic, scores.srcnn, scores.srcnn - scores.bicubic))
     let picture = try results.picture(count: 8, scale: 4,
                                       title: "SRCNN (tutorial 03), \(epochs) epoch(s): test digits, PSNR under each")
-    let output = try arguments.outputFile("srcnn.png")
+    let output = try arguments.outputFile()
     try writePicture(picture, to: output)
     print("wrote \(output)")
     if arguments.flag("json") {

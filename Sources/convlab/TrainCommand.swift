@@ -1,7 +1,7 @@
 import ConvLab
 import Foundation
 
-let trainCommand = Command(
+let trainCommand = CLICommand(
     name: "train", summary: "train a lecture network, each epoch beside the lecture's and TensorFlow's figures",
     options: [
         .value("model", "NAME", ModelRecipe.all.map(\.name).joined(separator: ", ") + " (default lecture7)"),
@@ -19,7 +19,7 @@ let trainCommand = Command(
         .value("checkpoint", "FILE", "save after every epoch (atomically)"),
         .value("resume", "FILE", "continue from a saved checkpoint"),
     ],
-    writesFiles: true,
+    output: .folder,
     notes: "  The loss and accuracy curves (and the MLP's decision boundary) go to the --out folder.",
     run: runTrain)
 
@@ -42,7 +42,7 @@ struct TrainOptions {
     var checkpoint: String?
     var resume: String?
 
-    init(_ arguments: Arguments) throws {
+    init(_ arguments: CLIArguments) throws {
         model = arguments.string("model") ?? "lecture7"
         data = arguments.string("data")
         epochs = try arguments.number("epochs")
@@ -68,7 +68,7 @@ struct TrainOptions {
 /// `convlab train`: trains one of the lectures' networks and prints the per-epoch table beside
 /// the lecture's own figures. With `--loss both`, two copies of the network (same seed, same
 /// shuffles) train side by side, one per loss.
-func runTrain(_ arguments: Arguments) throws {
+func runTrain(_ arguments: CLIArguments) throws {
     let options = try TrainOptions(arguments)
     let recipe = try ModelRecipe.named(options.model)
     if let threads = options.threads { Fast.threads = threads }

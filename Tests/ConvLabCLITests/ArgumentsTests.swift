@@ -5,11 +5,11 @@ import Testing
 /// The one argument parser every subcommand shares: `--help`, the error format, `--out`.
 @Suite("convlab's argument parser")
 struct ArgumentsTests {
-    static let sample = Command(
+    static let sample = CLICommand(
         name: "sample", summary: "a command for the tests", positionals: "[FILE]", positionalCount: 0...1,
-        options: [.value("epochs", "N", "epochs"), .flag("json", "JSON lines")], writesFiles: true) { _ in }
+        options: [.value("epochs", "N", "epochs"), .flag("json", "JSON lines")], output: .folder) { _ in }
 
-    func message(_ words: [String], _ command: Command = sample) -> String? {
+    func message(_ words: [String], _ command: CLICommand = sample) -> String? {
         do {
             _ = try command.parse(words)
             return nil
@@ -66,15 +66,18 @@ struct ArgumentsTests {
     }
 
     @Test("files go to out/COMMAND unless --out says otherwise; only commands that write take --out")
-    func outputFolder() throws {
+    func outputs() throws {
         #expect(try Self.sample.parse([]).outputDirectory == "out/sample")
         #expect(try Self.sample.parse(["--out", "pictures"]).outputDirectory == "pictures")
         #expect(Self.sample.usage.contains("--out DIR"))
-        let silent = Command(name: "silent", summary: "writes nothing") { _ in }
+        let picture = CLICommand(name: "picture", summary: "writes one file", output: .file("p.png")) { _ in }
+        #expect(picture.usage.contains("--out FILE"))
+        #expect(try picture.parse(["--out", "elsewhere.png"]).outputFile() == "elsewhere.png")
+        let silent = CLICommand(name: "silent", summary: "writes nothing") { _ in }
         #expect(!silent.usage.contains("--out"))
         #expect(message(["--out", "x"], silent) == "silent: unknown option '--out' (convlab silent --help lists the options)")
-        for name in ["train", "kernels", "srcnn", "autoencoder"] {
-            #expect(try command(named: name).writesFiles, "\(name) writes files but takes no --out")
+        for name in ["train", "kernels", "srcnn", "autoencoder", "animate"] {
+            #expect(try command(named: name).allOptions.contains { $0.name == "out" }, "\(name) writes files but takes no --out")
         }
     }
 

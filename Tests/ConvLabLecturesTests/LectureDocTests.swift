@@ -66,6 +66,9 @@ struct LectureDocTests {
                 Issue.record("Lectures/\(lecture.markdown) links figures/\(file), which no code of module \(number) makes")
                 continue
             }
+            if let command = figure.command {
+                #expect(markdown.contains(command), "Lectures/\(lecture.markdown) does not quote the command that draws \(file): \(command)")
+            }
             guard figure.committed else { continue }  // written on request only; the text says how
             let committed = try read("Lectures/figures/\(file)")  // must be committed
             guard !figure.slow || includingSlow else { continue }
@@ -147,6 +150,48 @@ struct LectureDocTests {
         #expect(try !check("0.1233"))
         #expect(try !check("0.12"))
         #expect(try !check("0.1234 extra"))
+    }
+
+    /// A loose rule widens only the numbers after its label (in a line or under a table heading),
+    /// by the amount it states; every other number keeps its half-unit tolerance.
+    @Test func looseRulesWidenOnlyTheirLabelledNumbers() throws {
+        let snippet = Snippet("s", loose: [.relative(0.01, after: "loss"), .absolute(0.01, after: "accuracy")]) { out in
+            out.say("epoch 1: lr \(0.25, decimals: 3), loss \(0.5, decimals: 3), accuracy \(0.9, decimals: 3)")
+            var table = Table("epoch", "loss", "test accuracy")
+            table.row("2", "\(0.4, decimals: 3)", "\(0.95, decimals: 3)")
+            out.say(table)
+        }
+        let transcripts = [(name: "s", transcript: try snippet.transcript())]
+        func check(_ line: String, _ row: String) throws -> Bool {
+            let markdown = "<!-- output: s -->\n```output\n\(line)\nepoch  loss  test accuracy\n\(row)\n```\n"
+            return try DocTest.checkOutputs(markdown: markdown, file: "t.md", transcripts: transcripts).isEmpty
+        }
+        let row = "    2  0.400          0.950"
+        #expect(try check("epoch 1: lr 0.250, loss 0.500, accuracy 0.900", row))
+        #expect(try check("epoch 1: lr 0.250, loss 0.505, accuracy 0.909", "2 0.404 0.959"))  // within 1% and 0.01
+        #expect(try !check("epoch 1: lr 0.250, loss 0.507, accuracy 0.900", row))           // 1.4% off
+        #expect(try !check("epoch 1: lr 0.250, loss 0.500, accuracy 0.912", row))           // 0.012 off
+        #expect(try !check("epoch 1: lr 0.251, loss 0.500, accuracy 0.900", row))           // before any label: not loose
+        #expect(try !check("epoch 1: lr 0.250, loss 0.500, accuracy 0.900", "2 0.406 0.950"))
+        #expect(try !check("epoch 1: lr 0.250, loss 0.500, accuracy 0.900", "2 0.400 0.962"))
+        #expect(try !check("epoch 1: lr 0.250, loss 0.500, accuracy 0.900", "3 0.400 0.950"))  // integers exact
+    }
+
+    /// A table's columns are as wide as their widest cell: numbers aligned right, words left.
+    @Test func tablesAlignNumbersRightAndWordsLeft() {
+        var table = Table("layer", "output", "parameters")
+        table.row("input", "[1,28,28,1]")
+        table.row("conv1", "[1,28,28,32]", "\(832)")
+        table.row("total", "", "3,274,634")
+        var out = Transcript()
+        out.say(table)
+        #expect(out.rendered == """
+            layer  output        parameters
+            input  [1,28,28,1]
+            conv1  [1,28,28,32]         832
+            total                 3,274,634
+
+            """)
     }
 
     /// Words are compared too, and a snippet without a block (or a block without a snippet) fails.

@@ -9,11 +9,13 @@
 ///   each colour channel is filtered on its own, so colours survive.
 /// - `.grey`: the image is first turned grey with TF's `rgb_to_grayscale` weights
 ///   (0.2989 R + 0.5870 G + 0.1140 B), then convolved with a `[3, 3, 1, 1]` filter.
-/// - `.mixedAsKernelsPy`: the course's kernels.py puts the same 3x3 kernel at every
-///   `[input, output]` channel pair of a `[3, 3, 3, 3]` filter for `tf.nn.conv2d`. Every output
-///   channel then sums the three filtered input channels: the three outputs are equal (the
-///   colours mix to grey) and a kernel whose weights sum to 1 (blur, sharpen, emboss) triples
-///   the brightness.
+/// - `.mixedAsKernelsPy`: the same 3x3 kernel at every `[input, output]` channel pair of a
+///   `[3, 3, 3, 3]` filter for `tf.nn.conv2d`, as the course's kernels.py builds its RGB blur,
+///   sharpen, top Sobel and emboss filters (its RGB edge filter is channel-diagonal instead,
+///   i.e. per channel; its grey `[3, 3, 1, 1]` filters are what 07_basic_filters.py uses by
+///   default). Every output channel then sums the three filtered input channels: the three
+///   outputs are equal (the colours mix to grey) and a kernel whose weights sum to 1 (blur,
+///   sharpen, emboss) triples the brightness.
 public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertible {
     case blur
     case sharpen
@@ -77,7 +79,7 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
             switch self {
             case .perChannel: return "per channel (depthwise)"
             case .grey: return "grey"
-            case .mixedAsKernelsPy: return "kernels.py [3,3,3,3]: channels summed (grey, and 3x as bright when the weights sum to 1)"
+            case .mixedAsKernelsPy: return "mixing [3,3,3,3], as kernels.py's RGB blur: channels summed (grey, and 3x as bright when the weights sum to 1)"
             }
         }
     }

@@ -73,6 +73,12 @@ extension Fast {
                                      padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
+        // Explicit pads run on the reference: the lowering is tuned for TF's SAME/VALID pads.
+        if padding.isExplicit {
+            return try referenceFallback("conv2d", "explicit pads") {
+                try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+            }
+        }
         let lowering = ConvLowering(g)
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
         return tensor(g.outputShape) { y in
@@ -94,6 +100,12 @@ extension Fast {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
+        if padding.isExplicit {
+            return try referenceFallback("conv2DBackward", "explicit pads") {
+                try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                             padding: padding, dilations: dilations)
+            }
+        }
         let lowering = ConvLowering(g)
         var dInput = zeros(input.shape)   // the strided route adds patches into it
         dOutput.scalars.withUnsafeBufferPointer { dy in

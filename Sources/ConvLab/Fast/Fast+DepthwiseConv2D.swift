@@ -40,6 +40,13 @@ extension Fast {
                                               padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         let g = try DepthwiseConv2DGeometry(input: input.shape, filter: filter.shape,
                                             strides: strides, padding: padding, dilations: dilations)
+        // Explicit pads run on the reference: the column tables assume TF's SAME/VALID pads.
+        if padding.isExplicit {
+            return try referenceFallback("depthwiseConv2D", "explicit pads") {
+                try Reference.depthwiseConv2DForward(input, filter: filter, strides: strides, padding: padding,
+                                                     dilations: dilations)
+            }
+        }
         let (x, lowering) = channelsRepeated(input, g)
         return x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in
@@ -58,6 +65,12 @@ extension Fast {
         let g = try DepthwiseConv2DGeometry(input: input.shape, filter: filter.shape,
                                             strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "depthwiseConv2DBackward")
+        if padding.isExplicit {
+            return try referenceFallback("depthwiseConv2DBackward", "explicit pads") {
+                try Reference.depthwiseConv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                                      padding: padding, dilations: dilations)
+            }
+        }
         let (x, lowering) = channelsRepeated(input, g)
         let (dx, dFilter) = x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in

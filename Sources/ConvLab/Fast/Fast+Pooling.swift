@@ -17,6 +17,11 @@ extension Fast {
                                       padding: Padding) throws -> Tensor<Float> {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPool")
+        if padding.isExplicit {
+            return try referenceFallback("maxPool", "explicit pads") {
+                try Reference.maxPoolForward(input, windowSize: windowSize, strides: strides, padding: padding)
+            }
+        }
         // Every window has a real cell (TF's rule), so every output is written: no zero fill.
         return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { xs in
@@ -40,6 +45,11 @@ extension Fast {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "maxPoolBackward")
+        if padding.isExplicit {
+            return try referenceFallback("maxPoolBackward", "explicit pads") {
+                try Reference.maxPoolBackward(input, dOutput: dOutput, windowSize: windowSize, strides: strides, padding: padding)
+            }
+        }
         var dInput = zeros(input.shape)
         input.scalars.withUnsafeBufferPointer { xs in
             dOutput.scalars.withUnsafeBufferPointer { dys in
@@ -63,6 +73,7 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `avgPool`).
     public static func avgPoolForward(_ input: Tensor<Float>, windowSize: Size2, strides: Size2,
                                       padding: Padding) throws -> Tensor<Float> {
+        try padding.requireAlgorithm(op: "avgPool", tfName: "tf.nn.avg_pool2d")  // TF's avg pool takes no explicit pads
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPool")
         var output = zeros(g.outputShape)
@@ -92,6 +103,7 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `avgPoolBackward`).
     public static func avgPoolBackward(_ input: Tensor<Float>, dOutput: Tensor<Float>, windowSize: Size2,
                                        strides: Size2, padding: Padding) throws -> Tensor<Float> {
+        try padding.requireAlgorithm(op: "avgPoolBackward", tfName: "tf.nn.avg_pool2d")
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "avgPoolBackward")

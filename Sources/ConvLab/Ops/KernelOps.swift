@@ -28,6 +28,8 @@ public protocol KernelOps {
                                         pointwiseFilter: Tensor<Float>, dOutput: Tensor<Float>, strides: Size2,
                                         padding: Padding, dilations: Size2)
         throws -> (dInput: Tensor<Float>, dDepthwiseFilter: Tensor<Float>, dPointwiseFilter: Tensor<Float>)
+    static func conv2DTranspose(_ input: Tensor<Float>, filter: Tensor<Float>, outputSize: Size2?, strides: Size2,
+                                padding: Padding, dilations: Size2) throws -> Tensor<Float>
     static func conv1DForward(_ input: Tensor<Float>, filter: Tensor<Float>, stride: Int, padding: Padding,
                               dilation: Int) throws -> Tensor<Float>
     static func conv1DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>, stride: Int,

@@ -75,6 +75,17 @@ public enum OpTable {
             return [g.dInput, g.dDepthwiseFilter, g.dPointwiseFilter]
         }),
 
+        // tf.nn.conv2d_transpose: x [N,H,W,C], w [KH,KW,O,C], `output_size` [OH, OW] optional; forward
+        // only. Benchmarked as the upsampling half of a decoder: 14x14x32 to 28x28x16, stride 2.
+        OpDescriptor("conv2d_transpose", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
+            [OpExample("deconv", shapes: ["x": [n, 14, 14, 32], "w": [3, 3, 16, 32]], attributes: ["strides": 2, "padding": "SAME"],
+                       flops: 2.0 * Double(n * 14 * 14 * 32 * 9 * 16))]
+        }, forward: { ops, call in
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let size = try call.attributes.values["output_size"].map { _ in try call.attributes.size2("output_size", op: call.op) }
+            return [try ops.conv2DTranspose(x, filter: w, outputSize: size, strides: s, padding: p, dilations: d)]
+        }, backward: nil),
+
         // tf.nn.conv1d: x [N,W,C], w [K,C,O]; not in FORMAT.md's table, used by ConvLab's own fixtures.
         OpDescriptor("conv1d", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
             [OpExample("seqconv", shapes: ["x": [n, 100, 32], "w": [5, 32, 64]], attributes: ["padding": "SAME"],

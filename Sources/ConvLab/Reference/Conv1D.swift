@@ -79,6 +79,7 @@ package struct Conv1DAsConv2D {
             throw ConvLabError.argument(op: op,
                 message: "stride \(stride) with dilation \(dilation): TF allows dilation > 1 only with stride 1")
         }
+        try padding.requireAlgorithm(op: op, tfName: "tf.nn.conv1d")
         (strides, self.padding, dilations) = (Size2(1, stride), padding, Size2(1, dilation))
         geometry = try Conv2DGeometry(input: [input[0], 1, input[1], input[2]], filter: [1] + filter,
                                       strides: strides, padding: padding, dilations: dilations, op: op)

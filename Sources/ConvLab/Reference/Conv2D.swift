@@ -13,10 +13,11 @@ extension Reference {
     ///   - input:  `[N, H, W, C]` (NHWC)
     ///   - filter: `[KH, KW, C, O]` (HWIO)
     ///   - strides: `(sh, sw)`; dilation > 1 is allowed only with stride 1, as in TF.
-    ///   - padding: `.same` or `.valid`.
+    ///   - padding: `.same`, `.valid` or `.explicit` pads (TF's `[[0,0],[top,bottom],[left,right],[0,0]]`).
     ///   - dilations: `(dh, dw)`.
     /// - Returns: `[N, OH, OW, O]` with `OH = ceil(H / sh)` for SAME, `floor((H - EKH) / sh) + 1`
-    ///   for VALID, where `EKH = (KH - 1) * dh + 1`; likewise for `OW`.
+    ///   for VALID, `floor((H + top + bottom - EKH) / sh) + 1` for explicit pads, where
+    ///   `EKH = (KH - 1) * dh + 1`; likewise for `OW`.
     /// - Throws: `ConvLabError` naming `conv2d` and both shapes when they do not fit.
     /// - Complexity: `N * OH * OW * O * KH * KW * C` multiply-adds.
     public static func conv2DForward<Scalar: TensorScalar>(

@@ -14,7 +14,7 @@ extension Reference {
     ///   - input:  `[N, H, W, C]` (NHWC)
     ///   - filter: `[KH, KW, C, M]`, `M` filters per input channel (the channel multiplier).
     ///   - strides: `(sh, sw)`; dilation > 1 is allowed only with stride 1, as in TF.
-    ///   - padding: `.same` or `.valid`.
+    ///   - padding: `.same`, `.valid` or `.explicit` pads, as `conv2DForward`.
     ///   - dilations: `(dh, dw)`.
     /// - Returns: `[N, OH, OW, C*M]`, channel `c*M + m` from input channel `c` and filter `m`;
     ///   `OH = ceil(H / sh)` for SAME, `floor((H - EKH) / sh) + 1` for VALID, `EKH = (KH - 1) * dh + 1`.

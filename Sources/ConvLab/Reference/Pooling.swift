@@ -21,7 +21,8 @@ extension Reference {
     ///   - input: `[N, H, W, C]` (NHWC).
     ///   - windowSize: `(KH, KW)`, each >= 1.
     ///   - strides: `(sh, sw)`, each >= 1.
-    ///   - padding: `.same` or `.valid`; padded cells are ignored (as if -infinity).
+    ///   - padding: `.same`, `.valid` or `.explicit` pads, each smaller than the window (TF's
+    ///     rule); padded cells are ignored (as if -infinity).
     /// - Returns: `[N, OH, OW, C]` with `OH = ceil(H / sh)` for SAME, `floor((H - KH) / sh) + 1`
     ///   for VALID; likewise for `OW`.
     /// - Throws: `ConvLabError` naming `maxPool` and the shapes when the input is not rank 4, a
@@ -102,13 +103,15 @@ extension Reference {
     ///   - input: `[N, H, W, C]` (NHWC).
     ///   - windowSize: `(KH, KW)`, each >= 1.
     ///   - strides: `(sh, sw)`, each >= 1.
-    ///   - padding: `.same` or `.valid`; padded cells are left out of the sum and the divisor.
+    ///   - padding: `.same` or `.valid` (TF's avg pool takes no explicit pads); padded cells are
+    ///     left out of the sum and the divisor.
     /// - Returns: `[N, OH, OW, C]`, sizes as `maxPoolForward`.
     /// - Throws: `ConvLabError` naming `avgPool` and the shapes (as `maxPoolForward`).
     /// - Complexity: `N * OH * OW * C * KH * KW` additions.
     public static func avgPoolForward<Scalar: TensorScalar>(
         _ input: Tensor<Scalar>, windowSize: Size2, strides: Size2, padding: Padding
     ) throws -> Tensor<Scalar> {
+        try padding.requireAlgorithm(op: "avgPool", tfName: "tf.nn.avg_pool2d")
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPool")
         var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
@@ -148,6 +151,7 @@ extension Reference {
         _ input: Tensor<Scalar>, dOutput: Tensor<Scalar>, windowSize: Size2, strides: Size2,
         padding: Padding
     ) throws -> Tensor<Scalar> {
+        try padding.requireAlgorithm(op: "avgPoolBackward", tfName: "tf.nn.avg_pool2d")
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "avgPoolBackward")

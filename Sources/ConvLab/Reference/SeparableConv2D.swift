@@ -73,6 +73,7 @@ package struct SeparableConvolution {
     package init(input: [Int], depthwiseFilter: [Int], pointwiseFilter: [Int], strides: Size2, padding: Padding,
                  dilations: Size2) throws {
         let op = "separableConv2D"
+        try padding.requireAlgorithm(op: op, tfName: "tf.nn.separable_conv2d")
         depthwise = try DepthwiseConv2DGeometry(input: input, filter: depthwiseFilter, strides: strides,
                                                 padding: padding, dilations: dilations, op: op)
         let mixed = depthwise.channels * depthwise.multiplier

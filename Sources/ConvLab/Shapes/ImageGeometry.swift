@@ -69,10 +69,8 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
         batch = input[0]
         inChannels = input[3]
         outChannels = filter[3]
-        rows = try WindowAxis(input: input[1], kernel: filter[0], stride: strides.h, dilation: dilations.h,
-                              padding: padding, op: op, axis: "height")
-        cols = try WindowAxis(input: input[2], kernel: filter[1], stride: strides.w, dilation: dilations.w,
-                              padding: padding, op: op, axis: "width")
+        (rows, cols) = try WindowAxis.pair(height: input[1], width: input[2], kernel: Size2(filter[0], filter[1]),
+                                           strides: strides, dilations: dilations, padding: padding, op: op)
     }
 
     /// `[N, H, W, C]`.
@@ -154,10 +152,14 @@ public struct PoolGeometry: Equatable, Sendable, OutputShaped {
         }
         batch = input[0]
         channels = input[3]
-        rows = try WindowAxis(input: input[1], kernel: windowSize.h, stride: strides.h, padding: padding,
-                              op: op, axis: "height")
-        cols = try WindowAxis(input: input[2], kernel: windowSize.w, stride: strides.w, padding: padding,
-                              op: op, axis: "width")
+        if case .explicit(let pads) = padding,
+           max(pads.top, pads.bottom) >= windowSize.h || max(pads.left, pads.right) >= windowSize.w {
+            // TF's CheckPaddingSize: so every window still holds a real cell.
+            throw ConvLabError.argument(op: op,
+                message: "explicit pads \(padding) must be smaller than the window \(windowSize) on every side, as in TF (input \(describeShape(input)))")
+        }
+        (rows, cols) = try WindowAxis.pair(height: input[1], width: input[2], kernel: windowSize, strides: strides,
+                                           padding: padding, op: op)
     }
 
     public var input: NHWC { NHWC(batch, rows.input, cols.input, channels) }

@@ -85,6 +85,8 @@ public func shapesReport(input: Int, kernel: Int, stride: Int = 1, dilation: Int
         let used = (axis.output - 1) * stride + axis.effectiveKernel
         lines.append("VALID: out = floor((\(input) - \(axis.effectiveKernel)) / \(stride)) + 1 = \(axis.output)"
             + (used < input ? "; the last \(input - used) input row(s) are never read" : ""))
+    case .explicit:
+        break  // unreachable: WindowAxis(padding:) above throws for four-sided pads
     }
     return lines.joined(separator: "\n")
 }

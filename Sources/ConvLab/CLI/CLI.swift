@@ -1,54 +1,80 @@
-import ConvLab
-
-/// The one argument parser of `convlab`: every subcommand declares its options here as data,
-/// and gets `--help`, the usage text, the error messages and `--out` from the same code.
+/// The one argument parser of `convlab`: every subcommand declares its options as data and gets
+/// `--help`, the usage text, the error messages and `--out` from the same code. It lives in the
+/// library so that `convlab animate`'s options (`AnimationArguments`) serve the command line and
+/// the lectures' animations alike.
 ///
 ///     convlab NAME [POSITIONAL ...] [--option VALUE | --option=VALUE | --flag] ...
 ///
 /// Errors name the subcommand and point at its `--help`:
 /// `convlab: train: unknown option '--epoch' (convlab train --help lists the options)`.
-struct Option: Sendable {
-    let name: String
+public struct CLIOption: Sendable {
+    public let name: String
     /// The value's placeholder (`N`, `DIR`); nil for a flag, which takes no value.
-    let placeholder: String?
-    let help: String
+    public let placeholder: String?
+    public let help: String
 
-    static func flag(_ name: String, _ help: String) -> Option {
-        Option(name: name, placeholder: nil, help: help)
+    public static func flag(_ name: String, _ help: String) -> CLIOption {
+        CLIOption(name: name, placeholder: nil, help: help)
     }
 
-    static func value(_ name: String, _ placeholder: String, _ help: String) -> Option {
-        Option(name: name, placeholder: placeholder, help: help)
+    public static func value(_ name: String, _ placeholder: String, _ help: String) -> CLIOption {
+        CLIOption(name: name, placeholder: placeholder, help: help)
     }
 
-    var synopsis: String { "--" + name + (placeholder.map { " " + $0 } ?? "") }
+    public var synopsis: String { "--" + name + (placeholder.map { " " + $0 } ?? "") }
 }
 
 /// A subcommand: what it takes, the text `--help` prints, and the function that runs it.
-struct Command: Sendable {
-    let name: String
+public struct CLICommand: Sendable {
+    /// What a command writes, and so what `--out` means for it.
+    public enum Output: Sendable {
+        /// Nothing: no `--out`.
+        case none
+        /// Several files: `--out DIR`, default `out/NAME`.
+        case folder
+        /// One file: `--out FILE`, default `out/NAME/<file>`.
+        case file(String)
+    }
+
+    public let name: String
     /// One line for `convlab help`.
-    let summary: String
+    public let summary: String
     /// The positional arguments as the usage line spells them (`[IMAGE]`, `CASES RESULTS`).
-    var positionals: String = ""
+    public var positionals: String
     /// How many positional arguments it accepts.
-    var positionalCount: ClosedRange<Int> = 0...0
-    var options: [Option] = []
-    /// Whether it writes files: then it takes `--out DIR`, default `out/NAME`.
-    var writesFiles = false
+    public var positionalCount: ClosedRange<Int>
+    public var options: [CLIOption]
+    public var output: Output
     /// Paragraphs after the options.
-    var notes: String = ""
-    let run: @Sendable (Arguments) throws -> Void
+    public var notes: String
+    public let run: @Sendable (CLIArguments) throws -> Void
+
+    public init(name: String, summary: String, positionals: String = "", positionalCount: ClosedRange<Int> = 0...0,
+                options: [CLIOption] = [], output: Output = .none, notes: String = "",
+                run: @escaping @Sendable (CLIArguments) throws -> Void) {
+        self.name = name
+        self.summary = summary
+        self.positionals = positionals
+        self.positionalCount = positionalCount
+        self.options = options
+        self.output = output
+        self.notes = notes
+        self.run = run
+    }
 
     /// Every option it takes, `--out` and `--help` included.
-    var allOptions: [Option] {
-        options
-            + (writesFiles ? [.value("out", "DIR", "where the files go (default out/\(name))")] : [])
-            + [.flag("help", "this text")]
+    public var allOptions: [CLIOption] {
+        let out: [CLIOption]
+        switch output {
+        case .none: out = []
+        case .folder: out = [.value("out", "DIR", "where the files go (default out/\(name))")]
+        case .file(let file): out = [.value("out", "FILE", "the file to write (default out/\(name)/\(file))")]
+        }
+        return options + out + [.flag("help", "this text")]
     }
 
     /// The generated `--help` text.
-    var usage: String {
+    public var usage: String {
         let synopsis = allOptions.filter { $0.name != "help" }.map { "[\($0.synopsis)]" }
         var lines = ["usage: convlab \(name)" + (positionals.isEmpty ? "" : " " + positionals)
                      + (synopsis.isEmpty ? "" : " " + synopsis.joined(separator: " ")),
@@ -64,8 +90,8 @@ struct Command: Sendable {
     /// The arguments after the command's name, checked against what it declares.
     /// - Throws: `ConvLabError.argument` naming the command for an unknown option, a missing
     ///   value, an option given twice, or the wrong number of positional arguments.
-    func parse(_ words: [String]) throws -> Arguments {
-        var parsed = Arguments(command: name, writesFiles: writesFiles)
+    public func parse(_ words: [String]) throws -> CLIArguments {
+        var parsed = CLIArguments(command: name, output: output)
         var i = 0
         while i < words.count {
             let word = words[i]
@@ -109,7 +135,7 @@ struct Command: Sendable {
     }
 
     /// Parses `words` and runs the command, or prints the usage for `--help`.
-    func callAsFunction(_ words: [String]) throws {
+    public func callAsFunction(_ words: [String]) throws {
         let arguments = try parse(words)
         if arguments.flag("help") {
             print(usage)
@@ -120,52 +146,50 @@ struct Command: Sendable {
 }
 
 /// What one call of a subcommand was given, with typed accessors that throw the same errors.
-struct Arguments: Sendable {
-    let command: String
-    let writesFiles: Bool
-    var positional: [String] = []
+public struct CLIArguments: Sendable {
+    public let command: String
+    public let output: CLICommand.Output
+    public var positional: [String] = []
     var values: [String: String] = [:]
     var flags: Set<String> = []
 
-    init(command: String, writesFiles: Bool) {
+    init(command: String, output: CLICommand.Output) {
         self.command = command
-        self.writesFiles = writesFiles
+        self.output = output
     }
 
     /// The error format of every subcommand.
-    func error(_ message: String) -> ConvLabError {
+    public func error(_ message: String) -> ConvLabError {
         .argument(op: command, message: message + " (convlab \(command) --help lists the options)")
     }
 
-    func flag(_ name: String) -> Bool { flags.contains(name) }
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
 
-    func string(_ name: String) -> String? { values[name] }
+    public func string(_ name: String) -> String? { values[name] }
 
     /// A number of any type that parses from text (`Int`, `Float`, `UInt64`), nil when absent.
-    func number<T: LosslessStringConvertible>(_ name: String) throws -> T? {
+    public func number<T: LosslessStringConvertible>(_ name: String) throws -> T? {
         guard let text = values[name] else { return nil }
         guard let value = T(text) else { throw error("--\(name) needs a number, got '\(text)'") }
         return value
     }
 
     /// An integer of at least `minimum`, `fallback` when absent.
-    func integer(_ name: String, default fallback: Int, minimum: Int = 1) throws -> Int {
+    public func integer(_ name: String, default fallback: Int, minimum: Int = 1) throws -> Int {
         guard let value: Int = try number(name) else { return fallback }
         guard value >= minimum else { throw error("--\(name) must be at least \(minimum), got \(value)") }
         return value
     }
 
-    /// `--path reference|fast`, `fallback` when absent.
-    func kernelPath(default fallback: KernelPath = .fast) throws -> KernelPath {
-        try values["path"].map { try KernelPath(parsing: $0) } ?? fallback
-    }
+    /// Where a command that writes several files puts them: `--out DIR`, default `out/COMMAND`.
+    public var outputDirectory: String { values["out"] ?? "out/\(command)" }
 
-    /// Where the command writes its files: `--out DIR`, default `out/COMMAND`.
-    var outputDirectory: String { values["out"] ?? "out/\(command)" }
-
-    /// `name` inside the output directory, after creating the directory.
-    func outputFile(_ name: String) throws -> String {
-        try FileIO.createDirectory(outputDirectory)
-        return FileIO.join(outputDirectory, name)
+    /// The file a command that writes one file writes: `--out FILE`, default `out/COMMAND/<file>`;
+    /// its folder is created.
+    public func outputFile() throws -> String {
+        guard case .file(let file) = output else { throw error("writes no single file") }
+        let path = values["out"] ?? FileIO.join("out/\(command)", file)
+        if let slash = path.lastIndex(of: "/") { try FileIO.createDirectory(String(path[..<slash])) }
+        return path
     }
 }
