@@ -7,9 +7,10 @@
 /// have one definition each, below, built from the path's own primitives; a path may replace one
 /// with a fused kernel (`Fast.biasReLUForward`).
 ///
-/// Adding an op: its reference file (the loops and the doc), optionally its fast twin, one
-/// requirement here and its entry in `OpTable` (which the conformance runner, `convlab bench` and
-/// the cross-check tests iterate), and its tests. ARCHITECTURE.md walks through one.
+/// Adding an op: its reference file (the loops and the doc), one requirement here (with the fast
+/// path's stand-in at the end of this file until a fast twin exists), its entry in `OpTable` (which
+/// the conformance runner, `convlab bench` and the cross-check tests iterate), and its tests.
+/// ARCHITECTURE.md walks through one.
 public protocol KernelOps {
     // MARK: Convolutions
     static func conv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2, padding: Padding,
@@ -149,3 +150,21 @@ extension KernelOps {
 
 /// The reference loops are one path; their generic ops serve as its Float signatures.
 extension Reference: KernelOps {}
+
+// MARK: - The fast path's stand-ins: ops with no fast twin yet
+
+/// Each op here runs the reference loops on the fast path, recorded as a fallback, so `convlab
+/// bench` and the cross-check tests list it. The stand-in lives on `Fast`, not in a protocol
+/// extension: `Reference` conforms too, and a default there would shadow its generic op (the
+/// Float call would then pick the default and call itself). A fast twin, in `Fast/`, replaces it.
+extension Fast {
+    /// `tf.nn.conv2d_transpose`. (The fast `conv2DBackward` computes the same values as its
+    /// `dInput`, but also a `dFilter` this op does not need.)
+    public static func conv2DTranspose(_ input: Tensor<Float>, filter: Tensor<Float>, outputSize: Size2? = nil,
+                                       strides: Size2 = 1, padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
+        try referenceFallback("conv2DTranspose", "no fast twin") {
+            try Reference.conv2DTranspose(input, filter: filter, outputSize: outputSize, strides: strides,
+                                          padding: padding, dilations: dilations)
+        }
+    }
+}
