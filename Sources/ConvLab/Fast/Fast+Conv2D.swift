@@ -86,12 +86,14 @@ extension Fast {
     /// - Complexity: `2 * N*OH*OW * O * KH*KW*C` flops on the packed GEMM.
     public static func conv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2 = 1,
                                      padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
-        // Explicit pads run on the reference: the lowering is tuned for TF's SAME/VALID pads.
-        if padding.isExplicit {
-            return try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
-        }
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
+        // Explicit pads run on the reference: the lowering is tuned for TF's SAME/VALID pads.
+        if padding.isExplicit {
+            return try referenceFallback("conv2d", "explicit pads") {
+                try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+            }
+        }
         let lowering = ConvLowering(g)
         guard lowering.padsAreBounded else {
             return try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
@@ -113,13 +115,15 @@ extension Fast {
     public static func conv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
                                       strides: Size2 = 1, padding: Padding, dilations: Size2 = 1)
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
-        if padding.isExplicit {
-            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                padding: padding, dilations: dilations)
-        }
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
+        if padding.isExplicit {
+            return try referenceFallback("conv2DBackward", "explicit pads") {
+                try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                             padding: padding, dilations: dilations)
+            }
+        }
         let lowering = ConvLowering(g)
         guard lowering.padsAreBounded else {
             return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,

@@ -1,0 +1,63 @@
+import ConvLab
+import Foundation
+
+/// MNIST for a command: the IDX files in `directory` when given (`--data DIR`, raw or gzip), else
+/// the full set `convlab download-mnist` put in the per-user cache when `orDownloaded` and it is
+/// there, else the embedded subset (10,000 training and the real 10,000 test digits).
+/// - Parameter validationCount: training digits held out (lecture 7 trains on all 60,000, the
+///   tutorial on 55,000); the embedded subset always trains on all of its 10,000.
+func loadMNIST(_ directory: String?, validationCount: Int = 0, orDownloaded: Bool) throws -> MNIST {
+    if let folder = directory ?? (orDownloaded ? DataCache.downloadedMNIST() : nil) {
+        return try MNIST.load(directory: folder, validationCount: validationCount)
+    }
+    return try MNIST.embedded()
+}
+
+/// The training and test digits as `[N, 28, 28, 1]` tensors in [0, 1].
+func digitTensors(_ mnist: MNIST) throws -> (train: Tensor<Float>, test: Tensor<Float>) {
+    func tensor(_ set: LabeledImages) throws -> Tensor<Float> {
+        guard set.count > 0 else {
+            throw ConvLabError.file(path: mnist.source, offset: nil, message: "holds no digits in one of its splits; nothing to train or score")
+        }
+        return try Tensor(shape: [set.count, set.height, set.width, set.channels], scalars: set.pixels)
+    }
+    return (try tensor(mnist.train), try tensor(mnist.test))
+}
+
+extension CLIArguments {
+    /// `--path reference|fast`, `fallback` when absent.
+    func kernelPath(default fallback: KernelPath = .fast) throws -> KernelPath {
+        try string("path").map { try KernelPath(parsing: $0) } ?? fallback
+    }
+}
+
+/// The options `srcnn` and `autoencoder` share.
+let trainingApplicationOptions: [CLIOption] = [
+    .value("epochs", "N", "epochs to train (default 1)"),
+    .value("data", "DIR", "the full MNIST (default: the downloaded copy if there is one, else the embedded subset)"),
+    .value("train", "N", "train on the first N training digits only"),
+    .value("seed", "S", "the seed of the weights and shuffles (default 1)"),
+    .value("path", "reference|fast", "the kernels (default fast)"),
+]
+
+/// Seconds since `start`, for progress lines.
+func secondsSince(_ start: Date) -> String { String(format: "%.0f s", Date().timeIntervalSince(start)) }
+
+/// A picture file (PNG, PGM or PPM; grey, grey + alpha, RGB or RGBA) as an RGB `[1, H, W, 3]`
+/// tensor in [0, 1]; grey is spread to three equal channels and alpha dropped.
+func readRGBPicture(_ path: String) throws -> Tensor<Float> {
+    try Image.read(path).converted(toChannels: 3).tensor()
+}
+
+/// Writes a canvas whole or not at all: PNG for `.png`, PPM for `.ppm`.
+func writePicture(_ canvas: Canvas, to path: String) throws {
+    try Image(width: canvas.width, height: canvas.height, channels: 3, pixels: canvas.pixels).write(to: path)
+}
+
+func standardOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+func standardError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
