@@ -2,7 +2,8 @@ import ConvLab
 import Testing
 
 // `Fast.conv2DFilterGradient` computes `conv2DBackward`'s dFilter without dInput (for a network's
-// first layer). It must equal the reference's dFilter on every geometry the fast path handles.
+// first layer). It must equal the reference's dFilter on every geometry the fast path handles, and
+// a training step's backward pass (`Sequential.backwardParameters`) must fill the same gradients.
 
 @Suite("conv2d filter gradient alone")
 struct ConvFilterGradientTests {
@@ -37,6 +38,38 @@ struct ConvFilterGradientTests {
         let x = try values([1, 5, 5, 2], seed: 4), w = try values([3, 3, 2, 4], seed: 5)
         let wrong = try values([1, 4, 5, 4], seed: 6)
         #expect(throws: ConvLabError.self) { try Fast.conv2DFilterGradient(x, filter: w, dOutput: wrong, padding: .same) }
+    }
+
+    @Test("the reference path's composite (conv2DBackward's dFilter) is the same values", arguments: cases)
+    func referenceComposite(_ c: Case) throws {
+        let x = try values(c.input, seed: 7), w = try values(c.filter, seed: 8)
+        let s = Size2(c.stride, c.stride), d = Size2(c.dilation, c.dilation)
+        let y = try Reference.conv2DForward(x, filter: w, strides: s, padding: c.padding, dilations: d)
+        let dy = try values(y.shape, seed: 9)
+        let ops: any KernelOps.Type = Reference.self
+        let alone = try ops.conv2DFilterGradient(x, filter: w, dOutput: dy, strides: s, padding: c.padding, dilations: d)
+        #expect(alone == (try Reference.conv2DBackward(x, filter: w, dOutput: dy, strides: s, padding: c.padding,
+                                                       dilations: d).dFilter))
+    }
+
+    /// Training skips the first layer's dInput (`Sequential.backwardParameters`): every variable
+    /// gets exactly the gradient of the full backward pass, on both paths.
+    @Test("backwardParameters fills the same gradients as backward", arguments: KernelPath.allCases)
+    func networkGradients(_ path: KernelPath) throws {
+        let recipe = ModelRecipe.lecture7
+        let model = try recipe.build(seed: 3)
+        let context = LayerContext(kernels: Kernels(path), mode: .training, dropout: false)
+        let x = try values([2] + recipe.exampleShape, seed: 10)
+        let logits = try model.forward(x, context: context)
+        let dy = try values(logits.shape, seed: 11)
+        try model.backward(dy, context: context)
+        let full = model.variables.map(\.gradient)
+        // NaN in every gradient first: one the second pass leaves unfilled cannot compare equal.
+        for variable in model.variables { variable.gradient = try Tensor(shape: variable.gradient.shape, repeating: .nan) }
+        try model.backwardParameters(dy, context: context)
+        let alone = model.variables.map(\.gradient)
+        #expect(full.count == alone.count && full.count == 8)
+        for (a, b) in zip(full, alone) { #expect(a == b) }
     }
 
     /// Seeded values in [-1, 1).

@@ -28,7 +28,7 @@ public final class ImageRegression {
         let loss = try kernels.ops.meanSquaredErrorForward(prediction: prediction, target: target)
         let dPrediction = try kernels.ops.meanSquaredErrorBackward(prediction: prediction, target: target,
                                                                dOutput: Tensor(scalar: 1))
-        _ = try model.backward(dPrediction, context: training)
+        try model.backwardParameters(dPrediction, context: training)
         try optimizer.apply(to: model.variables)
         return loss.scalars[0]
     }

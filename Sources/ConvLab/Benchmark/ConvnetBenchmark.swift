@@ -54,7 +54,10 @@ public struct ConvnetBenchmark {
             let upstream = dy
             let input = inputs[index]
             _ = try layer.forward(input, context: context)  // restore the layer's cache for this input
-            result[index].backward = try bestTimes(repeats: repeats) { dy = try layer.backward(upstream, context: context) }
+            // The first layer as a training step runs it: its input's gradient is not computed.
+            result[index].backward = try bestTimes(repeats: repeats) {
+                if index == 0 { try layer.backwardParameters(upstream, context: context) } else { dy = try layer.backward(upstream, context: context) }
+            }
         }
         return result
     }

@@ -76,6 +76,15 @@ struct ConvLowering {
 
     var pixels: Int { batch * outH * outW }
     var patchSize: Int { kh * kw * inC }
+
+    /// Why the fast kernels hand a conv with `padding` and this lowering to the reference loops,
+    /// or `nil` when they run it: explicit pads (the lowering is tuned for TF's SAME/VALID pads),
+    /// or padded copies beyond `padsAreBounded`.
+    func fallbackReason(_ padding: Padding) -> String? {
+        if padding.isExplicit { return "explicit pads" }
+        if !padsAreBounded { return "padded copy beyond 4x the input" }
+        return nil
+    }
 }
 
 extension Fast {
@@ -88,15 +97,11 @@ extension Fast {
                                      padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
-        // Explicit pads run on the reference: the lowering is tuned for TF's SAME/VALID pads.
-        if padding.isExplicit {
-            return try referenceFallback("conv2d", "explicit pads") {
+        let lowering = ConvLowering(g)
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2d", reason) {
                 try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
             }
-        }
-        let lowering = ConvLowering(g)
-        guard lowering.padsAreBounded else {
-            return try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
         }
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
         return tensor(g.outputShape) { y in
@@ -118,16 +123,12 @@ extension Fast {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
-        if padding.isExplicit {
-            return try referenceFallback("conv2DBackward", "explicit pads") {
+        let lowering = ConvLowering(g)
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2DBackward", reason) {
                 try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
                                              padding: padding, dilations: dilations)
             }
-        }
-        let lowering = ConvLowering(g)
-        guard lowering.padsAreBounded else {
-            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                padding: padding, dilations: dilations)
         }
         let dInput = tensor(input.shape) { dx in   // every value written (see convInputGradient)
             dOutput.scalars.withUnsafeBufferPointer { dy in
@@ -145,17 +146,15 @@ extension Fast {
     ///   `conv2DBackward`'s work (and, for a one-channel input, its slowest part) is skipped.
     public static func conv2DFilterGradient(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
                                             strides: Size2 = 1, padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
-        if padding.isExplicit {
-            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                padding: padding, dilations: dilations).dFilter
-        }
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
         let lowering = ConvLowering(g)
-        guard lowering.padsAreBounded else {
-            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                padding: padding, dilations: dilations).dFilter
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2DFilterGradient", reason) {
+                try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                             padding: padding, dilations: dilations).dFilter
+            }
         }
         return filterGradientTensor(input, filter.shape, dOutput, lowering)
     }

@@ -43,4 +43,9 @@ public final class Conv2D: ConvolutionLayer {
         weights.gradient = g.dFilter
         return g.dInput
     }
+
+    override func linearFilterGradients(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws {
+        weights.gradient = try ops.conv2DFilterGradient(input, filter: weights.value, dOutput: dLinear, strides: strides,
+                                                        padding: padding, dilations: dilations)
+    }
 }

@@ -50,6 +50,11 @@ public class ConvolutionLayer: Layer {
         throw ConvLabError.argument(op: name, message: "\(convolutionKind) has no backward pass")
     }
 
+    /// The filters' gradients without `dInput`; by default `linearBackward` with its result dropped.
+    func linearFilterGradients(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws {
+        _ = try linearBackward(input, dLinear: dLinear, ops: ops)
+    }
+
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         let linear = try linearForward(input, ops: context.kernels.ops)
         self.input = input
@@ -60,5 +65,12 @@ public class ConvolutionLayer: Layer {
         guard let input, let dLinear = try tail.backward(dOutput, kernels: context.kernels) else { throw missingForward(self) }
         biases.gradient = try context.kernels.ops.biasAddBackward(dOutput: dLinear).dBias
         return try linearBackward(input, dLinear: dLinear, ops: context.kernels.ops)
+    }
+
+    /// `backward` without `dInput`: the biases' and the filters' gradients only.
+    public func backwardParameters(_ dOutput: Tensor<Float>, context: LayerContext) throws {
+        guard let input, let dLinear = try tail.backward(dOutput, kernels: context.kernels) else { throw missingForward(self) }
+        biases.gradient = try context.kernels.ops.biasAddBackward(dOutput: dLinear).dBias
+        try linearFilterGradients(input, dLinear: dLinear, ops: context.kernels.ops)
     }
 }

@@ -104,10 +104,19 @@ public protocol Layer: AnyObject {
     /// - Throws: `ConvLabError` when the layer needs its forward pass's cache and has none, or a
     ///   shape does not fit.
     func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float>
+    /// `backward` for a layer whose input gradient nobody reads (a network's first layer): fills
+    /// the same variable gradients and may skip computing `dInput`.
+    /// - Throws: as `backward`.
+    func backwardParameters(_ dOutput: Tensor<Float>, context: LayerContext) throws
 }
 
 extension Layer {
     public var variables: [Variable] { [] }
+
+    /// `backward`, its `dInput` dropped.
+    public func backwardParameters(_ dOutput: Tensor<Float>, context: LayerContext) throws {
+        _ = try backward(dOutput, context: context)
+    }
 
     /// The number of trainable scalars.
     public var parameterCount: Int {

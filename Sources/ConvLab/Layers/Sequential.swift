@@ -80,6 +80,22 @@ public final class Sequential {
         return d
     }
 
+    /// `backward` for training, where nobody reads the gradient of the network's input: the
+    /// same variable gradients, but the first layer skips its `dInput` (`Layer.backwardParameters`;
+    /// for lecture 7's conv1 that is most of its backward pass).
+    public func backwardParameters(_ dOutput: Tensor<Float>, context: LayerContext) throws {
+        var d = dOutput
+        for (index, layer) in layers.enumerated().reversed() {
+            let start = recordsTimings ? Date() : nil
+            if index == 0 {
+                try layer.backwardParameters(d, context: context)
+            } else {
+                d = try layer.backward(d, context: context)
+            }
+            if let start { timings[layer.name, default: (0, 0)].backward += Date().timeIntervalSince(start) }
+        }
+    }
+
     /// The timing table: layer, forward and backward seconds, share of the total.
     public func timingReport() -> String {
         let total = timings.values.reduce(0) { $0 + $1.forward + $1.backward }

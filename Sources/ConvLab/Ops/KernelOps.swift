@@ -3,7 +3,7 @@
 /// benchmarks pick a path with one value (`Kernels(.fast).ops`) and nothing restates the list.
 ///
 /// The requirements have no default arguments (a protocol cannot give them); `Reference` and
-/// `Fast`, called by name, keep theirs. The composite ops (separable conv, conv1d, bias + ReLU)
+/// `Fast`, called by name, keep theirs. The composite ops (separable conv, conv1d, bias + ReLU, conv2d's filter gradient alone)
 /// have one definition each, below, built from the path's own primitives; a path may replace one
 /// with a fused kernel (`Fast.biasReLUForward`).
 ///
@@ -17,6 +17,10 @@ public protocol KernelOps {
                               dilations: Size2) throws -> Tensor<Float>
     static func conv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>, strides: Size2,
                                padding: Padding, dilations: Size2) throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>)
+    /// `conv2DBackward`'s `dFilter` alone: for a layer whose input gradient nobody reads (a
+    /// network's first layer, whose input is the images).
+    static func conv2DFilterGradient(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
+                                     strides: Size2, padding: Padding, dilations: Size2) throws -> Tensor<Float>
     static func depthwiseConv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2, padding: Padding,
                                        dilations: Size2) throws -> Tensor<Float>
     static func depthwiseConv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
@@ -140,6 +144,13 @@ extension KernelOps {
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
         try Conv1DAsConv2D(input: input.shape, filter: filter.shape, stride: stride, padding: padding, dilation: dilation)
             .backward(input, filter, dOutput, conv2DBackward: conv2DBackward)
+    }
+
+    /// `conv2DBackward`, keeping `dFilter` (`Fast` replaces it with a kernel that skips `dInput`).
+    public static func conv2DFilterGradient(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
+                                            strides: Size2 = 1, padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
+        try conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides, padding: padding,
+                           dilations: dilations).dFilter
     }
 
     /// `relu(input + bias)`: bias add, then ReLU.

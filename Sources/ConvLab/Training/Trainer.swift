@@ -256,7 +256,7 @@ public final class Trainer {
                     + "(\(optimizer.description)); training stopped before the weights were spoiled. "
                     + "A smaller learning rate (--lr) usually fixes this.")
         }
-        try model.backward(dLogits, context: context)
+        try model.backwardParameters(dLogits, context: context)
         try optimizer.apply(to: model.trainableVariables)
         return (value, logits)
     }
