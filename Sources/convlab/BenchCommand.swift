@@ -8,7 +8,7 @@ let benchCommand = CLICommand(
         .value("batch", "N", "batch size (default 128)"),
         .value("repeats", "R", "timed repeats per op, the best one counts (default 5)"),
         .value("threads", "T", "threads for the fast kernels (default: the active cores)"),
-        .value("ops", "NAME", "only the ops whose name contains NAME (e.g. conv2); 'convnet' keeps the whole-net timing"),
+        .value("ops", "NAMES", "only the ops whose name contains one of the comma-separated NAMES (e.g. conv2,fc); 'convnet' keeps the whole-net timing"),
         .flag("layers", "also time each layer of the convnet, forward and backward"),
     ],
     notes: "  Build with -c release: a debug build times nothing useful.",
@@ -20,7 +20,7 @@ func runBench(_ arguments: CLIArguments) throws {
     let json = arguments.flag("json"), layers = arguments.flag("layers")
     let batch = try arguments.integer("batch", default: 128)
     let repeats = try arguments.integer("repeats", default: 5)
-    let only = arguments.string("ops")
+    let only = arguments.string("ops").map { $0.split(separator: ",").map(String.init) }
     let threads = try arguments.integer("threads", default: Fast.threads)
     // Bounded: a batch of lecture 7's convnet is about 0.4 MB of activations per image.
     guard batch <= 1024, repeats <= 1024 else {
@@ -38,13 +38,19 @@ func runBench(_ arguments: CLIArguments) throws {
     }
 
     say("convlab bench: batch \(batch), \(Fast.configurationDescription)")
+    // How busy the machine was: every figure below is as loaded as this.
+    var load = [Double](repeating: 0, count: 1)
+    if getloadavg(&load, 1) == 1 {
+        say(String(format: "  load average (1 min) at the start: %.2f", load[0]))
+        record(BenchmarkFigure("load_average_1min", load[0], "processes"))
+    }
     // The yardstick: this machine's multiply-add peak, measured now (as loaded as the timings).
     let peakOne = Fast.measuredPeakGFLOPs(threads: 1), peak = Fast.measuredPeakGFLOPs()
     say(String(format: "  peak, measured (12 chains of SIMD8 multiply-adds per thread): %.1f GFLOP/s on 1 thread, %.1f on %d",
                peakOne, peak, Fast.threads))
     record(BenchmarkFigure("peak_gflops_1thread", peakOne, "GFLOP/s"))
     record(BenchmarkFigure("peak_gflops", peak, "GFLOP/s"))
-    let cases = try opBenchmarks(batch: batch) { only == nil || $0.contains(only!) }
+    let cases = try opBenchmarks(batch: batch) { name in only.map { $0.contains { name.contains($0) } } ?? true }
     var allMatch = true
     var times: [String: (reference: Double, fast: Double)] = [:]
     for op in cases {
@@ -89,7 +95,7 @@ func runBench(_ arguments: CLIArguments) throws {
         say(String(format: "  conv2 forward + backward: fast is %.1fx the reference", speedup))
         record(BenchmarkFigure("conv2_speedup_vs_reference", speedup, "x"))
     }
-    if let only, !"convnet".contains(only) { return }
+    if let only, !only.contains(where: { "convnet".contains($0) }) { return }
 
     // The whole convnet: training step (forward, loss, backward, Adam) and inference.
     let convnet = try ConvnetBenchmark(batch: batch)
@@ -99,6 +105,11 @@ func runBench(_ arguments: CLIArguments) throws {
             say("    " + leftAligned(name, 30)
                 + String(format: "forward %7.2f (%7.2f)   backward %7.2f (%7.2f)", forward.wall * 1e3, forward.cpu * 1e3,
                          backward.wall * 1e3, backward.cpu * 1e3))
+            let layer = "layer_" + (name.split(separator: " ").first.map(String.init) ?? name)
+            record(BenchmarkFigure(layer + "_forward_ms", forward.wall * 1e3, "ms"))
+            record(BenchmarkFigure(layer + "_forward_cpu_ms", forward.cpu * 1e3, "ms"))
+            record(BenchmarkFigure(layer + "_backward_ms", backward.wall * 1e3, "ms"))
+            record(BenchmarkFigure(layer + "_backward_cpu_ms", backward.cpu * 1e3, "ms"))
         }
     }
     let defaultThreads = Fast.threads
