@@ -10,6 +10,7 @@ tutorials' `avg_cost` compute it.
     pip install tensorflow-cpu==2.21.0
     python3 Benchmarks/tf_train_accuracy.py --model lecture7 --epochs 3 --seeds 1 2 3
     python3 Benchmarks/tf_train_accuracy.py --model tutorial03 --epochs 5
+    python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --epochs 3 --seeds 1 2 3
 
 Models (as in Sources/ConvLab/Training/Models.swift):
   lecture7            conv5x5x32-pool-conv5x5x64-pool-dense1024-dropout(keep .75)-dense10,
@@ -19,6 +20,17 @@ Models (as in Sources/ConvLab/Training/Models.swift):
   tutorial03-softmax  the same with softmax cross-entropy
   notebook            lecture7's layers with truncated normal (0.1) weights, 0.1 biases,
                       dropout keep 0.5, Adam 1e-4, batch 50, 55,000 digits
+  lecture7-2017       lecture7 as the course's script examples/07_convnet_mnist.py (February 2017)
+                      ran it: raw tf.nn ops, weights truncated normal and biases normal, both
+                      stddev 1, tf.compat.v1.train.AdamOptimizer(0.001) (epsilon 1e-8), the 55,000
+                      digits of read_data_sets, 429 batches of 128 per epoch, the first epoch in
+                      file order and a numpy shuffle before each later one (TF 1.0's next_batch).
+                      After every epoch it also prints "test_accuracy_2017": the script's test
+                      pass on a copy of the weights and optimizer state (78 batches of 128 test
+                      digits in file order, dropout on, an Adam step on each batch, the batch
+                      scored on the logits before its step, correct predictions / 10,000);
+                      "test_accuracy" is the same weights scored cleanly.
+  lecture7-2017-glorot  the same with Glorot-uniform weights and zero biases
 
 `--init` picks the weight initializer of every layer (default glorot_uniform, as ConvLab);
 `--bias-init` the biases' (default zeros). `--init-from FILE` starts from the weights of a ConvLab
@@ -106,9 +118,91 @@ def build(tf, model, init, bias_init, seed):
     return net, tf.keras.optimizers.SGD(0.1), 100, 55000
 
 
+def lecture7_fc(tf, variables, x):
+    """Lecture 7's network on raw ops up to the dense layer's ReLU; `variables` are k1, b1, k2, b2,
+    w3, b3 (then w4, b4) in ConvLab's checkpoint order."""
+    k1, b1, k2, b2, w3, b3 = variables[:6]
+    conv1 = tf.nn.relu(tf.nn.conv2d(x, k1, strides=1, padding="SAME") + b1)
+    pool1 = tf.nn.max_pool2d(conv1, 2, 2, padding="SAME")
+    conv2 = tf.nn.relu(tf.nn.conv2d(pool1, k2, strides=1, padding="SAME") + b2)
+    pool2 = tf.nn.max_pool2d(conv2, 2, 2, padding="SAME")
+    return tf.nn.relu(tf.matmul(tf.reshape(pool2, [-1, 7 * 7 * 64]), w3) + b3)
+
+
+def run_script2017(tf, args, seed):
+    """The 2017 script's recipe and scoring (see the module docstring), one seed."""
+    glorot = args.model == "lecture7-2017-glorot"
+    generator = tf.random.Generator.from_seed(seed)
+    tf.random.set_seed(seed)  # the dropout masks (stateful tf.nn.dropout)
+
+    def weight(shape):
+        if glorot:
+            fan_in = int(np.prod(shape[:-1]))
+            fan_out = int(np.prod(shape[:-2])) * shape[-1]
+            limit = float(np.sqrt(6.0 / (fan_in + fan_out)))
+            return tf.Variable(generator.uniform(shape, -limit, limit))
+        return tf.Variable(generator.truncated_normal(shape, stddev=1.0))
+
+    def bias(shape):
+        return tf.Variable(tf.zeros(shape) if glorot else generator.normal(shape, stddev=1.0))
+
+    variables = [weight([5, 5, 1, 32]), bias([32]), weight([5, 5, 32, 64]), bias([64]),
+                 weight([7 * 7 * 64, 1024]), bias([1024]), weight([1024, 10]), bias([10])]
+    w4, b4 = variables[6:]
+
+    def logits_of(x, keep):
+        fc = lecture7_fc(tf, variables, x)
+        if keep < 1:
+            fc = tf.nn.dropout(fc, rate=1 - keep)
+        return tf.matmul(fc, w4) + b4
+
+    optimizer = tf.compat.v1.train.AdamOptimizer(0.001)
+
+    @tf.function
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            logits = logits_of(x, 0.75)
+            loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot(y, 10), logits=logits))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss, logits
+
+    @tf.function
+    def clean_logits(x):
+        return logits_of(x, 1.0)
+
+    train_x, train_y, test_x, test_y = load(args.data, 55000)
+    batch, steps = 128, 55000 // 128
+    rng = np.random.default_rng(seed)
+    order = np.arange(55000)
+    for epoch in range(1, args.epochs + 1):
+        start = time.time()
+        if epoch > 1:
+            order = rng.permutation(55000)
+        losses = []
+        for i in range(steps):
+            idx = order[i * batch:(i + 1) * batch]
+            losses.append(float(step(train_x[idx], train_y[idx])[0]))
+        clean = np.concatenate([clean_logits(test_x[i:i + 500]).numpy() for i in range(0, 10000, 500)])
+        accuracy = float(np.mean(np.argmax(clean, axis=1) == test_y))
+        # The script's test pass, on a copy: everything it changes is put back afterwards.
+        saved = [v.numpy() for v in variables + optimizer.variables()]
+        correct = 0
+        for i in range(10000 // batch):
+            _, logits = step(test_x[i * batch:(i + 1) * batch], test_y[i * batch:(i + 1) * batch])
+            correct += int(np.sum(np.argmax(logits.numpy(), axis=1) == test_y[i * batch:(i + 1) * batch]))
+        for v, value in zip(variables + optimizer.variables(), saved):
+            v.assign(value)
+        print(json.dumps({"epoch": epoch, "test_accuracy": round(accuracy, 4),
+                          "test_accuracy_2017": round(correct / 10000, 4),
+                          "train_loss": round(float(np.mean(losses)), 5),
+                          "seconds": round(time.time() - start, 1), "seed": seed, "model": args.model}),
+              flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="lecture7", choices=["lecture7", "tutorial03", "tutorial03-softmax", "notebook"])
+    ap.add_argument("--model", default="lecture7", choices=["lecture7", "tutorial03", "tutorial03-softmax", "notebook",
+                                                           "lecture7-2017", "lecture7-2017-glorot"])
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1])
@@ -125,6 +219,9 @@ def main():
 
     for seed in args.seeds:
         tf.keras.utils.set_random_seed(seed)
+        if args.model.startswith("lecture7-2017"):
+            run_script2017(tf, args, seed)
+            continue
         net, optimizer, batch, count = build(tf, args.model, args.init, args.bias_init, seed)
         train_x, train_y, test_x, test_y = load(args.data, count)
         if args.init_from:

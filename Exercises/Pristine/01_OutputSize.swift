@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 01 · Output size, VALID and SAME          (lecture module 1 and 2)
+// Exercise 01 · Output size, VALID and SAME   (lecture module 1, Lectures/01-convolution.md)
 // Check: swift run exercises        Hint: swift run exercises hint 01
 
 /// How many positions a window of `kernelSize` cells takes along an axis of `inputSize` cells

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 03 · 1-D convolution                      (lecture module 1)
+// Exercise 03 · 1-D convolution   (lecture module 1, Lectures/01-convolution.md)
 // Check: swift run exercises        Hint: swift run exercises hint 03
 
 /// 1-D convolution as deep learning means it (cross-correlation, the filter is NOT flipped),
@@ -12,8 +12,9 @@ import ExerciseKit
 ///
 /// - Parameters:
 ///   - signal: x, shape [N]
-///   - filter: w, shape [K], K <= N
-/// - Returns: y, shape [N - K + 1]
+///   - filter: w, shape [K]
+/// - Returns: y, shape [N - K + 1]; empty when the filter is longer than the signal (K > N: no
+///   position fits)
 public func conv1D(_ signal: [Double], filter: [Double]) -> [Double] {
     // TODO: one output per window position; each output is a sum of K products.
     return []

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 04 · 2-D convolution with loops           (lecture module 1)
+// Exercise 04 · 2-D convolution with loops   (lecture module 1, Lectures/01-convolution.md)
 // Check: swift run exercises        Hint: swift run exercises hint 04
 
 /// 2-D cross-correlation of one grey image with one filter, VALID padding, stride 1:

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 05 · Many channels and many filters       (lecture module 1)
+// Exercise 05 · Many channels and many filters   (lecture module 1, Lectures/01-convolution.md)
 // Check: swift run exercises        Hint: swift run exercises hint 05
 
 /// conv2d over a batch of colour images with a bank of filters, VALID padding, stride 1, as

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 06 · Stride, dilation and padding         (lecture module 1 and 2)
+// Exercise 06 · Stride, dilation and padding   (lecture module 1, Lectures/01-convolution.md)
 // Check: swift run exercises        Hint: swift run exercises hint 06
 
 /// Full `tf.nn.conv2d`: strides, dilations and VALID or SAME padding.

@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 11 · Numerically stable softmax cross-entropy   (lecture module 8)
+// Exercise 11 · Numerically stable softmax cross-entropy   (lecture module 8, Lectures/08-dense-softmax.md)
 // Check: swift run exercises        Hint: swift run exercises hint 11
 
 /// `tf.nn.softmax_cross_entropy_with_logits`, forward and backward, one row per example.

@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 15 · One Adam step                        (lecture module 13)
+// Exercise 15 · One Adam step   (lecture module 13, Lectures/13-deeper-networks.md)
 // Check: swift run exercises        Hint: swift run exercises hint 15
 
 /// One step of Adam (Kingma & Ba; the form of `tf.keras.optimizers.Adam`), for every parameter k:

@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 16 · Batch normalization, forward and backward   (lecture module 13)
+// Exercise 16 · Batch normalization, forward and backward   (lecture module 14, Lectures/14-batch-norm-and-adam.md)
 // Check: swift run exercises        Hint: swift run exercises hint 16
 
 /// Batch norm in training mode over the batch and both spatial axes, one statistic per channel c

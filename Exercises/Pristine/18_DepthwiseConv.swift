@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 18 · Depthwise convolution                (lecture module 16)
+// Exercise 18 · Depthwise convolution   (lecture module 16, Lectures/16-depthwise-separable.md)
 // Check: swift run exercises        Hint: swift run exercises hint 18
 
 /// `tf.nn.depthwise_conv2d`: every input channel is convolved with its OWN filters, channels are

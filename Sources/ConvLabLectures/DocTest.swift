@@ -81,7 +81,11 @@ public enum DocTest {
 
     /// Compares every output block of `markdown` with the snippet transcripts, and checks that
     /// each snippet has exactly one block and each block a snippet.
-    /// - Parameter notRun: snippets whose blocks must exist but were not run (slow ones).
+    /// - Parameters:
+    ///   - markdown: the text of a module, `Lectures/NN-topic.md`.
+    ///   - file: its name, for the mismatches' locations.
+    ///   - transcripts: what each snippet printed, by snippet name.
+    ///   - notRun: snippets whose blocks must exist but were not run (slow ones).
     public static func checkOutputs(markdown: String, file: String,
                                     transcripts: [(name: String, transcript: Transcript)],
                                     notRun: [String] = []) throws -> [Mismatch] {

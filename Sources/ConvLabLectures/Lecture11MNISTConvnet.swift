@@ -16,6 +16,11 @@ enum MNISTConvnetLecture {
                                                          .absolute(100, after: "softmax network:")],
                     trainingFull),
             Snippet("lecture-tables", lectureTables),
+            // Loss before training: Float sums of thousands of stddev-1 products, to 0.1%.
+            Snippet("script-2017", loose: [.relative(0.001, after: "loss before training")], script2017),
+            Snippet("reproduced", reproduced),
+            Snippet("ablation", ablation),
+            Snippet("dropout-gap", dropoutGap),
             Snippet("answers", answers),
         ],
         figures: [
@@ -235,6 +240,224 @@ enum MNISTConvnetLecture {
         let predictions = (0..<3).map { r in (0..<3).max { logits[r, $0] < logits[r, $1] }! }
         let correct = zip(predictions, labels).filter { $0 == $1 }.count
         out.say("3. predictions \(predictions), labels \(labels): \(correct) of 3 correct, accuracy \(Double(correct) / 3, decimals: 4)")
+        // @end
+    }
+}
+
+// MARK: - The lecture's own table, reproduced (issue #17)
+
+/// The output of a long run, committed in `Lectures/results/` beside the command that printed
+/// it. A full-MNIST epoch of lecture 7's network takes from one to forty minutes on the machines
+/// here, too long for `swift test`; the text's tables are read from these files instead, so
+/// every figure in them is one a command printed, and rerunning the command regenerates it.
+public struct CommittedRun: Sendable {
+    /// The file's name in `Lectures/results/`.
+    public let file: String
+    /// The command, run from the package root, that writes the file.
+    public let command: String
+    /// Where the file is: `Lectures/results/` unless a test says otherwise.
+    let directory: URL
+
+    /// `Lectures/results/`, found from this source file's path.
+    static let results = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Lectures/results")
+
+    init(file: String, command: String, directory: URL = CommittedRun.results) {
+        self.file = file
+        self.command = command
+        self.directory = directory
+    }
+
+    public var path: String { directory.appendingPathComponent(file).path }
+
+    /// The file's JSON objects: one per line, or the whole file as one.
+    /// - Throws: `ConvLabError.file` naming the file and the byte offset of a line that is not a
+    ///   JSON object.
+    func objects() throws -> [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConvLabError.file(path: path, offset: nil, message: "cannot read; rerun: \(command)")
+        }
+        if let whole = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { return [whole] }
+        var objects = [[String: Any]](), offset = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            defer { offset += line.utf8.count + 1 }
+            if line.allSatisfy(\.isWhitespace) { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw ConvLabError.file(path: path, offset: offset, message: "not a JSON object")
+            }
+            objects.append(object)
+        }
+        return objects
+    }
+
+    /// The per-epoch lines of a `convlab train --json` or `tf_train_accuracy.py` run.
+    func epochs() throws -> [[String: Double]] {
+        try objects().map { $0.compactMapValues { ($0 as? NSNumber)?.doubleValue } }
+    }
+}
+
+extension MNISTConvnetLecture {
+    /// The runs the reproduction, the ablation and the dropout comparison read.
+    static let convlab2017 = CommittedRun(
+        file: "convlab-lecture7-2017-seed1.jsonl",
+        command: "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed 1 "
+            + "--threads 1 --json > Lectures/results/convlab-lecture7-2017-seed1.jsonl")
+    static let convlabGlorot = CommittedRun(
+        file: "convlab-lecture7-2017-glorot-seed1.jsonl",
+        command: "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
+            + "--threads 1 --score dropout-on,test-steps,whole-batches,2017 --json > Lectures/results/convlab-lecture7-2017-glorot-seed1.jsonl")
+    static let tensorFlow2017 = CommittedRun(
+        file: "tf-lecture7-2017-seed1.jsonl",
+        command: "python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --epochs 1 --seeds 1 > Lectures/results/tf-lecture7-2017-seed1.jsonl")
+    static let sameMasks300 = CommittedRun(
+        file: "same-masks-file-order-seed1.json",
+        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
+    static let sameMasksEpoch = CommittedRun(
+        file: "same-masks-shuffled-epoch-seed1.json",
+        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own "
+            + "--json Lectures/results/same-masks-shuffled-epoch-seed1.json")
+    /// The traces the two replays read.
+    static let traceCommands = [
+        "swift run -c release convlab train --model lecture7 --data ../shared/data/mnist --order file --limit 38400 --epochs 1 "
+            + "--seed 1 --trace /tmp/trace-seed1",
+        "swift run -c release convlab train --model lecture7 --data ../shared/data/mnist --epochs 1 --seed 1 --trace /tmp/trace-full-seed1",
+    ]
+    public static let committedRuns = [convlab2017, convlabGlorot, tensorFlow2017, sameMasks300, sameMasksEpoch]
+    public static let quotedCommands = committedRuns.map(\.command) + traceCommands
+
+    /// What the course's 2017 script did differently, read off the recipes: its batches, its test
+    /// pass, its initial weights and the loss they start from.
+    static func script2017(_ out: inout Transcript) throws {
+        // @code script-2017
+        let script = ModelRecipe.lecture7Script2017, scoring = Scoring.script2017
+        let digits = 60_000 - script.validationCount, batch = script.batchSize
+        out.say("\(script.name): \(thousands(digits)) training digits, \(digits / batch) batches of \(batch) per epoch "
+                + "(\(digits % batch) digits sit each epoch out)")
+        let testBatches = 10_000 / scoring.batchSize!
+        out.say("its test pass: \(testBatches) batches of \(scoring.batchSize!) = \(thousands(testBatches * scoring.batchSize!)) "
+                + "of 10,000 test digits, dropout \(scoring.dropout ? "on" : "off"), "
+                + "\(scoring.trainsOnTestBatches ? "an Adam step on every batch" : "no steps"), correct predictions / 10,000")
+        // Both recipes' initial weights from seed 1: the standard deviation of each variable.
+        let clean = try ModelRecipe.lecture7.build(seed: 1), old = try script.build(seed: 1)
+        var table = Table("variable", "lecture7 sd", "lecture7-2017 sd")
+        for (a, b) in zip(clean.variables, old.variables) {
+            table.row("\(a.name)", "\(standardDeviation(a.value), decimals: 4)", "\(standardDeviation(b.value), decimals: 4)")
+        }
+        out.say(table)
+        // The loss before the first step, on the first 16 test digits (dropout off).
+        let test = try examples(try MNIST.embedded().test, first: 16)
+        var inputs = try Tensor<Float>(shape: [1], scalars: [0]), labels = inputs
+        test.gather(Array(0..<16)[...], into: &inputs, oneHot: &labels)
+        for (name, model) in [("lecture7", clean), ("lecture7-2017", old)] {
+            let logits = try model.forward(inputs, context: LayerContext(kernels: Kernels(.fast), mode: .evaluation))
+            let (loss, _) = try Loss.softmaxCrossEntropy.evaluate(logits: logits, labels: labels, kernels: Kernels(.fast))
+            out.say("\(name): loss before training \(loss, decimals: 1)")
+        }
+        // @end
+    }
+
+    /// The population standard deviation of a tensor's elements.
+    static func standardDeviation(_ x: Tensor<Float>) -> Double {
+        let values = x.scalars.map(Double.init)
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+    }
+
+    /// The lecture's table beside the script's recipe rerun in ConvLab and in TensorFlow 2.21,
+    /// each scored the 2017 way and cleanly (read from the committed runs).
+    static func reproduced(_ out: inout Transcript) throws {
+        // @code reproduced
+        var table = Table("run", "epoch", "scored the 2017 way", "clean", "mean training loss")
+        for epoch in 1...3 {
+            table.row("the lecture's table", "\(epoch)", "\(ModelRecipe.lecture7.lectureAccuracy[epoch]!, decimals: 4)", "-", "-")
+        }
+        for (name, run) in [("ConvLab, seed 1", convlab2017), ("TF 2.21, seed 1", tensorFlow2017)] {
+            for line in try run.epochs() {
+                table.row("\(name)", "\(Int(line["epoch"]!))", "\(line["test_accuracy_2017"]!, decimals: 4)",
+                          "\(line["test_accuracy"]!, decimals: 4)", "\(line["train_loss"]!, decimals: 0)")
+            }
+        }
+        out.say(table)
+        // @end
+    }
+
+    /// The ablation: the clean recipe, each of the 2017 script's choices alone, and all together.
+    /// Two runs suffice: the scorings work on copies of each epoch's weights, so one run is
+    /// scored several ways.
+    static func ablation(_ out: inout Transcript) throws {
+        // @code ablation
+        let glorot = try convlabGlorot.epochs(), script = try convlab2017.epochs()
+        let epochs = min(glorot.count, script.count)
+        let rows: [(String, [[String: Double]], String)] = [
+            ("clean recipe (Glorot, scored cleanly)", glorot, "test_accuracy"),
+            ("stddev-1 initialization alone", script, "test_accuracy"),
+            ("dropout on while scoring alone", glorot, "test_accuracy_dropout_on"),
+            ("training on the test batches alone", glorot, "test_accuracy_test_steps"),
+            ("9,984 of 10,000 scored alone", glorot, "test_accuracy_whole_batches"),
+            ("the three scoring choices together", glorot, "test_accuracy_2017"),
+            ("all together: lecture7-2017", script, "test_accuracy_2017"),
+        ]
+        var table = Table(["lecture 7's network, seed 1"] + (1...epochs).flatMap { ["epoch \($0)", "change"] })
+        for (label, run, key) in rows {
+            table.row(["\(label)"] + (0..<epochs).flatMap { e -> [Line] in
+                let score = run[e][key]!, base = glorot[e]["test_accuracy"]!
+                return ["\(score, decimals: 4)", "\(score - base, decimals: 4)"]
+            })
+        }
+        out.say(table)
+        // @end
+    }
+
+    /// The same-weights, same-batches comparison of the dropout masks: ConvLab's run, TF fed
+    /// ConvLab's masks, TF with its own masks; the losses step by step and the masks' statistics.
+    static func dropoutGap(_ out: inout Transcript) throws {
+        // @code dropout-gap
+        for (title, run) in [("300 steps in file order", sameMasks300), ("one shuffled epoch", sameMasksEpoch)] {
+            let replay = try run.objects()[0]
+            func losses(_ key: String) -> [Double]? {
+                let values = (replay[key] as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue }
+                return values?.isEmpty == false ? values : nil  // a run the replay left out is null
+            }
+            let convlab = losses("convlab")!, own = losses("tf_own_masks")!, same = losses("tf_same_masks")
+            func mean(_ x: [Double], _ steps: ClosedRange<Int>) -> Double {
+                x[(steps.lowerBound - 1)..<steps.upperBound].reduce(0, +) / Double(steps.count)
+            }
+            out.say("lecture7, seed 1, \(title): \(convlab.count) steps from the same weights on the same batches")
+            var headings = ["step", "ConvLab"]
+            if same != nil { headings += ["TF, ConvLab's masks", "difference"] }
+            var steps = Table(headings + ["TF, its own masks", "difference"])
+            func row(_ label: String, _ a: Double, _ b: Double?, _ c: Double) {
+                var cells: [Line] = ["\(label)", "\(a, decimals: 6)"]
+                if let b { cells += ["\(b, decimals: 6)", "\(b - a, scientific: 2)"] }
+                steps.row(cells + ["\(c, decimals: 6)", "\(c - a, scientific: 2)"])
+            }
+            for step in Set([1, 2, 3, 5, 10, 20, 50, 100, 200, 300, convlab.count]).sorted() where step <= convlab.count {
+                row("\(step)", convlab[step - 1], same?[step - 1], own[step - 1])
+            }
+            var windows = stride(from: 1, to: convlab.count, by: 100).map { $0...min($0 + 99, convlab.count) }
+            windows.append(1...convlab.count)
+            for w in windows {
+                row("mean \(w.lowerBound)-\(w.upperBound)", mean(convlab, w), same.map { mean($0, w) }, mean(own, w))
+            }
+            out.say(steps)
+            let statistics = replay["mask_statistics"] as! [String: [String: Double]]
+            let (c, t) = (statistics["ConvLab"]!, statistics["TF"]!)
+            var masks = Table("mask statistic", "ConvLab", "TF", "independent draws at p = 0.75")
+            masks.row("keep rate", "\(c["keep_rate"]!, decimals: 4)", "\(t["keep_rate"]!, decimals: 4)", "0.75")
+            for (label, key, expected) in [("per-unit keep rate, sd", "per_unit_keep_rate_sd", "per_unit_expected_sd"),
+                                           ("per-example keep rate, sd", "per_example_keep_rate_sd", "per_example_expected_sd"),
+                                           ("unit pairs: sd of correlation", "unit_pair_corr_sd", "unit_pair_expected_sd")] {
+                masks.row("\(label)", "\(c[key]!, decimals: 4)", "\(t[key]!, decimals: 4)", "sd \(c[expected]!, decimals: 4)")
+            }
+            for (label, key) in [("unit pairs: largest |correlation|", "unit_pair_corr_max_abs"),
+                                 ("adjacent units: correlation", "adjacent_units_corr"),
+                                 ("adjacent examples: correlation", "adjacent_examples_corr"),
+                                 ("consecutive steps: correlation", "consecutive_steps_corr")] {
+                let expected: Line = key.hasSuffix("max_abs") ? "-" : "0 +- \(c["same_draw_expected_sd"]!, decimals: 4)"
+                masks.row("\(label)", "\(c[key]!, decimals: 4)", "\(t[key]!, decimals: 4)", expected)
+            }
+            out.say(masks)
+        }
         // @end
     }
 }

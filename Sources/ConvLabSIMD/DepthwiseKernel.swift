@@ -20,7 +20,10 @@ typealias ChannelVector = SIMD4<Float>
 /// - Parameters:
 ///   - terms: how many products are summed per channel (0 writes zeros, or leaves `out` as is
 ///     when accumulating).
-///   - left, right: `terms` pointers each to `channels` contiguous floats.
+///   - left: `terms` pointers, each to `channels` contiguous floats.
+///   - right: `terms` pointers, each to `channels` contiguous floats.
+///   - channels: the length of each run, and of `out`.
+///   - out: `channels` floats, written (or added to) once.
 ///   - accumulate: add the sums to `out` instead of overwriting it.
 /// - Complexity: `terms * channels` multiply-adds, in blocks of two vectors of channels.
 @inline(never)

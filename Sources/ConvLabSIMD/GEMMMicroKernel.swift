@@ -12,9 +12,13 @@
 /// `C[0..<mc, 0..<nc] = (C +) packedA * packedB` for one packed block, in 6 x 16 register tiles.
 ///
 /// - Parameters:
+///   - mc: rows of the block of `C`.
+///   - nc: columns of the block of `C`.
+///   - kc: the length of the reduction.
 ///   - packedA: `ceil(mc / 6)` row panels, each `[kc][6]` (row index fastest), zero-padded past `mc`.
 ///   - packedB: `ceil(nc / 16)` column panels, each `[kc][16]`, zero-padded past `nc`.
 ///   - c: the top-left element of the block of `C`, rows `ldc` apart.
+///   - ldc: the distance in floats between two rows of `C`.
 ///   - accumulate: add to `C` instead of overwriting it.
 /// - Complexity: `2 * mc * nc * kc` flops; each tile keeps its 6 x 16 sums in 12 SIMD8 registers
 ///   for the whole `kc` loop, so `C` is read and written once per block.

@@ -7,11 +7,18 @@
 /// `C[0..<mc, 0..<nc] = (C +) patches * packedB` for one block of output pixels and filter taps.
 ///
 /// - Parameters:
+///   - mc: output pixels in this block (rows of `C`).
+///   - nc: output channels in this block (columns of `C`).
 ///   - taps: filter taps in this block; the reduction is `taps * channels` long.
+///   - channels: input channels, contiguous under each pointer.
 ///   - rowPointers: `ceil(mc / 6)` panels, `panelStride` pointers apart, each `[taps][6]`: the
 ///     first input channel under tap `t` for tile row `r` (rows past `mc` may point anywhere
 ///     readable, e.g. a zero row).
+///   - panelStride: the distance in pointers between two panels of `rowPointers`.
 ///   - packedB: `ceil(nc / 16)` panels of `[taps * channels][16]`, zero-padded past `nc`.
+///   - c: the top-left element of the block of `C`, rows `ldc` apart.
+///   - ldc: the distance in floats between two rows of `C`.
+///   - accumulate: add to `C` instead of overwriting it.
 /// - Complexity: `2 * mc * nc * taps * channels` flops in 6 x 16 register tiles.
 @inline(never)
 public func sconvIndirectBlock(

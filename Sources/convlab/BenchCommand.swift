@@ -18,10 +18,11 @@ let benchCommand = CLICommand(
 /// paths op by op, then the lecture 7 convnet.
 func runBench(_ arguments: CLIArguments) throws {
     let json = arguments.flag("json"), layers = arguments.flag("layers")
-    let batch = try arguments.integer("batch", default: 128)
-    let repeats = try arguments.integer("repeats", default: 5)
+    // Bounded: a batch of lecture 7's convnet is about 0.4 MB of activations per image.
+    let batch = try arguments.integer("batch", default: 128, maximum: 1024)
+    let repeats = try arguments.integer("repeats", default: 5, maximum: 1024)
     let only = arguments.string("ops")
-    if arguments.string("threads") != nil { Fast.threads = try arguments.integer("threads", default: 1) }
+    if let threads = try arguments.optionalInteger("threads", maximum: Fast.maximumThreads) { Fast.threads = threads }
     func say(_ line: String) { if !json { print(line) } }
     var figures: [BenchmarkFigure] = []
     func record(_ figure: BenchmarkFigure) {

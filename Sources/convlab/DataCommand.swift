@@ -35,15 +35,15 @@ func runDataBench(_ folder: String?) throws {
     let directory = try folder ?? DataCache.downloadedMNIST() ?? MNIST.embeddedDirectory()
     let name = MNIST.fileNames.trainImages
     let path = FileIO.join(directory, name + ".gz")
-    let compressed = try FileIO.read(path)
+    let compressed = try IDXFile.readBytes(path)
     let sumsPath = FileIO.join(directory, "SHA256SUMS.raw")
     let expected = FileIO.exists(sumsPath)
-        ? String(decoding: try FileIO.read(sumsPath), as: UTF8.self).split(separator: "\n")
+        ? String(decoding: try FileIO.read(sumsPath, limit: 1 << 20, kind: "a checksum list"), as: UTF8.self).split(separator: "\n")
             .first { $0.hasSuffix(name) }.map { String($0.prefix(64)) }
         : MNIST.rawSHA256[name]
 
-    // Validate first.
-    let raw = try Gzip.decompress(compressed, path: path)
+    // Validate first (within the IDX budget, as every IDX read).
+    let raw = try IDXFile.decompressedBytes(compressed, path: path)
     let digest = SHA256.hex(raw)
     guard digest == expected else {
         throw ConvLabError.file(path: path, offset: nil, message: "inflated bytes hash to \(digest), expected \(expected ?? "?"); not timing wrong results")

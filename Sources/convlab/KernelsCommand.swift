@@ -23,8 +23,17 @@ let kernelsCommand = CLICommand(
 func runKernels(_ arguments: CLIArguments) throws {
     let stride = try arguments.integer("stride", default: 1)
     let scale = try arguments.integer("scale", default: 1)
+    let kernels = Kernels(try arguments.kernelPath())   // checked before the picture is read
     let path = try arguments.positional.first ?? Photograph.chelseaPath()
-    let photo = try readRGBPicture(path)
+    let picture = try Image.read(path)
+    // Size the sheet from the header's size before the pixels become tensors, and name the file.
+    do {
+        _ = try kernelContactSheetSize(imageWidth: picture.width, imageHeight: picture.height, stride: stride,
+                                       displayScale: scale)
+    } catch let error as ConvLabError {
+        throw ConvLabError.file(path: path, offset: nil, message: error.description)
+    }
+    let photo = try picture.converted(toChannels: 3).tensor()
     let name = arguments.positional.first ?? "chelsea.png (the committed photograph, CC0)"
     print("\(name): \(photo.shape[2])x\(photo.shape[1]) RGB, stride \(stride) -> tiles \(ceilDiv(photo.shape[2], stride))x\(ceilDiv(photo.shape[1], stride))")
     for kernel in ClassicKernel.allCases {
@@ -32,7 +41,7 @@ func runKernels(_ arguments: CLIArguments) throws {
     }
     print("  the mixing [3,3,3,3] filter (kernels.py's RGB blur) sums the three channels: every output channel is the same (grey),")
     print("  and kernels whose weights sum to 1 (blur, sharpen, emboss) come out three times as bright.")
-    let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: Kernels(try arguments.kernelPath()))
+    let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: kernels)
     let output = try arguments.outputFile()
     try writePicture(sheet, to: output)
     print("wrote \(output) (\(sheet.width)x\(sheet.height))")

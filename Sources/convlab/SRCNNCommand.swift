@@ -20,10 +20,11 @@ func runSRCNN(_ arguments: CLIArguments) throws {
     let epochs = try arguments.integer("epochs", default: 1)
     let seed = UInt64(try arguments.integer("seed", default: 1))
     let kernels = Kernels(try arguments.kernelPath())
+    let trainCount = try arguments.optionalInteger("train")   // every option is checked before the digits are read
     let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
     var (train, test) = try digitTensors(mnist)
-    if arguments.string("train") != nil {
-        train = try images(train, 0..<min(try arguments.integer("train", default: 1), train.shape[0]))
+    if let trainCount {
+        train = try images(train, 0..<min(trainCount, train.shape[0]))
     }
     print("SRCNN on \(train.shape[0]) training and \(test.shape[0]) test digits (\(mnist.source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     let start = Date()

@@ -18,6 +18,12 @@ let trainCommand = CLICommand(
         .flag("profile", "print the seconds each layer spent forward and backward"),
         .value("checkpoint", "FILE", "save after every epoch (atomically)"),
         .value("resume", "FILE", "continue from a saved checkpoint"),
+        .value("order", "ORDER", BatchOrder.allCases.map(\.rawValue).joined(separator: ", ")
+               + " (file-then-shuffled: TF 1.0's next_batch); default: the recipe's"),
+        .value("score", "LIST", "comma-separated scorings besides the clean one, after every epoch on a copy of the weights: "
+               + "none, " + Scoring.all.dropFirst().map(\.name).joined(separator: ", ") + "; default: the recipe's"),
+        .value("trace", "DIR", "write DIR/initial.ckpt (the weights before the first step), DIR/steps.jsonl (every step's "
+               + "loss) and DIR/masks.bits (every dropout mask, 1 bit per unit), for Benchmarks/tf_same_masks.py"),
     ],
     output: .folder,
     notes: "  The loss and accuracy curves (and the MLP's decision boundary) go to the --out folder.",
@@ -41,6 +47,9 @@ struct TrainOptions {
     var out: String
     var checkpoint: String?
     var resume: String?
+    var order: BatchOrder?
+    var scorings: [Scoring]?
+    var trace: String?
 
     init(_ arguments: CLIArguments) throws {
         model = arguments.string("model") ?? "lecture7"
@@ -53,15 +62,33 @@ struct TrainOptions {
         if let text = arguments.string("loss") {
             if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
         }
-        limit = try arguments.number("limit")
+        limit = try arguments.optionalInteger("limit")
         json = arguments.flag("json")
         profile = arguments.flag("profile")
-        threads = try arguments.number("threads")
+        threads = try arguments.optionalInteger("threads", maximum: Fast.maximumThreads)
         out = arguments.outputDirectory
         checkpoint = arguments.string("checkpoint")
         resume = arguments.string("resume")
+        if let text = arguments.string("order") {
+            guard let parsed = BatchOrder(rawValue: text) else {
+                throw arguments.error("--order '\(text)': use \(BatchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            order = parsed
+        }
+        if let text = arguments.string("score") {
+            scorings = text == "none" ? [] : try text.split(separator: ",").map { try Scoring.named(String($0)) }
+                .filter { $0 != .clean }
+        }
+        trace = arguments.string("trace")
         if let epochs, epochs < 1 { throw arguments.error("--epochs must be at least 1") }
-        if let learningRate, !(learningRate > 0) { throw arguments.error("--lr must be positive, got \(learningRate)") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw arguments.error("--lr must be positive and finite, got \(learningRate)")
+        }
+        if let batch, batch < 1 { throw arguments.error("--batch must be at least 1, got \(batch)") }
+        if bothLosses && (checkpoint != nil || resume != nil) {
+            throw arguments.error("--loss both does not save or resume checkpoints")
+        }
+        if bothLosses && trace != nil { throw arguments.error("--loss both does not trace") }
     }
 }
 
@@ -75,20 +102,29 @@ func runTrain(_ arguments: CLIArguments) throws {
     let losses = options.bothLosses ? [recipe.loss] + Loss.allCases.filter { $0 != recipe.loss }
                                     : [options.loss ?? recipe.loss]
     let epochs = options.epochs ?? recipe.epochs
-    if losses.count > 1 && (options.checkpoint != nil || options.resume != nil) {
-        throw ConvLabError.argument(op: "train", message: "--loss both does not save or resume checkpoints")
-    }
     // With --json, stdout carries only the JSON lines; everything for people goes to stderr.
     let say: (String) -> Void = options.json ? { standardError($0 + "\n") } : { standardOutput($0 + "\n") }
+
+    // Every argument is checked before the data is read.
+    let runs = try losses.map { loss in
+        let run = try recipe.trainer(seed: options.seed, kernels: Kernels(options.path), loss: loss,
+                                     batchSize: options.batch, learningRate: options.learningRate)
+        if let order = options.order { run.batchOrder = order }
+        if let scorings = options.scorings { run.scorings = scorings }
+        return run
+    }
+    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
+    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
+    let shapes = try runs[0].model.summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
+    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
+    guard runs[0].batchSize <= trainingMemoryBudget / max(perExample, 1) else {
+        throw arguments.error("--batch \(runs[0].batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
+            + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
+    }
 
     var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
     if let limit = options.limit { train = train.prefix(limit) }
 
-    let runs = try losses.map { loss in
-        try Trainer(model: try recipe.build(seed: options.seed),
-                    optimizer: recipe.optimizer(learningRate: options.learningRate), loss: loss,
-                    kernels: Kernels(options.path), batchSize: options.batch ?? recipe.batchSize, seed: options.seed)
-    }
     if let resume = options.resume {
         try Checkpoint.load(from: resume).restore(into: runs[0], modelName: recipe.name, path: resume)
         say("resumed from \(resume) after epoch \(runs[0].epochsDone)")
@@ -100,7 +136,13 @@ func runTrain(_ arguments: CLIArguments) throws {
         + losses.map { "\($0.rawValue) cross-entropy" }.joined(separator: " and ") + "; "
         + "\(train.count) training / \(test.count) test examples; seed \(options.seed)")
     say("kernels: \(options.path)" + (options.path == .fast ? " (\(Fast.configurationDescription))" : ""))
-    let table = EpochTable(recipe: recipe, losses: losses)
+    let trainer = runs[0]
+    if trainer.batchOrder != .shuffled || trainer.dropsRemainder {
+        say("batches: \(trainer.batchOrder.rawValue) order"
+            + (trainer.dropsRemainder ? ", \(train.count / trainer.batchSize) whole batches per epoch" : ""))
+    }
+    let trace = try options.trace.map { try TrainingTrace(directory: $0, trainer: trainer, modelName: recipe.name) }
+    let table = EpochTable(recipe: recipe, losses: losses, scorings: trainer.scorings)
     if recipe.exampleShape != [2] && (options.data == nil || options.limit != nil) {
         say("(the lecture's and TF's figures come from the full training set; this run uses \(train.count) digits)")
     }
@@ -128,16 +170,23 @@ func runTrain(_ arguments: CLIArguments) throws {
         if let checkpoint = options.checkpoint {
             try Checkpoint(modelName: recipe.name, trainer: runs[0]).save(to: checkpoint)
         }
+        try trace?.write()
     }
+    if let trace { say("trace: \(trace.steps) steps in \(trace.directory)") }
     if options.profile { say(runs[0].model.timingReport()) }
     try writePictures(recipe: recipe, runs: runs, train: train, options: options, say: say)
 }
+
+/// The most bytes one batch's activations and gradients may take by `ActivationMemory`'s
+/// estimate (512 MiB; the kernels' scratch buffers come on top): lecture 7's 424,144 bytes per
+/// example allow a batch of 1,265 (its default of 128 takes 54 MB).
+let trainingMemoryBudget = 1 << 29
 
 /// Training and test examples for a recipe: the spiral points for the MLP, MNIST otherwise.
 func loadExamples(recipe: ModelRecipe, options: TrainOptions, say: (String) -> Void) throws
     -> (train: LabeledExamples, test: LabeledExamples) {
     if recipe.exampleShape == [2] {
-        return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed + 1))
+        return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed &+ 1))
     }
     let mnist = try loadMNIST(options.data, validationCount: recipe.validationCount, orDownloaded: false)
     say("data: MNIST, \(mnist.source)")
@@ -145,10 +194,13 @@ func loadExamples(recipe: ModelRecipe, options: TrainOptions, say: (String) -> V
 }
 
 /// The per-epoch table, with the lecture's and TensorFlow's figures beside ours where they exist
-/// (they belong to the recipe's own loss, so they show only in that loss's columns).
+/// (they belong to the recipe's own loss, so they show only in that loss's columns). Scorings
+/// other than the clean one get a column each after the clean accuracy; the lecture's and
+/// TensorFlow's figures then compare with the first of them.
 struct EpochTable {
     let recipe: ModelRecipe
     let losses: [Loss]
+    var scorings: [Scoring] = []
 
     /// The figures for `loss`: the recipe's own, or its sibling trained with that loss
     /// (`tutorial03` + softmax -> `tutorial03-softmax`).
@@ -159,11 +211,15 @@ struct EpochTable {
     /// Tutorial #03 printed its training cost; show it when that loss is trained.
     var showsCost: Bool { losses.contains(recipe.loss) && !recipe.lectureCost.isEmpty }
 
+    /// `2017 way` for the script's scoring, the scoring's name otherwise.
+    static func title(_ scoring: Scoring) -> String { scoring == .script2017 ? "2017 way" : scoring.name }
+
     var header: String {
         var text = "epoch"
         for loss in losses {
             let tag = losses.count > 1 ? " (\(loss.rawValue))" : ""
             text += "  test acc\(tag)"
+            for scoring in scorings { text += "  " + EpochTable.title(scoring) }
             if reference(loss) != nil { text += "  lecture  TF 2.21" }
             text += "  train loss\(tag)"
         }
@@ -178,10 +234,15 @@ struct EpochTable {
         for (loss, r) in zip(losses, records) {
             let tag = losses.count > 1 ? loss.rawValue.count + 3 : 0
             text += String(repeating: " ", count: 4 + tag) + String(format: "%.4f", r.testAccuracy)
+            for scoring in scorings {
+                let width = max(EpochTable.title(scoring).count, 6)
+                text += "  " + String(repeating: " ", count: width - 6) + figure(r.accuracy(scoring.name))
+            }
             if let figures = reference(loss) {
                 text += "   " + figure(figures.lectureAccuracy[epoch]) + "   " + figure(figures.tensorFlowAccuracy[epoch])
             }
-            text += String(repeating: " ", count: 6 + tag) + String(format: "%.4f", r.trainLoss)
+            let loss = String(format: "%.4f", r.trainLoss)
+            text += String(repeating: " ", count: max(12 + tag - loss.count, 1)) + loss
         }
         if showsCost {
             text += "        " + figure(recipe.lectureCost[epoch]) + "   " + figure(recipe.tensorFlowCost[epoch])
@@ -194,7 +255,7 @@ struct EpochTable {
 func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
     let width = 24
     let filled = p.examplesTotal > 0 ? width * p.examplesDone / p.examplesTotal : width
-    let eta = Int(p.secondsLeft.isFinite ? p.secondsLeft.rounded() : 0)
+    let eta = Int(p.secondsLeft.isFinite ? min(max(p.secondsLeft, 0), 1e9).rounded() : 0)
     return "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled)
         + String(repeating: ".", count: width - filled) + "] "
         + "\(thousands(p.examplesDone))/\(thousands(p.examplesTotal))  "

@@ -36,8 +36,12 @@ struct PictureTests {
         let canvas = try plot.render()
         #expect(canvas.width == 640)
         #expect(canvas.pixels.contains(31))  // the first series colour was drawn
+        // A NaN value is drawn clipped and labelled (issue #18); a plot with no finite x is an error.
+        #expect(throws: Never.self) {
+            try LinePlot(title: "nan value", xLabel: "", yLabel: "", series: [.init(name: "nan", points: [(0, .nan)])]).render()
+        }
         #expect(throws: ConvLabError.self) {
-            try LinePlot(title: "empty", xLabel: "", yLabel: "", series: [.init(name: "nan", points: [(0, .nan)])]).render()
+            try LinePlot(title: "empty", xLabel: "", yLabel: "", series: [.init(name: "nan", points: [(.nan, 0)])]).render()
         }
     }
 }

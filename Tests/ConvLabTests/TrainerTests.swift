@@ -3,8 +3,8 @@ import ConvLabTestSupport
 import Foundation
 import Testing
 
-/// A tiny separable problem: 4x4 one-channel noise images whose class is the brighter 2x2 quadrant.
-private func quadrantImages(count: Int, seed: UInt64) throws -> LabeledExamples {
+/// A tiny separable problem (shared with TrainerScoringTests): 4x4 one-channel noise images whose class is the brighter 2x2 quadrant.
+func quadrantImages(count: Int, seed: UInt64) throws -> LabeledExamples {
     var generator = SeededGenerator(seed: seed)
     var pixels = [Float]()
     var labels = [Int]()
@@ -20,7 +20,7 @@ private func quadrantImages(count: Int, seed: UInt64) throws -> LabeledExamples 
     return try LabeledExamples(inputs: Tensor(shape: [count, 4, 4, 1], scalars: pixels), labels: labels, classes: 4)
 }
 
-private func smallModel() throws -> Sequential {
+func smallModel() throws -> Sequential {
     try Sequential([
         Conv2D("conv1", kernel: 3, inputChannels: 1, filters: 4, activation: .relu),
         MaxPool2D("pool1"),
@@ -31,7 +31,7 @@ private func smallModel() throws -> Sequential {
     ])
 }
 
-private func makeTrainer(seed: UInt64 = 1, learningRate: Float = 0.01) throws -> Trainer {
+func makeTrainer(seed: UInt64 = 1, learningRate: Float = 0.01) throws -> Trainer {
     let model = try smallModel()
     model.initialize(seed: seed)
     return try Trainer(model: model, optimizer: .adam(learningRate: learningRate), loss: .softmaxCrossEntropy,

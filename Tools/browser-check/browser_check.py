@@ -5,6 +5,9 @@
         one PNG per time: the animated SVG frozen T seconds into its loop (OUTDIR/NAME-at-T.png)
     python3 Tools/browser-check/browser_check.py svg-live FILE.svg OUT.png MILLISECONDS
         the SVG as an <img>, left to play for MILLISECONDS of Chromium's virtual time
+    python3 Tools/browser-check/browser_check.py site SITE OUTDIR
+        the site Tools/site.sh built, served on 127.0.0.1: every internal link, then the landing
+        page, a lecture with an animation and an API page in Chromium (see site_check.py)
 
 `svg-times` inlines the SVG into a small HTML page whose style sets, on every animated element
 (class `k`, see Sources/ConvLab/Animation/AnimationSVG.swift), `animation-delay: -T s` and
@@ -20,14 +23,15 @@ import subprocess
 import sys
 import tempfile
 
+from cdp import chromium_binary
+
 
 def chromium():
     """The Chromium binary, or exit loudly."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    sys.exit("browser_check: no chromium on PATH (Debian: apt-get install -y chromium)")
+    path = chromium_binary()
+    if path is None:
+        sys.exit("browser_check: no chromium on PATH (Debian: apt-get install -y chromium)")
+    return path
 
 
 def screenshot(url, out, width, height, virtual_time_ms=None):
@@ -87,6 +91,9 @@ def main(argv):
             print(out)
     elif len(argv) == 5 and argv[1] == "svg-live":
         print(svg_live(argv[2], argv[3], argv[4]))
+    elif len(argv) == 4 and argv[1] == "site":
+        import site_check
+        sys.exit(site_check.run(argv[2], argv[3]))
     else:
         sys.exit(__doc__)
 

@@ -20,6 +20,12 @@ extension Checks {
             (5, 5, 1, .valid, "a kernel as large as the input"),
             (1, 3, 1, .same, "1 cell, 3-wide kernel, SAME"),
             (2, 3, 1, .valid, "a kernel larger than the input gives 0"),
+            (3, 5, 1, .valid, "a kernel larger than the input gives 0, not (3 - 5) / 1 + 1 = -1"),
+            (1, 1, 1, .valid, "size 1: one cell, a 1-wide kernel"),
+            (1, 1, 3, .same, "size 1 with a stride larger than the kernel"),
+            (10, 1, 4, .valid, "a stride larger than the kernel: cells between the taps are skipped"),
+            (10, 2, 3, .valid, "stride 3, kernel 2: starts 0, 3, 6"),
+            (10, 2, 3, .same, "stride 3, kernel 2, SAME"),
         ]
         for c in cases {
             let expected = Oracle.axis(input: c.i, kernel: c.k, stride: c.s, padding: c.p).output

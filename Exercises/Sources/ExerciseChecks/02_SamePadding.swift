@@ -22,6 +22,9 @@ extension Checks {
             (Size2(10, 10), Size2(1, 1), Size2(4, 4), "stride 4 larger than kernel 1: no padding, never negative"),
             (Size2(9, 9), Size2(3, 3), Size2(3, 3), "the 9x9 picture, stride 3: no padding"),
             (Size2(6, 4), Size2(4, 2), Size2(2, 3), "uneven everything"),
+            (Size2(2, 1), Size2(5, 3), Size2(1, 1), "a kernel larger than the input: more padding than image"),
+            (Size2(1, 1), Size2(1, 1), Size2(1, 1), "size 1: no padding"),
+            (Size2(7, 7), Size2(2, 2), Size2(3, 3), "stride 3 larger than kernel 2: total max(2*3 + 2 - 7, 0) = 1"),
         ]
         for c in cases {
             let rows = Oracle.axis(input: c.i.h, kernel: c.k.h, stride: c.s.h, padding: .same)

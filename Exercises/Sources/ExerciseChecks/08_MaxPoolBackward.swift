@@ -5,6 +5,8 @@ extension Checks {
     /// windows, then the shared pooling cases with random upstream gradients.
     public static func maxPoolBackward(_ impl: (Tensor, Tensor, Size2, Size2, Padding) -> Tensor) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "dInput has the input's shape [N, H, W, C]: start from Tensor(zeros: input.shape)"
+        e.likelyBugs = "`=` where `+=` belongs (a cell that is the max of several overlapping windows gets the sum of their gradients); a missing padding offset (row = i*sh + a - padTop, SAME's padTop from exercise 02)"
         var g = CaseGenerator(seed: 8)
         var cases = poolingCases(seed: 8)
         cases.insert((Tensor(image: [[1, 2, 3], [4, 9, 5], [6, 7, 8]]), Size2(2, 2), Size2(1, 1), .valid,

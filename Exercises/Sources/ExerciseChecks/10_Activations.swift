@@ -7,6 +7,7 @@ extension Checks {
     /// convention (at the kink).
     public static func activation(_ impl: (Activation, Double) -> (value: Double, derivative: Double)) -> [Failure] {
         var e = Expectations()
+        e.likelyBugs = "a derivative written from x instead of from the value (sigmoid' = s * (1 - s), tanh' = 1 - t * t); TF's choice at the kink (relu'(0) = 0, leaky ReLU's alpha at 0); exp of a large positive number (overflow: use the form that exponentiates a negative one)"
         let alpha = Activation.leakyAlpha
         func expected(_ kind: Activation, _ x: Double) -> Double {
             switch kind {

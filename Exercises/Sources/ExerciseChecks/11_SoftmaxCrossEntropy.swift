@@ -6,6 +6,8 @@ extension Checks {
     /// loss by log-sum-exp, the gradient by centred differences of that loss.
     public static func softmaxCrossEntropy(_ impl: ([[Double]], [[Double]]) -> (loss: [Double], dLogits: [[Double]])) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "loss has one entry per example (row); dLogits has the logits' shape"
+        e.likelyBugs = "the sign of the gradient (dLogits = softmax - labels); exp before subtracting the row's max (overflow at logits of 1000); log of a softmax that underflowed to 0 (use z - max - logSumExp)"
         var g = CaseGenerator(seed: 11)
         let random = (0..<3).map { _ in (0..<4).map { _ in g.uniform(-3, 3) } }
         let cases: [(z: [[Double]], y: [[Double]], why: String)] = [

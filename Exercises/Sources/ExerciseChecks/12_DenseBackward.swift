@@ -5,6 +5,8 @@ extension Checks {
     public static func denseBackward(_ impl: ([[Double]], [[Double]], [[Double]])
         -> (dInput: [[Double]], dWeights: [[Double]], dBias: [Double])) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "each gradient has the shape of what it is the gradient of: dInput [N][In], dWeights [In][Out], dBias [Out]"
+        e.likelyBugs = "`=` where `+=` belongs (dWeights and dBias sum over the batch: every example uses the same weights); dInput multiplies by W transposed (sum over o of dOutput[n][o] * W[i][o])"
         var g = CaseGenerator(seed: 12)
         func rows(_ t: Tensor) -> [[Double]] { (0..<t.shape[0]).map { i in (0..<t.shape[1]).map { t[i, $0] } } }
         let cases: [(n: Int, inCount: Int, outCount: Int, why: String)] = [

@@ -5,12 +5,16 @@ extension Checks {
     /// (exact, and independent of any backward code).
     public static func conv2DBackward(_ impl: (Tensor, Tensor, Tensor, Size2, Padding) -> (dInput: Tensor, dFilter: Tensor)) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "dInput has the input's shape, dFilter the filter's: start both from zeros"
+        e.likelyBugs = "`=` where `+=` belongs (an input cell and a filter tap are used by many output cells: add every contribution); a missing padding offset (row = i*sh + a - padTop, padTop from exercise 02 with OH from dOutput)"
         var g = CaseGenerator(seed: 13)
         let cases: [(x: [Int], w: [Int], s: Size2, p: Padding, why: String)] = [
             ([1, 3, 3, 1], [2, 2, 1, 1], Size2(1, 1), .valid, "lab 11-0's shapes: 3x3 image, 2x2 filter, VALID"),
             ([2, 4, 4, 2], [3, 3, 2, 2], Size2(1, 1), .same, "a batch of 2, SAME, stride 1"),
             ([1, 5, 6, 1], [3, 2, 1, 2], Size2(2, 2), .same, "SAME, stride 2, odd pad totals"),
             ([2, 5, 5, 2], [2, 2, 2, 1], Size2(2, 1), .valid, "VALID, uneven strides"),
+            ([1, 7, 7, 1], [2, 2, 1, 2], Size2(3, 3), .same, "stride 3 larger than kernel 2, SAME: some cells get no gradient"),
+            ([1, 2, 2, 2], [3, 3, 2, 1], Size2(1, 1), .same, "a 3x3 kernel on a 2x2 image, SAME: the kernel is larger than the input"),
         ]
         for c in cases {
             let x = g.tensor(c.x), w = g.tensor(c.w)

@@ -5,6 +5,7 @@ extension Checks {
     /// equals the oracle's conv2d, checked for random filters; plus the toy image's matrix itself.
     public static func im2col(_ impl: (Tensor, Size2, Size2, Padding) -> [[Double]]) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "the matrix is [N*OH*OW][KH*KW*C]: one row per window, one column per tap"
         var g = CaseGenerator(seed: 14)
         let toy = Tensor(image: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
         e.close("im2col: lab 11-0's 3x3 toy image, 2x2 kernel, VALID: one row per window",
@@ -15,6 +16,8 @@ extension Checks {
             ([1, 4, 4, 2], Size2(2, 2), Size2(1, 1), .valid, "2 channels, VALID"),
             ([2, 5, 4, 3], Size2(3, 2), Size2(2, 1), .same, "a batch of 2, 3 channels, SAME, odd pad totals"),
             ([1, 6, 6, 1], Size2(3, 3), Size2(2, 2), .same, "SAME, stride 2"),
+            ([1, 7, 8, 2], Size2(2, 2), Size2(3, 3), .valid, "stride 3 larger than kernel 2"),
+            ([1, 2, 2, 1], Size2(3, 3), Size2(1, 1), .same, "a 3x3 kernel on a 2x2 image, SAME: most taps read padding"),
         ]
         for c in cases {
             let x = g.tensor(c.x)

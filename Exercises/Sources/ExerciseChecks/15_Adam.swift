@@ -9,6 +9,7 @@ extension Checks {
     /// where epsilon goes.
     public static func adamStep(_ impl: AdamStep) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "m, v and the parameters keep one entry per parameter"
         let cases: [(p: [Double], gs: [[Double]], lr: Double, eps: Double, why: String)] = [
             ([1, -2, 0.5], [[0.1, -0.3, 2]], 0.001, 1e-7, "one step from a fresh state: each parameter moves by ~learning rate"),
             ([1, -2, 0.5], [[0.1, -0.3, 2], [0.2, 0.1, -1], [-0.5, 0.4, 0.25]], 0.01, 1e-7, "three steps"),

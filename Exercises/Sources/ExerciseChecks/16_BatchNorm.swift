@@ -9,6 +9,8 @@ extension Checks {
     /// against centred differences of L = sum(forward(x) * dOutput) in x, gamma and beta.
     public static func batchNorm(forward: BatchNormForward, backward: BatchNormBackward) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "the output and dInput have x's shape; mean, variance, dGamma and dBeta one entry per channel C"
+        e.likelyBugs = "dInput has three terms, not one (the mean and the variance depend on every x of the channel); `=` where `+=` belongs in the per-channel sums; the variance divides by M, not M - 1"
         var g = CaseGenerator(seed: 16)
         func reference(_ x: Tensor, _ gamma: [Double], _ beta: [Double], _ eps: Double) -> (Tensor, [Double], [Double]) {
             let c = x.shape[3]

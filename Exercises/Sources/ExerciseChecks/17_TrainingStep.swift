@@ -9,6 +9,8 @@ extension Checks {
     /// a grid step so no ReLU input sits at its kink.
     public static func trainingStep(_ impl: TrainingStep) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "every parameter keeps its shape"
+        e.likelyBugs = "the 1/N of the mean loss (divide dLogits by N); `=` where `+=` belongs in dFilterBias (sum dz over n, i, j); the ReLU's mask comes from z > 0"
         var g = CaseGenerator(seed: 17)
         let (n, size, filters, classes) = (3, 5, 2, 3)
         let out = size - 2

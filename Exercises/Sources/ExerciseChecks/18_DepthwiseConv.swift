@@ -5,11 +5,14 @@ extension Checks {
     /// side by side at output channels c * M + m.
     public static func depthwiseConv2D(_ impl: (Tensor, Tensor, Size2, Padding) -> Tensor) -> [Failure] {
         var e = Expectations()
+        e.shapeHint = "the output is [N, OH, OW, C * M]: M outputs per input channel"
         var g = CaseGenerator(seed: 18)
         let cases: [(x: [Int], w: [Int], s: Size2, p: Padding, why: String)] = [
             ([1, 4, 4, 2], [2, 2, 2, 1], Size2(1, 1), .valid, "2 channels, multiplier 1, VALID"),
             ([1, 5, 5, 2], [3, 3, 2, 2], Size2(1, 1), .same, "2 channels, multiplier 2, SAME"),
             ([2, 6, 6, 3], [3, 2, 3, 2], Size2(2, 2), .same, "a batch, 3 channels, multiplier 2, stride 2, an odd pad total on the rows"),
+            ([1, 7, 7, 2], [2, 2, 2, 1], Size2(3, 3), .valid, "stride 3 larger than kernel 2"),
+            ([1, 2, 2, 2], [3, 3, 2, 1], Size2(1, 1), .same, "a 3x3 kernel on a 2x2 image, SAME: the kernel is larger than the input"),
         ]
         for c in cases {
             let x = g.tensor(c.x), w = g.tensor(c.w)

@@ -27,45 +27,62 @@ public struct Tolerance: Sendable {
 /// input, so the student sees exactly what to reproduce.
 public struct Expectations: Sendable {
     public private(set) var failures: [Failure] = []
+    /// What a wrong output shape most likely means in this exercise (set by each check).
+    public var shapeHint = "the output shape is wrong; check the output-size formula and the loop bounds"
+    /// Printed under every wrong value: the classic mistakes of this exercise (gradient
+    /// exercises name `=` instead of `+=` and a missing padding offset).
+    public var likelyBugs: String? = nil
     public init() {}
 
     public mutating func fail(_ check: String, _ message: String) {
         failures.append(Failure(check: check, message: message))
     }
 
+    /// The note lines under a wrong value.
+    func notes() -> String {
+        likelyBugs.map { "\n  likely bugs: " + $0 } ?? ""
+    }
+
     /// Exact equality of two values that print well (integers, tuples of integers).
     public mutating func equal<T: Equatable>(_ check: String, input: String, got: T, expected: T) {
         if got != expected {
-            fail(check, "  input:    \(input)\n  expected: \(expected)\n  got:      \(got)")
+            fail(check, "  input:    \(input)\n  expected: \(expected)\n  got:      \(got)" + notes())
         }
     }
 
-    /// A tensor against the expected one: the shape first, then the worst element.
+    /// A tensor against the expected one: the shape first, then the first wrong element (in
+    /// row-major order) and, when another element is further off, the largest error.
     public mutating func close(_ check: String, input: String, got: Tensor, expected: Tensor,
                                tolerance: Tolerance = .loose) {
         guard got.shape == expected.shape else {
             fail(check, """
                   input:    \(input)
-                  expected: shape \(describeShape(expected.shape)) \(formatValues(expected))
-                  got:      shape \(describeShape(got.shape)) \(formatValues(got))
-                  (the output shape is wrong; check the output-size formula and the loop bounds)
+                  expected: shape \(describeShape(expected.shape))\(layout(expected))
+                  got:      shape \(describeShape(got.shape))\(layout(got))
+                  (\(shapeHint))
                 """)
             return
         }
-        var worst: Int? = nil
-        var worstError = -1.0
+        var first: Int? = nil, worst: Int? = nil
+        var worstError = -1.0, wrong = 0
         for k in got.scalars.indices where !tolerance.accepts(got.scalars[k], expected.scalars[k]) {
+            wrong += 1
+            if first == nil { first = k }
             let error = abs(got.scalars[k] - expected.scalars[k])
             if worst == nil || error > worstError || error.isNaN { worst = k; worstError = error }
         }
-        if let k = worst {
-            fail(check, """
-                  input:    \(input)
-                  expected: shape \(describeShape(expected.shape)) \(formatValues(expected))
-                  got:      shape \(describeShape(got.shape)) \(formatValues(got))
-                  first wrong element: index \(unravel(k, expected.shape)) expected \(formatScalar(expected.scalars[k])), got \(formatScalar(got.scalars[k]))
-                """)
+        guard let first, let worst else { return }
+        func element(_ k: Int) -> String {
+            "index \(unravel(k, expected.shape)) expected \(formatScalar(expected.scalars[k])), got \(formatScalar(got.scalars[k]))"
         }
+        var lines = "  first wrong element: \(element(first))   (\(wrong) of \(expected.scalars.count) element(s) wrong)"
+        if worst != first { lines += "\n  largest error:       \(element(worst))" }
+        fail(check, """
+              input:    \(input)
+              expected: shape \(describeShape(expected.shape))\(layout(expected))
+              got:      shape \(describeShape(got.shape))\(layout(got))
+            \(lines)
+            """ + notes())
     }
 
     public mutating func close(_ check: String, input: String, got: [Double], expected: [Double],
@@ -82,7 +99,7 @@ public struct Expectations: Sendable {
     public mutating func close(_ check: String, input: String, got: Double, expected: Double,
                                tolerance: Tolerance = .loose) {
         if !tolerance.accepts(got, expected) {
-            fail(check, "  input:    \(input)\n  expected: \(formatScalar(expected))\n  got:      \(formatScalar(got))")
+            fail(check, "  input:    \(input)\n  expected: \(formatScalar(expected))\n  got:      \(formatScalar(got))" + notes())
         }
     }
 }
@@ -108,20 +125,62 @@ func unravel(_ offset: Int, _ shape: [Int]) -> String {
     return describeShape(index)
 }
 
-/// The values of a tensor for a message: a matrix or a one-channel image [1, H, W, 1] as rows
-/// (`[[12, 16], [24, 28]]`, as the lectures print them), anything else row-major and flat.
+/// The values of an expected or actual tensor, laid out so a shifted row or column shows: a 4-D
+/// NHWC tensor as one H x W grid per example and channel, a matrix as one line per row,
+/// anything else as a flat list. Starts with a space or a newline (it follows "shape [..]").
+public func layout(_ t: Tensor, maxGrids: Int = 6, maxCells: Int = 100) -> String {
+    if t.rank == 4, t.scalars.count > 0 {
+        let (n, h, w, c) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3])
+        if h * w <= maxCells && w <= 12 {
+            var text = ""
+            var shown = 0
+            outer: for b in 0..<n {
+                for k in 0..<c {
+                    if shown == maxGrids {
+                        text += "\n      ... (\(n * c - shown) more grid(s))"
+                        break outer
+                    }
+                    shown += 1
+                    let label = "      [\(b), :, :, \(k)] "
+                    let rows = (0..<h).map { i in
+                        "[" + (0..<w).map { j in formatScalar(t[b, i, j, k]) }.joined(separator: ", ") + "]"
+                    }
+                    text += "\n" + label + rows.joined(separator: "\n" + String(repeating: " ", count: label.count))
+                }
+            }
+            return text
+        }
+    }
+    if t.rank == 2, t.shape[0] > 1, t.scalars.count > 8, t.shape[0] <= 16, t.shape[1] <= 16 {
+        let rows = (0..<t.shape[0]).map { i in
+            "[" + t.scalars[(i * t.shape[1])..<((i + 1) * t.shape[1])].map(formatScalar).joined(separator: ", ") + "]"
+        }
+        return "\n      " + rows.joined(separator: "\n      ")
+    }
+    return " " + formatValues(t)
+}
+
+/// The values of a tensor on one line: a matrix or a one-channel image [1, H, W, 1] as rows
+/// (`[[12, 16], [24, 28]]`, as the lectures print them), other 4-D tensors as one grid per
+/// example and channel (`[0,:,:,1] [[..], [..]]`), anything else row-major and flat.
 public func formatValues(_ t: Tensor, limit: Int = 32) -> String {
-    let rows: Int?, columns: Int?
-    if t.rank == 2 { (rows, columns) = (t.shape[0], t.shape[1]) }
-    else if t.rank == 4 && t.shape[0] == 1 && t.shape[3] == 1 { (rows, columns) = (t.shape[1], t.shape[2]) }
-    else { (rows, columns) = (nil, nil) }
-    guard let rows, let columns, rows > 0, columns > 0, t.scalars.count <= limit else {
-        return formatScalars(t.scalars, limit: limit)
+    func grid(_ rows: Int, _ columns: Int, _ value: (Int, Int) -> Double) -> String {
+        "[" + (0..<rows).map { i in "[" + (0..<columns).map { j in formatScalar(value(i, j)) }.joined(separator: ", ") + "]" }
+            .joined(separator: ", ") + "]"
     }
-    let text = (0..<rows).map { i in
-        "[" + t.scalars[(i * columns)..<((i + 1) * columns)].map(formatScalar).joined(separator: ", ") + "]"
+    guard t.scalars.count <= limit, t.scalars.count > 0 else { return formatScalars(t.scalars, limit: limit) }
+    if t.rank == 2 { return grid(t.shape[0], t.shape[1]) { t[$0, $1] } }
+    if t.rank == 4 {
+        if t.shape[0] == 1 && t.shape[3] == 1 { return grid(t.shape[1], t.shape[2]) { t[0, $0, $1, 0] } }
+        var parts: [String] = []
+        for b in 0..<t.shape[0] {
+            for k in 0..<t.shape[3] {
+                parts.append("[\(b),:,:,\(k)] " + grid(t.shape[1], t.shape[2]) { t[b, $0, $1, k] })
+            }
+        }
+        return parts.joined(separator: " ")
     }
-    return "[" + text.joined(separator: ", ") + "]"
+    return formatScalars(t.scalars, limit: limit)
 }
 
 /// A short description of a tensor argument for failure messages: shape and values.

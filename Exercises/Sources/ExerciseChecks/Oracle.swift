@@ -1,3 +1,4 @@
+import Foundation
 import ExerciseKit
 
 /// Independent implementations the checks compare against. They are written differently from
@@ -102,6 +103,44 @@ enum Oracle {
         let logSum = m + Foundation.log(logits.reduce(0) { $0 + Foundation.exp($1 - m) })
         return zip(logits, labels).reduce(0) { $0 + $1.1 * (logSum - $1.0) }
     }
-}
 
-import Foundation
+    /// The receptive field by brute force: the input positions output cells 0 and 1 of the
+    /// last layer read, followed back layer by layer; returns their span and the distance
+    /// between the two cells' first positions.
+    static func receptiveField(_ layers: [WindowLayer]) -> (size: Int, jump: Int) {
+        func positions(cell: Int) -> Set<Int> {
+            var current: Set<Int> = [cell]
+            for layer in layers.reversed() {
+                var previous: Set<Int> = []
+                for p in current { for t in 0..<layer.kernel { previous.insert(p * layer.stride + t * layer.dilation) } }
+                current = previous
+            }
+            return current
+        }
+        let first = positions(cell: 0), second = positions(cell: 1)
+        return (first.max()! - first.min()! + 1, second.min()! - first.min()!)
+    }
+
+    /// TF2's resize by sampling: each output pixel's centre, mapped into the input (half-pixel
+    /// centres), reads the pixel under it (nearest) or the four whose centres surround it,
+    /// weighted by distance (bilinear); pixels beyond the edge repeat the edge.
+    static func resize(_ t: Tensor, _ size: Size2, bilinear: Bool) -> Tensor {
+        let (n, h, w, c) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3])
+        func at(_ b: Int, _ r: Int, _ s: Int, _ k: Int) -> Double { t[b, Swift.min(Swift.max(r, 0), h - 1), Swift.min(Swift.max(s, 0), w - 1), k] }
+        var y = Tensor(zeros: [n, size.h, size.w, c])
+        for b in 0..<n { for i in 0..<size.h { for j in 0..<size.w { for k in 0..<c {
+            let centreY = (Double(i) + 0.5) * Double(h) / Double(size.h), centreX = (Double(j) + 0.5) * Double(w) / Double(size.w)
+            if !bilinear {
+                y[b, i, j, k] = at(b, Int(centreY.rounded(.down)), Int(centreX.rounded(.down)), k)
+                continue
+            }
+            // Pixel r's centre sits at r + 0.5.
+            let cy = centreY - 0.5, cx = centreX - 0.5
+            let r = Int(cy.rounded(.down)), s = Int(cx.rounded(.down))
+            let dy = cy - Double(r), dx = cx - Double(s)
+            y[b, i, j, k] = at(b, r, s, k) * (1 - dy) * (1 - dx) + at(b, r, s + 1, k) * (1 - dy) * dx
+                + at(b, r + 1, s, k) * dy * (1 - dx) + at(b, r + 1, s + 1, k) * dy * dx
+        } } } }
+        return y
+    }
+}

@@ -52,6 +52,21 @@ extension Checks {
         e.close("oracle cross-entropy at logits 1000", input: "[1000, 0], label 1",
                 got: Oracle.crossEntropy(logits: [1000, 0], labels: [0, 1]), expected: 1000, tolerance: .exact)
 
+        // Receptive fields by hand: CS 20SI lecture 7's convnet (conv 5, pool 2/2, conv 5, pool 2/2) sees
+        // 1 + 4 = 5, + 1 = 6 (jump 2), + 4*2 = 14, + 1*2 = 16 pixels, jump 4; three 3x3 see 7.
+        let lecture7 = [WindowLayer(kernel: 5), WindowLayer(kernel: 2, stride: 2), WindowLayer(kernel: 5), WindowLayer(kernel: 2, stride: 2)]
+        e.equal("oracle receptive field, CS 20SI lecture 7's convnet", input: "\(lecture7)",
+                got: [Oracle.receptiveField(lecture7).size, Oracle.receptiveField(lecture7).jump], expected: [16, 4])
+        e.equal("oracle receptive field, three 3x3", input: "3 x conv 3",
+                got: Oracle.receptiveField([WindowLayer(kernel: 3), WindowLayer(kernel: 3), WindowLayer(kernel: 3)]).size, expected: 7)
+        // TF2's tf.image.resize of [[1, 2], [3, 4]] to 4x4, bilinear and nearest (half-pixel centres).
+        let small = Tensor(image: [[1, 2], [3, 4]])
+        e.close("oracle bilinear resize", input: "[[1, 2], [3, 4]] to 4x4", got: Oracle.resize(small, Size2(4, 4), bilinear: true),
+                expected: Tensor(shape: [1, 4, 4, 1], scalars: [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]),
+                tolerance: .tight)
+        e.close("oracle nearest resize", input: "[[1, 2], [3, 4]] to 4x4", got: Oracle.resize(small, Size2(4, 4), bilinear: false),
+                expected: Tensor(shape: [1, 4, 4, 1], scalars: [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]), tolerance: .exact)
+
         // The helpers must reject: a perturbed element, a wrong shape, NaN, infinity.
         let reference = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
         var perturbed = reference

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 01 · Output size, VALID and SAME          (lecture module 1 and 2)
+// Exercise 01 · Output size, VALID and SAME   (lecture module 1, Lectures/01-convolution.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// How many positions a window of `kernelSize` cells takes along an axis of `inputSize` cells

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 02 · SAME padding amounts, TF's asymmetric rule   (lecture module 2)
+// Exercise 02 · SAME padding amounts (top, bottom, left, right)   (lecture module 2, Lectures/02-padding.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// How many zero rows and columns TensorFlow's SAME padding adds on each side of an image of

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 03 · 1-D convolution                      (lecture module 1)
+// Exercise 03 · 1-D convolution   (lecture module 1, Lectures/01-convolution.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// 1-D convolution as deep learning means it (cross-correlation, the filter is NOT flipped),
@@ -12,8 +12,9 @@ import ExerciseKit
 ///
 /// - Parameters:
 ///   - signal: x, shape [N]
-///   - filter: w, shape [K], K <= N
-/// - Returns: y, shape [N - K + 1]
+///   - filter: w, shape [K]
+/// - Returns: y, shape [N - K + 1]; empty when the filter is longer than the signal (K > N: no
+///   position fits)
 public func conv1D(_ signal: [Double], filter: [Double]) -> [Double] {
     let outputCount = signal.count - filter.count + 1
     var output = [Double](repeating: 0, count: max(outputCount, 0))

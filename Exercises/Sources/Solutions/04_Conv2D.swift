@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 04 · 2-D convolution with loops           (lecture module 1)
+// Exercise 04 · 2-D convolution with loops   (lecture module 1, Lectures/01-convolution.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// 2-D cross-correlation of one grey image with one filter, VALID padding, stride 1:

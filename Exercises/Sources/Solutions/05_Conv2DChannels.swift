@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 05 · Many channels and many filters       (lecture module 1)
+// Exercise 05 · Many channels and many filters   (lecture module 1, Lectures/01-convolution.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// conv2d over a batch of colour images with a bank of filters, VALID padding, stride 1, as

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 06 · Stride, dilation and padding         (lecture module 1 and 2)
+// Exercise 06 · Stride, dilation and padding   (lecture module 1, Lectures/01-convolution.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// Full `tf.nn.conv2d`: strides, dilations and VALID or SAME padding.

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 07 · Max pooling, forward                 (lecture module 5)
+// Exercise 07 · Max pooling, forward   (lecture module 5, Lectures/05-pooling.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// `tf.nn.max_pool`: the largest value of each window, per channel.

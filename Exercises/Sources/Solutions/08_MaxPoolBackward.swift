@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 08 · Max pooling, backward                (lecture module 9)
+// Exercise 08 · Max pooling, backward   (lecture module 9, Lectures/09-backprop.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// The gradient of max pooling. Each window passed on ONE input value, its max; so the window's

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 09 · Average pooling with SAME's divisor  (lecture module 5)
+// Exercise 09 · Average pooling with SAME's divisor   (lecture module 5, Lectures/05-pooling.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// `tf.nn.avg_pool`: the mean of each window, per channel.

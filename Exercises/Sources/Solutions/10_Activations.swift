@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 10 · Activations and their derivatives    (lecture module 7)
+// Exercise 10 · Activations and their derivatives   (lecture module 7, Lectures/07-activations.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// One activation function and its derivative at `x`, for the backward pass

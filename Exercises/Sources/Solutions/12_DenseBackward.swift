@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 12 · Dense layer, backward                (lecture module 8)
+// Exercise 12 · Dense layer, backward   (lecture module 8, Lectures/08-dense-softmax.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// The gradients of a fully connected layer y = x W + b, for a batch:

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 13 · conv2d backward: dInput and dFilter  (lecture module 9)
+// Exercise 13 · conv2d backward: dInput and dFilter   (lecture module 9, Lectures/09-backprop.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// The gradients of exercise 06's conv2d (dilation 1), given dOutput = dL/dy.

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 14 · im2col: convolution as one matrix product   (lecture module 18)
+// Exercise 14 · im2col: convolution as a matrix product   (lecture module 18, Lectures/18-making-it-fast.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// Unrolls every window of the input into one row of a matrix, so that conv2d becomes a single

@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 17 · One full training step               (lecture module 11)
+// Exercise 17 · One full training step   (lecture module 11, Lectures/11-mnist-convnet.md)
 // Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
 
 /// One step of stochastic gradient descent on a tiny convnet, everything by hand:

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 02 · SAME padding amounts, TF's asymmetric rule   (lecture module 2)
+// Exercise 02 · SAME padding amounts (top, bottom, left, right)   (lecture module 2, Lectures/02-padding.md)
 // Check: swift run exercises        Hint: swift run exercises hint 02
 
 /// How many zero rows and columns TensorFlow's SAME padding adds on each side of an image of

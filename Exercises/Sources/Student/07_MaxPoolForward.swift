@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 07 · Max pooling, forward                 (lecture module 5)
+// Exercise 07 · Max pooling, forward   (lecture module 5, Lectures/05-pooling.md)
 // Check: swift run exercises        Hint: swift run exercises hint 07
 
 /// `tf.nn.max_pool`: the largest value of each window, per channel.

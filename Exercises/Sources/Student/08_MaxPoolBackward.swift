@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 08 · Max pooling, backward                (lecture module 9)
+// Exercise 08 · Max pooling, backward   (lecture module 9, Lectures/09-backprop.md)
 // Check: swift run exercises        Hint: swift run exercises hint 08
 
 /// The gradient of max pooling. Each window passed on ONE input value, its max; so the window's

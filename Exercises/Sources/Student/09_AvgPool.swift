@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 09 · Average pooling with SAME's divisor  (lecture module 5)
+// Exercise 09 · Average pooling with SAME's divisor   (lecture module 5, Lectures/05-pooling.md)
 // Check: swift run exercises        Hint: swift run exercises hint 09
 
 /// `tf.nn.avg_pool`: the mean of each window, per channel.

@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 10 · Activations and their derivatives    (lecture module 7)
+// Exercise 10 · Activations and their derivatives   (lecture module 7, Lectures/07-activations.md)
 // Check: swift run exercises        Hint: swift run exercises hint 10
 
 /// One activation function and its derivative at `x`, for the backward pass

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 12 · Dense layer, backward                (lecture module 8)
+// Exercise 12 · Dense layer, backward   (lecture module 8, Lectures/08-dense-softmax.md)
 // Check: swift run exercises        Hint: swift run exercises hint 12
 
 /// The gradients of a fully connected layer y = x W + b, for a batch:

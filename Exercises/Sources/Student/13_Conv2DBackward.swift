@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 13 · conv2d backward: dInput and dFilter  (lecture module 9)
+// Exercise 13 · conv2d backward: dInput and dFilter   (lecture module 9, Lectures/09-backprop.md)
 // Check: swift run exercises        Hint: swift run exercises hint 13
 
 /// The gradients of exercise 06's conv2d (dilation 1), given dOutput = dL/dy.

@@ -1,6 +1,6 @@
 import ExerciseKit
 
-// Exercise 14 · im2col: convolution as one matrix product   (lecture module 18)
+// Exercise 14 · im2col: convolution as a matrix product   (lecture module 18, Lectures/18-making-it-fast.md)
 // Check: swift run exercises        Hint: swift run exercises hint 14
 
 /// Unrolls every window of the input into one row of a matrix, so that conv2d becomes a single

@@ -1,7 +1,7 @@
 import ExerciseKit
 import Foundation
 
-// Exercise 17 · One full training step               (lecture module 11)
+// Exercise 17 · One full training step   (lecture module 11, Lectures/11-mnist-convnet.md)
 // Check: swift run exercises        Hint: swift run exercises hint 17
 
 /// One step of stochastic gradient descent on a tiny convnet, everything by hand:

@@ -10,6 +10,15 @@ public enum Wrong01 {
         }
     }
 
+    /// VALID without the guard: a kernel larger than the input gives (3 - 5) / 1 + 1 = -1, not 0
+    /// (and (2 - 3) / 1 + 1 = 0 only by luck of truncating division).
+    public static func noGuard(inputSize: Int, kernelSize: Int, stride: Int, padding: Padding) -> Int {
+        switch padding {
+        case .valid: return (inputSize - kernelSize) / stride + 1
+        case .same: return (inputSize + stride - 1) / stride
+        }
+    }
+
     /// SAME rounded down instead of up: 7 inputs at stride 2 give 3, TF gives 4.
     public static func sameRoundsDown(inputSize: Int, kernelSize: Int, stride: Int, padding: Padding) -> Int {
         switch padding {

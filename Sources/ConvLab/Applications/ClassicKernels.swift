@@ -108,9 +108,11 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
 
     /// Applies the kernel to `image` (`[N, H, W, 3]` or `[N, H, W, 1]`) with SAME padding.
     /// - Parameters:
+    ///   - image: `[N, H, W, 3]` or `[N, H, W, 1]`.
     ///   - mode: per channel, grey, or kernels.py's channel-summing filter.
     ///   - stride: the lecture's stride option, the same along both axes; the output is
     ///     `[N, ceil(H / stride), ceil(W / stride), C']`.
+    ///   - kernels: the path (reference or fast) that runs the convolution.
     /// - Returns: `C' = C` for `.perChannel` and `.mixedAsKernelsPy`, `C' = 1` for `.grey`.
     /// - Throws: `ConvLabError` for a non-NHWC image or a stride below 1.
     public func apply(to image: Tensor<Float>, mode: ChannelMode, stride: Int = 1,
@@ -155,6 +157,72 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
     }
 }
 
+/// The layout of the contact sheet of `convlab kernels` (see `kernelContactSheet`).
+struct KernelSheetLayout {
+    static let gap = 8
+    static let labelH = Canvas.textHeight(scale: 2) + 6
+    static let rowTitleH = Canvas.textHeight(scale: 2) + 10
+    static let titleH = Canvas.textHeight(scale: 2) + 16
+    static func title(stride: Int) -> String {
+        "Lecture 7: convolutions without training, 3x3 kernels, SAME, stride \(stride), outputs clipped to 0..1"
+    }
+
+    /// The largest photograph: 2^24 pixels (4096 x 4096). Its RGB tensor takes 12 bytes a pixel
+    /// (192 MiB here), and every kernel's output as much again at stride 1.
+    static let maximumImagePixels = 1 << 24
+
+    let tileW: Int, tileH: Int, width: Int, height: Int
+
+    /// - Throws: `ConvLabError.argument` naming `kernels` for a stride or scale below 1, a
+    ///   photograph over `maximumImagePixels`, or a sheet wider or taller than
+    ///   `Canvas.maximumSide` (checked before anything is computed).
+    init(imageWidth: Int, imageHeight: Int, stride: Int, displayScale: Int) throws {
+        guard stride >= 1, displayScale >= 1, imageWidth >= 1, imageHeight >= 1 else {
+            throw ConvLabError.argument(op: "kernels",
+                message: "stride \(stride), scale \(displayScale) and the image size \(imageWidth)x\(imageHeight) must be at least 1")
+        }
+        let (pixels, overflow) = imageWidth.multipliedReportingOverflow(by: imageHeight)
+        guard !overflow, pixels <= KernelSheetLayout.maximumImagePixels else {
+            throw ConvLabError.argument(op: "kernels",
+                message: "a \(imageWidth)x\(imageHeight) image is above the \(KernelSheetLayout.maximumImagePixels)-pixel limit of the contact sheet (4096x4096); scale it down first")
+        }
+        let columns = ClassicKernel.allCases.count + 1, rows = ClassicKernel.ChannelMode.allCases.count
+        // Tiles of ceil(side / stride) pixels, each drawn displayScale times larger; computed
+        // with overflow checks, since the scale comes from the command line.
+        func side(_ pixels: Int) -> Int? {
+            let (tile, overflow) = ((pixels - 1) / stride + 1).multipliedReportingOverflow(by: displayScale)
+            return overflow || tile > Canvas.maximumSide ? nil : tile
+        }
+        let gap = KernelSheetLayout.gap
+        let sheet = "a \(imageWidth)x\(imageHeight) image at stride \(stride) and scale \(displayScale)"
+        guard let tileW = side(imageWidth), let tileH = side(imageHeight) else {
+            throw ConvLabError.argument(op: "kernels",
+                message: "\(sheet) makes tiles larger than a canvas (\(Canvas.maximumSide) pixels a side); use a larger --stride or a smaller image")
+        }
+        let width = max(gap + columns * (tileW + gap), Canvas.textWidth(KernelSheetLayout.title(stride: stride), scale: 2) + 2 * gap)
+        let height = KernelSheetLayout.titleH + rows * (KernelSheetLayout.rowTitleH + KernelSheetLayout.labelH + tileH + gap)
+        guard width <= Canvas.maximumSide, height <= Canvas.maximumSide else {
+            throw ConvLabError.argument(op: "kernels",
+                message: "\(sheet) makes a \(width)x\(height) contact sheet, above a canvas's \(Canvas.maximumSide) pixels a side; use a larger --stride or a smaller image")
+        }
+        self.tileW = tileW
+        self.tileH = tileH
+        self.width = width
+        self.height = height
+    }
+}
+
+/// The size of the contact sheet `kernelContactSheet` draws for an `imageWidth x imageHeight`
+/// photograph: check it before reading a large picture into tensors.
+/// - Throws: `ConvLabError.argument` for a stride or scale below 1, an image over 2^24 pixels
+///   (4096 x 4096), or a sheet larger than `Canvas.maximumSide` on a side.
+public func kernelContactSheetSize(imageWidth: Int, imageHeight: Int, stride: Int = 1,
+                                   displayScale: Int = 1) throws -> (width: Int, height: Int) {
+    let layout = try KernelSheetLayout(imageWidth: imageWidth, imageHeight: imageHeight, stride: stride,
+                                       displayScale: displayScale)
+    return (layout.width, layout.height)
+}
+
 /// The contact sheet of `convlab kernels`: one row per channel mode, the photograph (grey in the
 /// grey row) then each kernel's output, each under its label. Outputs are shown clipped to
 /// [0, 1], as an 8-bit image file would store them, so an edge map is black where the image is
@@ -163,27 +231,27 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
 ///   - image: `[1, H, W, 3]` in [0, 1].
 ///   - stride: applied to every kernel; the sheet's tiles shrink to `ceil(H / stride)`.
 ///   - displayScale: each output pixel drawn as a `displayScale x displayScale` block.
-/// - Throws: `ConvLabError` for a bad image or stride.
+///   - kernels: the path (reference or fast) that runs the convolutions.
+/// - Throws: `ConvLabError` for a bad image, stride or scale, or a sheet larger than a canvas
+///   (checked before any convolution runs).
 public func kernelContactSheet(image: Tensor<Float>, stride: Int = 1, displayScale: Int = 1,
                                kernels: Kernels = Kernels(.reference)) throws -> Canvas {
     guard image.rank == 4, image.shape[0] == 1, image.shape[3] == 3 else {
         throw ConvLabError.shape(op: "kernels", message: "the contact sheet needs one RGB image [1,H,W,3], got \(describeShape(image.shape))")
     }
+    let layout = try KernelSheetLayout(imageWidth: image.shape[2], imageHeight: image.shape[1], stride: stride,
+                                       displayScale: displayScale)
     let modes = ClassicKernel.ChannelMode.allCases
     let all = ClassicKernel.allCases
     // The tiles: the input (at the same stride, so every tile has one size) and each output.
     let strided = try kernels.ops.depthwiseConv2DForward(
         image, filter: Tensor(uncheckedShape: [1, 1, 3, 1], scalars: [1, 1, 1]),
         strides: Size2(stride, stride), padding: .same, dilations: 1)
-    let tileH = strided.shape[1] * displayScale, tileW = strided.shape[2] * displayScale
-    let gap = 8, labelH = Canvas.textHeight(scale: 2) + 6, rowTitleH = Canvas.textHeight(scale: 2) + 10
-    let title = "Lecture 7: convolutions without training, 3x3 kernels, SAME, stride \(stride), outputs clipped to 0..1"
-    let titleH = Canvas.textHeight(scale: 2) + 16
-    let width = gap + (all.count + 1) * (tileW + gap)
-    let height = titleH + modes.count * (rowTitleH + labelH + tileH + gap)
-    var canvas = try Canvas(width: max(width, Canvas.textWidth(title, scale: 2) + 2 * gap), height: height)
-    canvas.draw(text: title, x: gap, y: 8, scale: 2)
-    var y = titleH
+    let tileW = layout.tileW, tileH = layout.tileH
+    let gap = KernelSheetLayout.gap, labelH = KernelSheetLayout.labelH, rowTitleH = KernelSheetLayout.rowTitleH
+    var canvas = try Canvas(width: layout.width, height: layout.height)
+    canvas.draw(text: KernelSheetLayout.title(stride: stride), x: gap, y: 8, scale: 2)
+    var y = KernelSheetLayout.titleH
     for mode in modes {
         canvas.draw(text: "\(mode)", x: gap, y: y + 4, color: Canvas.Color(40, 40, 160), scale: 2)
         y += rowTitleH

@@ -36,7 +36,10 @@ public final class ImageRegression {
     /// One pass over `targets` in a shuffled order, `batchSize` images per step (the last batch
     /// may be smaller), the input of each batch made from its targets by `makeInput`.
     /// - Parameters:
+    ///   - targets: `[N, ...]`, the images the model must reproduce.
+    ///   - batchSize: images per step, at least 1.
     ///   - generator: draws the epoch's order (Fisher-Yates), so a seed fixes the run.
+    ///   - makeInput: turns a batch of targets into the model's input (SRCNN: shrink, then enlarge).
     ///   - onStep: called after each step with the images done so far and the step's loss.
     /// - Returns: the mean of the steps' losses.
     @discardableResult
@@ -60,7 +63,12 @@ public final class ImageRegression {
     }
 
     /// The model's output for every image of `input`, `batchSize` images at a time.
+    /// - Throws: `ConvLabError` for an input with no images (no output shape to give) or one the
+    ///   model rejects.
     public func predict(_ input: Tensor<Float>, batchSize: Int = 500) throws -> Tensor<Float> {
+        guard input.rank >= 1, input.shape[0] > 0 else {
+            throw ConvLabError.shape(op: "predict", message: "no images to predict in \(describeShape(input.shape))")
+        }
         let evaluation = LayerContext(kernels: kernels, mode: .evaluation)
         var outputs: [Float] = []
         var outputShape: [Int] = []

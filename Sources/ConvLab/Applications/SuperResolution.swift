@@ -145,9 +145,14 @@ public func clippedToUnit(_ x: Tensor<Float>) -> Tensor<Float> {
 
 /// Trains SRCNN on `train` and scores it on `test`, as `convlab srcnn` does.
 /// - Parameters:
-///   - train, test: `[N, 28, 28, 1]` digits in [0, 1] (other sizes divisible by 4 work too).
-///   - epochs, batchSize, learningRate: the tutorial's Adam 1e-3, batch 128 by default.
+///   - train: `[N, 28, 28, 1]` digits in [0, 1] (other sizes divisible by 4 work too).
+///   - test: the scored digits, shaped like `train`.
+///   - epochs: passes over `train`.
+///   - batchSize: images per step; the tutorial's 128 by default.
+///   - learningRate: Adam's step size; the tutorial's 1e-3 by default.
 ///   - seed: fixes the initial weights and the shuffles.
+///   - kernels: the path (reference or fast) that runs every op.
+///   - onStep: called after each step with the images done so far in the epoch and the step's loss.
 ///   - onEpoch: called after each epoch with the epoch number, mean training loss and scores.
 /// - Returns: the trainer (holding the trained model) and the test results.
 public func trainSuperResolution(train: Tensor<Float>, test: Tensor<Float>, epochs: Int, batchSize: Int = 128,

@@ -44,7 +44,8 @@ public enum Conformance {
     /// Computes every case of a parsed cases document.
     /// - Throws: `ConvLabError.file` only when the document has no usable `cases` list or names
     ///   another format; per-case problems are collected in `failures` instead.
-    public static func run(_ document: JSONValue, kernels: Kernels, path: String = "<cases>") throws -> ConformanceRun {
+    public static func run(_ document: JSONValue, kernels: Kernels, path: String = "<cases>",
+                           budget: ConformanceBudget = .standard) throws -> ConformanceRun {
         if let format = document["format"], format != .string(formatName) {
             throw ConvLabError.file(path: path, offset: nil, message: "format is \(format), expected \"\(formatName)\"")
         }
@@ -67,7 +68,7 @@ public enum Conformance {
         for (index, value) in caseValues.enumerated() {
             var id = "#\(index)"
             do {
-                let testCase = try ConformanceCase(value)
+                let testCase = try ConformanceCase(value, budget: budget)
                 id = testCase.id
                 guard seen.insert(id).inserted else {
                     throw ConvLabError.argument(op: "case", message: "duplicate id; only the first case with this id is computed")
@@ -80,14 +81,17 @@ public enum Conformance {
         return run
     }
 
+    /// The largest cases file read (64 MiB; TF's dev set is 0.5 MB): its parsed form takes
+    /// several times its size in memory.
+    public static let maximumCasesFileBytes = 1 << 26
+
     /// Reads `casesPath`, computes every case and writes `resultsPath` whole or not at all.
-    /// - Throws: `ConvLabError.file` when the cases file cannot be read or parsed (with the byte
-    ///   offset) or the results file cannot be written.
+    /// - Throws: `ConvLabError.file` when the cases file cannot be read (a directory, a file over
+    ///   `maximumCasesFileBytes`) or parsed (with the byte offset) or the results file cannot be
+    ///   written.
     public static func run(casesPath: String, resultsPath: String, kernels: Kernels) throws -> ConformanceRun {
-        guard let data = FileManager.default.contents(atPath: casesPath) else {
-            throw ConvLabError.file(path: casesPath, offset: nil, message: "cannot read the cases file")
-        }
-        let document = try JSONValue.parse([UInt8](data), path: casesPath)
+        let bytes = try FileIO.read(casesPath, limit: maximumCasesFileBytes, kind: "a cases file")
+        let document = try JSONValue.parse(bytes, path: casesPath)
         let run = try run(document, kernels: kernels, path: casesPath)
         let text = resultsJSON(run.results, generator: "ConvLab conformance runner (\(kernels.path) path)")
         try writeAtomically(text, to: resultsPath)

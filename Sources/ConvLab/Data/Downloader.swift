@@ -50,7 +50,9 @@ public struct MNISTDownloader: Sendable {
 
     /// Fetches every file that `directory` does not already hold in verified form, then writes
     /// `SHA256SUMS.raw` there so `MNIST.load(directory:)` checks the files on every load.
-    /// - Parameter log: receives one line per attempt ("train-images-idx3-ubyte.gz: trying ...").
+    /// - Parameters:
+    ///   - directory: the destination; created if missing.
+    ///   - log: receives one line per attempt ("train-images-idx3-ubyte.gz: trying ...").
     /// - Throws: `ConvLabError.file` naming the destination file and the reason each mirror
     ///   failed. Files already completed stay; the failed one leaves nothing.
     public func download(to directory: String, log: (String) -> Void = { _ in }) throws {

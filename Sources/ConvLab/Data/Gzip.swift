@@ -125,7 +125,11 @@ public enum Gzip {
 public enum Zlib {
     /// Decompresses a zlib stream that fills `bytes` exactly.
     /// - Parameters:
+    ///   - bytes: the stream, header to Adler-32.
+    ///   - path: the file the stream came from, named in errors.
     ///   - baseOffset: where `bytes` starts in the file, so error offsets are file offsets.
+    ///   - outputLimit: throw rather than produce more bytes than this.
+    ///   - sizeHint: the expected output size, if known, to allocate once.
     /// - Throws: `ConvLabError.file` for a bad header, a preset dictionary, corrupt or truncated
     ///   data, an Adler-32 mismatch, or bytes after the stream.
     public static func decompress(_ bytes: [UInt8], path: String, baseOffset: Int = 0,

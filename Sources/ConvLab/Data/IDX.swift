@@ -11,6 +11,14 @@
 /// MNIST's image files are [count, 28, 28] (magic 00 00 08 03), the label files [count]
 /// (magic 00 00 08 01).
 public struct IDXFile: Sendable, Equatable {
+    /// ConvLab's budget for one IDX file: at most 2^27 data bytes (128 MiB, 2.7 times full
+    /// MNIST's 47 MB of training images; 512 MiB once converted to `Float`). The dimensions are
+    /// checked against it before any data is copied, and a gzip file is decompressed with
+    /// `maximumFileBytes` as its output cap, so a 1 MB gzip bomb stops at the budget.
+    public static let maximumDataBytes = 1 << 27
+    /// The budget plus the largest header (4 bytes of magic and 8 dimensions of 4 bytes).
+    public static let maximumFileBytes = maximumDataBytes + 36
+
     /// The size of each dimension, e.g. [60000, 28, 28].
     public var dimensions: [Int]
     /// The elements, row-major.
@@ -18,8 +26,8 @@ public struct IDXFile: Sendable, Equatable {
 
     /// - Throws: `ConvLabError.shape` when the byte count does not match the dimensions.
     public init(dimensions: [Int], bytes: [UInt8]) throws {
-        guard !dimensions.isEmpty, dimensions.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }),
-              dimensions.reduce(1, *) == bytes.count else {
+        guard !dimensions.isEmpty, dimensions.allSatisfy({ $0 <= Int(UInt32.max) }),
+              (try? TensorShape.elementCount(dimensions, op: "IDXFile")) == bytes.count else {
             throw ConvLabError.shape(op: "IDXFile",
                 message: "dimensions \(describeShape(dimensions)) do not hold \(bytes.count) bytes")
         }
@@ -31,21 +39,38 @@ public struct IDXFile: Sendable, Equatable {
     /// file is called).
     /// - Throws: `ConvLabError.file(path:offset:message:)`. For a compressed file, offsets of
     ///   IDX problems count bytes of the decompressed data, and the message says so.
+    /// - Throws: `ConvLabError.file(path:offset:message:)`; also for a file or decompressed
+    ///   data over `maximumFileBytes`.
     public static func read(_ path: String) throws -> IDXFile {
-        try parse(try FileIO.read(path), path: path)
+        try parse(try readBytes(path), path: path)
+    }
+
+    /// The bytes of an IDX file as stored (raw or gzip), refused when larger than a gzip of
+    /// `maximumFileBytes` can be.
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        try FileIO.read(path, limit: maximumFileBytes + (1 << 20), kind: "an IDX file")
+    }
+
+    /// The IDX bytes of `contents`: decompressed (capped at `budget` plus the largest header)
+    /// when they are gzip, else as they are.
+    public static func decompressedBytes(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> [UInt8] {
+        Gzip.hasMagic(contents) ? try Gzip.decompress(contents, path: path, outputLimit: budget + 36) : contents
     }
 
     /// Parses the contents of an IDX file (raw or gzip).
-    public static func parse(_ contents: [UInt8], path: String) throws -> IDXFile {
-        if Gzip.hasMagic(contents) {
-            let raw = try Gzip.decompress(contents, path: path)
-            return try parseRaw(raw, path: path, note: " (in the decompressed data)")
-        }
-        return try parseRaw(contents, path: path, note: "")
+    /// - Parameters:
+    ///   - contents: the file's bytes, raw or gzip-compressed.
+    ///   - path: the file's name in errors (with the field and byte offset).
+    ///   - budget: the most data bytes accepted (`maximumDataBytes` unless a test or a caller
+    ///     wants less); also the decompression cap, plus the header.
+    public static func parse(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> IDXFile {
+        let note = Gzip.hasMagic(contents) ? " (in the decompressed data)" : ""
+        return try parseRaw(try decompressedBytes(contents, path: path, budget: budget), path: path, note: note,
+                            budget: budget)
     }
 
     /// Parses uncompressed IDX bytes.
-    static func parseRaw(_ raw: [UInt8], path: String, note: String) throws -> IDXFile {
+    static func parseRaw(_ raw: [UInt8], path: String, note: String, budget: Int = maximumDataBytes) throws -> IDXFile {
         func fail(_ offset: Int, _ message: String) -> ConvLabError {
             .file(path: path, offset: offset, message: message + note)
         }
@@ -70,16 +95,18 @@ public struct IDXFile: Sendable, Equatable {
             throw fail(raw.count, "IDX header is truncated: \(rank) dimensions need \(headerSize) bytes, the data has \(raw.count)")
         }
         var dimensions = [Int]()
-        var elementCount = 1
+        var elementCount = 0
         for axis in 0..<rank {
             let offset = 4 + 4 * axis
             let size = Int(raw[offset]) << 24 | Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8 | Int(raw[offset + 3])
-            let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= Inflate.defaultOutputLimit else {
-                throw fail(offset, "IDX dimensions \(describeShape(dimensions + [size])) describe more than \(Inflate.defaultOutputLimit) bytes")
-            }
-            elementCount = product
             dimensions.append(size)
+            // The checked product of the dimensions so far (zeros counted as one: an empty
+            // [0, 2^32-1, 2^32-1] is refused too), within the budget, before any data is copied.
+            do {
+                elementCount = try TensorShape.elementCount(dimensions, op: "IDX", limit: budget)
+            } catch {
+                throw fail(offset, "IDX dimensions \(describeShape(dimensions)) describe more than \(budget) bytes, ConvLab's budget for an IDX file")
+            }
         }
         let available = raw.count - headerSize
         guard available >= elementCount else {

@@ -56,7 +56,7 @@ public struct MNIST: Sendable {
         var expected: [String: String] = [:]
         let sumsPath = FileIO.join(directory, "SHA256SUMS.raw")
         if verifyChecksums && FileIO.exists(sumsPath) {
-            expected = try parseChecksums(try FileIO.read(sumsPath), path: sumsPath)
+            expected = try parseChecksums(try FileIO.read(sumsPath, limit: 1 << 20, kind: "a checksum list"), path: sumsPath)
         }
         func readFile(_ name: String) throws -> (IDXFile, String) {
             let candidates = [name, name + ".gz"].map { FileIO.join(directory, $0) }
@@ -64,8 +64,8 @@ public struct MNIST: Sendable {
                 throw ConvLabError.file(path: candidates[0], offset: nil,
                     message: "not found (nor \(name).gz); `convlab download-mnist` fetches the full MNIST")
             }
-            let contents = try FileIO.read(path)
-            let raw = Gzip.hasMagic(contents) ? try Gzip.decompress(contents, path: path) : contents
+            let contents = try IDXFile.readBytes(path)
+            let raw = try IDXFile.decompressedBytes(contents, path: path)
             if let hash = expected[name] {
                 let actual = SHA256.hex(raw)
                 guard actual == hash else {
@@ -124,9 +124,19 @@ public struct MNIST: Sendable {
     /// Splits and converts, given a way to read each of the four files.
     static func load(readFile: (String) throws -> (IDXFile, String), classCount: Int,
                      validationCount: Int, source: String) throws -> MNIST {
-        let (trainImages, trainImagesPath) = try readFile(fileNames.trainImages)
+        /// The images of both datasets are 28x28; a file of other images would only fail later,
+        /// in a layer, with a message that names no file.
+        func readImages(_ name: String) throws -> (IDXFile, String) {
+            let (file, path) = try readFile(name)
+            if file.dimensions.count == 3 && (file.dimensions[1], file.dimensions[2]) != (28, 28) {
+                throw ConvLabError.file(path: path, offset: 8,
+                    message: "holds \(file.dimensions[1])x\(file.dimensions[2]) images; MNIST and Fashion-MNIST images are 28x28")
+            }
+            return (file, path)
+        }
+        let (trainImages, trainImagesPath) = try readImages(fileNames.trainImages)
         let (trainLabels, trainLabelsPath) = try readFile(fileNames.trainLabels)
-        let (testImages, testImagesPath) = try readFile(fileNames.testImages)
+        let (testImages, testImagesPath) = try readImages(fileNames.testImages)
         let (testLabels, testLabelsPath) = try readFile(fileNames.testLabels)
         let allTrain = try LabeledImages(images: trainImages, imagesPath: trainImagesPath,
                                          labels: trainLabels, labelsPath: trainLabelsPath, classCount: classCount)

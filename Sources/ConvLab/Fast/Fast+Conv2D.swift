@@ -59,6 +59,28 @@ struct ConvLowering {
         return p
     }
 
+    /// Whether the zero-padded copies this lowering may make (of the input for the forward pass
+    /// and the filter gradient, of dY for the input gradient) hold at most 4x the tensor they
+    /// copy plus 2^20 values. A dilation or kernel far wider than the image (a cases file may ask
+    /// for a dilation of 2^30) would otherwise ask for an unbounded copy; such a conv goes to the
+    /// reference twin, whose loops skip the padding instead of storing it.
+    var padsAreBounded: Bool {
+        func fits(_ g: ConvLowering) -> Bool {
+            let rows = g.inH + g.padTop + g.padBottom, cols = g.inW + g.padLeft + g.padRight
+            let (plane, overflow) = rows.multipliedReportingOverflow(by: cols)
+            let (copy, overflow2) = plane.multipliedReportingOverflow(by: g.batch * g.inC)
+            return !overflow && !overflow2 && copy <= 4 * g.batch * g.inH * g.inW * g.inC + (1 << 20)
+        }
+        return fits(self) && fits(transposedForInputGradient)
+    }
+
+    /// Why this conv runs on the reference instead, or nil: explicit pads (the lowering is tuned
+    /// for TF's SAME/VALID pads) and pads too large to copy (see `padsAreBounded`).
+    func fallbackReason(_ padding: Padding) -> String? {
+        if padding.isExplicit { return "explicit pads" }
+        return padsAreBounded ? nil : "padded copies beyond 4x the input"
+    }
+
     var pixels: Int { batch * outH * outW }
     var patchSize: Int { kh * kw * inC }
 }
@@ -73,13 +95,12 @@ extension Fast {
                                      padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
-        // Explicit pads run on the reference: the lowering is tuned for TF's SAME/VALID pads.
-        if padding.isExplicit {
-            return try referenceFallback("conv2d", "explicit pads") {
+        let lowering = ConvLowering(g)
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2d", reason) {
                 try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
             }
         }
-        let lowering = ConvLowering(g)
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
         return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { x in
@@ -100,13 +121,13 @@ extension Fast {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
-        if padding.isExplicit {
-            return try referenceFallback("conv2DBackward", "explicit pads") {
+        let lowering = ConvLowering(g)
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2DBackward", reason) {
                 try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
                                              padding: padding, dilations: dilations)
             }
         }
-        let lowering = ConvLowering(g)
         var dInput = zeros(input.shape)   // the strided route adds patches into it
         dOutput.scalars.withUnsafeBufferPointer { dy in
             filter.scalars.withUnsafeBufferPointer { w in

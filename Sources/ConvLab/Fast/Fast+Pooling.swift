@@ -136,10 +136,10 @@ extension Fast {
     /// Calls `body(row, col)` for each cell of window `(i, j)` inside the image, in window order.
     @inline(__always)
     static func forEachCell(_ g: PoolGeometry, _ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
-        for a in 0..<g.rows.kernel {
-            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-            for b in 0..<g.cols.kernel {
-                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
+        for a in g.rows.taps(forOutput: i) {
+            let row = g.rows.position(output: i, tap: a)
+            for b in g.cols.taps(forOutput: j) {
+                let col = g.cols.position(output: j, tap: b)
                 body(row, col)
             }
         }

@@ -11,11 +11,15 @@ import Foundation
 /// `convlab bench` before it is timed.
 public enum Fast {
     /// How many threads the fast kernels use (default: the active cores). Set it to 1 to measure
-    /// one core; values below 1 count as 1.
+    /// one core; values below 1 count as 1 and values above `maximumThreads` as that.
     public static var threads: Int {
         get { settings.withLock { $0 } }
-        set { settings.withLock { $0 = max(1, newValue) } }
+        set { settings.withLock { $0 = min(max(1, newValue), maximumThreads) } }
     }
+
+    /// The most threads the fast kernels use (256): more only queue behind the cores, and each
+    /// takes its own scratch buffers.
+    public static let maximumThreads = 256
 
     /// Whether this CPU can run the AVX2 + FMA build of the micro-kernels (false off x86-64).
     public static let cpuHasAVX2: Bool = CPUFeatures.hasAVX2AndFMA

@@ -7,11 +7,15 @@
 /// `ops` is the path's op set, `Reference` or `Fast`: both satisfy `KernelOps`, the one list of
 /// every op's signature, so nothing here restates an op.
 public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// The naive loops of `Reference`, generic and written like the formulas.
     case reference
+    /// The SIMD and multi-threaded twins of `Fast`, Float only, cross-checked against the reference.
     case fast
 
     public var description: String { rawValue }
 
+    /// The path named on a command line, `reference` or `fast` (any case).
+    /// - Throws: `ConvLabError.argument` for any other word.
     public init(parsing text: String) throws {
         guard let path = KernelPath(rawValue: text.lowercased()) else {
             throw ConvLabError.argument(op: "path", message: "'\(text)' is neither reference nor fast")
@@ -22,8 +26,10 @@ public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible 
 
 /// Float ops on the chosen path.
 public struct Kernels: Sendable {
+    /// Where every op of this value runs.
     public var path: KernelPath
 
+    /// Ops on `path`.
     public init(_ path: KernelPath) { self.path = path }
 
     /// The ops of this path: `Reference` or `Fast`.

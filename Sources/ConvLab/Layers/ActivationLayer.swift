@@ -1,11 +1,17 @@
 /// The element-wise non-linearities of tutorial #03, as a value a layer can hold
 /// (`Conv2D(..., activation: .relu)`) or as a layer of its own (`ActivationLayer`).
 public enum Activation: Sendable, Equatable, CustomStringConvertible {
+    /// `max(x, 0)`.
     case relu
+    /// `x` for `x > 0`, `alpha * x` otherwise.
     case leakyReLU(alpha: Float)
+    /// `x` for `x > 0`, `exp(x) - 1` otherwise.
     case elu
+    /// `1 / (1 + exp(-x))`.
     case sigmoid
+    /// `tanh(x)`.
     case tanh
+    /// `log(1 + exp(x))`.
     case softplus
 
     public var description: String {
@@ -47,9 +53,13 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
 /// An activation as its own layer, `tf.nn.relu(h)` in the tutorial's code.
 public final class ActivationLayer: Layer {
     public let name: String
+    /// The function applied to every element.
     public let activation: Activation
     private var input: Tensor<Float>?
 
+    /// - Parameters:
+    ///   - name: the scope, `relu1`.
+    ///   - activation: the function applied to every element.
     public init(_ name: String, _ activation: Activation) {
         self.name = name
         self.activation = activation
@@ -59,11 +69,13 @@ public final class ActivationLayer: Layer {
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
 
+    /// `f(input)` element by element; the shape is kept.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         self.input = input
         return try activation.forward(input, kernels: context.kernels)
     }
 
+    /// `dOutput * f'(input)`, with the input of the last forward pass.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let input else { throw missingForward(self) }
         return try activation.backward(input, dOutput: dOutput, kernels: context.kernels)

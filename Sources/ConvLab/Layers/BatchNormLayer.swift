@@ -11,16 +11,27 @@
 /// mean 0 and variance 1. Parameters: gamma and beta, `2 * C` trainable; `2 * C + 1` saved state.
 public final class BatchNorm: Layer {
     public let name: String
+    /// The learned scale, `[C]`, initially 1.
     public let gamma: Variable
+    /// The learned offset, `[C]`, initially 0.
     public let beta: Variable
     /// Zero-debiasing accumulators (see the type's comment) and the number of updates.
     public let movingMean: Variable
+    /// The variance's zero-debiasing accumulator, `[C]` (saved, not trained).
     public let movingVariance: Variable
+    /// How many training steps updated the accumulators, `[1]` (saved, not trained).
     public let movingSteps: Variable
+    /// Added to the variance before the square root.
     public let epsilon: Float
+    /// How much of the accumulators each training step keeps (tutorial #03: 0.999).
     public let decay: Float
     private var input: Tensor<Float>?
 
+    /// - Parameters:
+    ///   - name: the scope, `bn1`.
+    ///   - channels: `C`, the last axis of the input.
+    ///   - epsilon: added to the variance (TF's default, 1e-3).
+    ///   - decay: of the moving statistics (the tutorial's 0.999).
     public init(_ name: String, channels: Int, epsilon: Float = 1e-3, decay: Float = 0.999) {
         self.name = name
         self.gamma = Variable(name: name + "/gamma", shape: [channels], initializer: .constant(1))
@@ -69,6 +80,9 @@ public final class BatchNorm: Layer {
         return (averages.mean, averages.variance)
     }
 
+    /// Training: normalizes with the batch's mean and variance over every axis but the last, and
+    /// updates the moving statistics. Evaluation: normalizes with `movingStatistics()`, so each
+    /// example's output does not depend on the rest of the batch.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         _ = try outputShape(for: input.shape)
         switch context.mode {
@@ -90,6 +104,8 @@ public final class BatchNorm: Layer {
         }
     }
 
+    /// `batchNormBackward` through the batch statistics of the last training pass; fills the
+    /// gradients of `gamma` and `beta`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let input else { throw missingForward(self) }
         let grads = try context.kernels.ops.batchNormBackward(input, gamma: gamma.value, dOutput: dOutput,

@@ -2,12 +2,20 @@
 /// `conv1` and `conv2`): HWIO weights `[KH, KW, C, O]` and `O` biases.
 /// Parameters: `KH * KW * C * O + O` (lecture 7's conv1: 5*5*1*32 + 32 = 832).
 public final class Conv2D: ConvolutionLayer {
+    /// The filter, `[KH, KW, C, O]` (HWIO).
     public let weights: Variable
 
     /// - Parameters:
     ///   - name: the scope, `conv1`.
     ///   - kernel: `(KH, KW)`; `inputChannels` C and `filters` O complete the HWIO filter shape.
+    ///   - inputChannels: `C`, the channels of the input image.
+    ///   - filters: `O`, the output channels (one bias each).
+    ///   - strides: `(sh, sw)`, as in `Reference.conv2DForward`.
+    ///   - padding: SAME (TF's split, the extra pad at the bottom/right), VALID or explicit pads.
+    ///   - dilations: `(dh, dw)`; above 1 only with stride 1, as in TF.
     ///   - activation: applied after the bias, or `nil` for a linear output.
+    ///   - weightInitializer: draws the `[KH, KW, C, O]` weights when the model is initialized.
+    ///   - biasInitializer: fills the `[O]` biases (zeros by default).
     public init(_ name: String, kernel: Size2, inputChannels: Int, filters: Int, strides: Size2 = 1,
                 padding: Padding = .same, dilations: Size2 = 1, activation: Activation? = nil,
                 weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {

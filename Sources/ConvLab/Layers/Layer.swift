@@ -26,6 +26,12 @@ public final class Variable {
     /// How `Sequential.initialize(seed:)` fills the value.
     public let initializer: Initializer
 
+    /// A variable of `shape`, zero until `Sequential.initialize(seed:)` fills it from `initializer`.
+    /// - Parameters:
+    ///   - name: the scoped name, `conv1/weights`.
+    ///   - shape: the value's shape; the gradient gets the same shape (none for untrained state).
+    ///   - initializer: how the value is filled.
+    ///   - trainable: `false` for saved state the optimizer leaves alone.
     public init(name: String, shape: [Int], initializer: Initializer, trainable: Bool = true) {
         self.name = name
         self.value = Tensor.zerosUnchecked(shape)
@@ -34,24 +40,35 @@ public final class Variable {
         self.initializer = initializer
     }
 
+    /// The value's shape.
     public var shape: [Int] { value.shape }
 }
 
 /// Whether a forward pass trains (dropout drops, batch norm uses batch statistics and updates
 /// its moving averages) or evaluates (dropout is the identity, batch norm uses moving averages).
 public enum Mode: Sendable {
+    /// Dropout drops; batch norm normalizes with the batch's statistics and updates its moving ones.
     case training
+    /// Dropout is the identity; batch norm normalizes with its moving statistics.
     case evaluation
 }
 
 /// What every forward and backward pass needs besides the tensors.
 public struct LayerContext: Sendable {
+    /// The path (reference or fast) every op of the pass runs on.
     public var kernels: Kernels
+    /// Training or evaluation.
     public var mode: Mode
+    /// Whether dropout layers drop units. It follows the mode unless set: the course's 2017
+    /// script scored its test set with dropout still on, and its July 2017 revision ran optimizer
+    /// steps on the test batches with `keep_prob` 1 (`Trainer`'s scorings need both).
+    public var dropout: Bool
 
-    public init(kernels: Kernels, mode: Mode) {
+    /// A context for one pass; `dropout` defaults to whether the mode is training.
+    public init(kernels: Kernels, mode: Mode, dropout: Bool? = nil) {
         self.kernels = kernels
         self.mode = mode
+        self.dropout = dropout ?? (mode == .training)
     }
 }
 
@@ -70,7 +87,22 @@ public protocol Layer: AnyObject {
     /// The output shape for an input shape (batch dimension included).
     /// - Throws: `ConvLabError.shape` when the input does not fit the layer.
     func outputShape(for inputShape: [Int]) throws -> [Int]
+    /// The layer's output for a batch; caches what `backward` will need.
+    /// - Parameters:
+    ///   - input: a batch, `[N, ...]`, of the shape `outputShape(for:)` accepts.
+    ///   - context: the kernels to run on and whether this is a training pass.
+    /// - Returns: the output, `outputShape(for: input.shape)`.
+    /// - Throws: `ConvLabError` naming the layer when the input does not fit.
     func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float>
+    /// Back-propagates the gradient of the loss with respect to this layer's last output: fills
+    /// the gradients of the layer's variables (overwriting them) and returns the gradient with
+    /// respect to the input.
+    /// - Parameters:
+    ///   - dOutput: the gradient with respect to the output of the last `forward`, the same shape.
+    ///   - context: the same kernels as that forward pass.
+    /// - Returns: `dInput`, the input's shape.
+    /// - Throws: `ConvLabError` when the layer needs its forward pass's cache and has none, or a
+    ///   shape does not fit.
     func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float>
 }
 

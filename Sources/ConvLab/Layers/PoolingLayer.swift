@@ -1,15 +1,31 @@
 /// Max and average pooling layers: `tf.nn.max_pool(h, [1,2,2,1], [1,2,2,1], 'SAME')`.
 /// No parameters; the output is `ceil(H / s)` for SAME, `floor((H - k) / s) + 1` for VALID.
 public final class Pool2D: Layer {
-    public enum Kind: Sendable { case max, average }
+    /// Which pooling.
+    public enum Kind: Sendable {
+        /// The largest value of each window.
+        case max
+        /// The mean of each window's real (unpadded) cells.
+        case average
+    }
 
     public let name: String
+    /// Max or average.
     public let pooling: Kind
+    /// `(KH, KW)`.
     public let windowSize: Size2
+    /// `(sh, sw)`.
     public let strides: Size2
+    /// SAME (TF's split) or VALID, or explicit pads for max pooling; pads never count as values.
     public let padding: Padding
     private var input: Tensor<Float>?
 
+    /// - Parameters:
+    ///   - name: the scope, `pool1`.
+    ///   - pooling: max or average.
+    ///   - windowSize: `(KH, KW)`, 2x2 by default.
+    ///   - strides: `(sh, sw)`, 2 by default.
+    ///   - padding: SAME by default, as in lecture 7.
     public init(_ name: String, _ pooling: Kind, windowSize: Size2 = 2, strides: Size2 = 2, padding: Padding = .same) {
         self.name = name
         self.pooling = pooling
@@ -31,6 +47,7 @@ public final class Pool2D: Layer {
         return [inputShape[0], rows.output, cols.output, inputShape[3]]
     }
 
+    /// `maxPoolForward` or `avgPoolForward`: `[N, H, W, C]` -> `[N, OH, OW, C]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         self.input = input
         switch pooling {
@@ -41,6 +58,8 @@ public final class Pool2D: Layer {
         }
     }
 
+    /// Max: each gradient goes to its window's winner. Average: it is spread over the window's real
+    /// cells.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let input else { throw missingForward(self) }
         switch pooling {

@@ -5,7 +5,9 @@
 /// gradient flows back to the input pixels it was read from, with the forward weights.
 public final class Resize: Layer {
     public let name: String
+    /// The output `(OH, OW)`.
     public let size: Size2
+    /// Nearest, bilinear or bicubic.
     public let method: ResizeMethod
     private var inputShape: [Int]?
 
@@ -31,12 +33,14 @@ public final class Resize: Layer {
         return [inputShape[0], size.h, size.w, inputShape[3]]
     }
 
+    /// `resizeForward`: `[N, H, W, C]` -> `[N, OH, OW, C]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         let output = try context.kernels.ops.resizeForward(input, size: size, method: method)
         inputShape = input.shape
         return output
     }
 
+    /// `resizeBackward`: each output gradient goes back to the input pixels it was read from.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let inputShape else { throw missingForward(self) }
         return try context.kernels.ops.resizeBackward(inputShape: inputShape, dOutput: dOutput, method: method)

@@ -2,6 +2,7 @@ import Foundation
 
 /// A stack of layers applied in order: the lectures' networks.
 public final class Sequential {
+    /// The layers, applied in this order.
     public let layers: [any Layer]
     /// When true, `forward` and `backward` add each layer's wall-clock seconds to `timings`
     /// (`convlab train --profile`: where an epoch's time goes).
@@ -9,6 +10,9 @@ public final class Sequential {
     /// Seconds per layer name, forward and backward, since timing was switched on.
     public private(set) var timings: [String: (forward: Double, backward: Double)] = [:]
 
+    /// - Parameter layers: applied in order; their variables must have distinct names.
+    /// - Throws: `ConvLabError.argument` when two variables share a name (a checkpoint could not tell
+    ///   them apart).
     public init(_ layers: [any Layer]) throws {
         self.layers = layers
         var seen = Set<String>()
@@ -43,10 +47,14 @@ public final class Sequential {
         for case let dropout as Dropout in layers { dropout.reseed(generator.next()) }
     }
 
+    /// The last layer's output shape for an input shape (batch dimension included).
+    /// - Throws: `ConvLabError.shape` naming the first layer the shape does not fit.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         try layers.reduce(inputShape) { try $1.outputShape(for: $0) }
     }
 
+    /// Every layer's forward pass in order; returns the last output (the logits).
+    /// - Throws: `ConvLabError` naming the first layer that fails.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard recordsTimings else { return try layers.reduce(input) { try $1.forward($0, context: context) } }
         var x = input
@@ -86,9 +94,13 @@ public final class Sequential {
 
     /// One row of the summary.
     public struct SummaryRow: Sendable, Equatable {
+        /// The layer's scope.
         public var name: String
+        /// The layer's kind, `Conv2D+ReLU`.
         public var kind: String
+        /// The layer's output shape.
         public var outputShape: [Int]
+        /// The layer's trainable scalars.
         public var parameters: Int
     }
 

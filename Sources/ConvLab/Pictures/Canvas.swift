@@ -16,15 +16,18 @@ public struct Canvas: Sendable, Equatable {
         ]
     }
 
+    /// The largest canvas side (the decoders' `Image.maximumSide`): 16384 x 16384 RGB is 768 MiB.
+    public static let maximumSide = Image.maximumSide
+
     public let width: Int
     public let height: Int
     /// `width * height * 3` bytes, RGB, row-major.
     public private(set) var pixels: [UInt8]
 
-    /// - Throws: `ConvLabError.argument` for a non-positive size.
+    /// - Throws: `ConvLabError.argument` for a size outside 1...`maximumSide`.
     public init(width: Int, height: Int, background: Color = .white) throws {
-        guard width > 0, height > 0, width <= 16_384, height <= 16_384 else {
-            throw ConvLabError.argument(op: "Canvas", message: "size \(width)x\(height) must be 1...16384 on each side")
+        guard width > 0, height > 0, width <= Canvas.maximumSide, height <= Canvas.maximumSide else {
+            throw ConvLabError.argument(op: "Canvas", message: "size \(width)x\(height) must be 1...\(Canvas.maximumSide) on each side")
         }
         self.width = width
         self.height = height

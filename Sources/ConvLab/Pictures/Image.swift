@@ -4,6 +4,28 @@
 /// The bridge to the networks: `tensor()` gives `[1, H, W, C]` with each byte / 255, and
 /// `Image(tensor:)` turns a tensor in [0, 1] back into bytes.
 public struct Image: Sendable, Equatable {
+    /// The decoders' budget, checked from the header before any pixel is decoded: at most
+    /// 16384 pixels on a side and 2^28 bytes of 8-bit samples (256 MiB: 16384 x 16384 grey,
+    /// 8192 x 8192 RGBA). A 33 KB PNG can declare 16384 x 16384; this bounds what it costs.
+    public static let maximumSide = 16_384
+    /// See `maximumSide`.
+    public static let maximumBytes = 1 << 28
+    /// The largest picture file read (257 MiB): a PNG or binary PGM/PPM within the budget is
+    /// smaller; a text P2/P3 file larger than this should be saved as P5/P6 or PNG.
+    public static let maximumFileBytes = maximumBytes + (1 << 20)
+
+    /// Throws unless a `width x height` image of `channels` 8-bit samples fits the decoders'
+    /// budget (`maximumSide`, `maximumBytes`); the caller names the file and the field.
+    static func checkBudget(width: Int, height: Int, channels: Int) -> String? {
+        guard width >= 1, height >= 1, width <= maximumSide, height <= maximumSide else {
+            return "image size \(width)x\(height) is outside 1...\(maximumSide) on a side"
+        }
+        guard width * height * channels <= maximumBytes else {   // each factor is small: no overflow
+            return "a \(width)x\(height) image of \(channels) channel(s) takes \(width * height * channels) bytes, above the \(maximumBytes)-byte limit"
+        }
+        return nil
+    }
+
     public let width: Int
     public let height: Int
     public let channels: Int
@@ -18,7 +40,8 @@ public struct Image: Sendable, Equatable {
         }
         let (count, overflow) = width.multipliedReportingOverflow(by: height * channels)
         guard !overflow, pixels.count == count else {
-            throw ConvLabError.shape(op: "Image", message: "\(width)x\(height)x\(channels) needs \(width * height * channels) bytes, got \(pixels.count)")
+            throw ConvLabError.shape(op: "Image",
+                message: "\(width)x\(height)x\(channels) needs \(overflow ? "more than Int.max" : "\(count)") bytes, got \(pixels.count)")
         }
         self.width = width
         self.height = height
@@ -113,7 +136,7 @@ public struct Image: Sendable, Equatable {
     /// Reads a PNG, PGM or PPM file, recognised by its first bytes.
     /// - Throws: `ConvLabError.file` with the byte offset of the problem.
     public static func read(_ path: String) throws -> Image {
-        let bytes = try FileIO.read(path)
+        let bytes = try FileIO.read(path, limit: Image.maximumFileBytes, kind: "a picture")
         if bytes.starts(with: PNG.signature) { return try PNG.decode(bytes, path: path) }
         if bytes.first == UInt8(ascii: "P") { return try PNM.decode(bytes, path: path) }
         throw ConvLabError.file(path: path, offset: 0, message: "neither a PNG (89 50 4E 47) nor a PGM/PPM (P2, P3, P5, P6) file")

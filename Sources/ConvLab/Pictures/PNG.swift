@@ -12,13 +12,9 @@
 public enum PNG {
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// The largest image read, in pixels (2^28, e.g. 16384 x 16384), so a forged header cannot
-    /// ask for gigabytes.
-    public static let maxPixels = 1 << 28
-
-    /// Reads a PNG file.
+    /// Reads a PNG file (within `Image.maximumSide` and `Image.maximumBytes`).
     public static func read(_ path: String) throws -> Image {
-        try decode(try FileIO.read(path), path: path)
+        try decode(try FileIO.read(path, limit: Image.maximumFileBytes, kind: "a picture"), path: path)
     }
 
     /// Writes `image` as a PNG file, atomically.
@@ -90,8 +86,10 @@ public enum PNG {
                 guard h.width > 0, h.height > 0, h.width <= 0x7FFF_FFFF, h.height <= 0x7FFF_FFFF else {
                     throw fail(dataStart, "image size \(h.width)x\(h.height) is invalid")
                 }
-                guard h.width * h.height <= maxPixels else {
-                    throw fail(dataStart, "image of \(h.width)x\(h.height) pixels is larger than the \(maxPixels)-pixel limit")
+                // The budget for the decoded 8-bit samples (a palette may add alpha: 4 channels).
+                if let problem = Image.checkBudget(width: h.width, height: h.height,
+                                                   channels: h.colorType == 3 ? 4 : max(h.samples, 1)) {
+                    throw fail(dataStart, "IHDR: \(problem)")
                 }
                 let allowed: [Int: [Int]] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
                 guard let depths = allowed[h.colorType] else {

@@ -7,7 +7,7 @@
 public enum PNM {
     /// Reads a PGM or PPM file.
     public static func read(_ path: String) throws -> Image {
-        try decode(try FileIO.read(path), path: path)
+        try decode(try FileIO.read(path, limit: Image.maximumFileBytes, kind: "a picture"), path: path)
     }
 
     /// Decodes a P2, P3, P5 or P6 file.
@@ -63,8 +63,8 @@ public enum PNM {
         let (width, widthOffset) = try number("width")
         let (height, _) = try number("height")
         let (maxValue, maxOffset) = try number("maximum value")
-        guard width > 0, height > 0, width * height <= PNG.maxPixels else {
-            throw fail(widthOffset, "image size \(width)x\(height) is empty or larger than \(PNG.maxPixels) pixels")
+        if let problem = Image.checkBudget(width: width, height: height, channels: channels) {
+            throw fail(widthOffset, problem)
         }
         guard (1...65535).contains(maxValue) else {
             throw fail(maxOffset, "maximum value \(maxValue) is outside 1...65535")

@@ -119,7 +119,10 @@ extension Reference {
     ///
     /// - Parameters:
     ///   - x: any rank whose trailing axes have the parameters' shape, e.g. `[N, H, W, C]` with `[C]`.
-    ///   - gamma, beta, mean, variance: one shape, the trailing axes of `x`.
+    ///   - gamma: the learned scale; the shape of the trailing axes of `x` (as for the others below).
+    ///   - beta: the learned offset.
+    ///   - mean: the moving mean, learned in training.
+    ///   - variance: the moving variance, learned in training.
     ///   - epsilon: `> 0`, the same as in training.
     /// - Returns: the shape of `x`.
     /// - Throws: `ConvLabError` naming `batchNormInference` and the shapes when they do not fit,

@@ -18,7 +18,9 @@ extension Reference {
     ///     `tf.keras.layers.Conv2DTranspose` computes: `H * sh` for SAME,
     ///     `H * sh + max(EKH - sh, 0)` for VALID, `(H - 1) * sh + EKH - top - bottom` for explicit
     ///     pads, with `EKH = (KH - 1) * dh + 1`; likewise for `OW`.
-    ///   - strides, padding, dilations: those of the forward conv2d; dilation > 1 only with stride 1.
+    ///   - strides: those of the forward conv2d: the output grows by them.
+    ///   - padding: that of the forward conv2d.
+    ///   - dilations: those of the forward conv2d; dilation > 1 only with stride 1.
     /// - Returns: `[N, OH, OW, O]`.
     /// - Throws: `ConvLabError` naming `conv2DTranspose` and the shapes when the filter's last
     ///   dimension is not `C`, or when a conv2d of an `[N, OH, OW, O]` image does not give back
@@ -90,6 +92,7 @@ public struct Conv2DTransposeGeometry: Equatable, Sendable {
         forward = conv
     }
 
+    /// `[N, OH, OW, O]`: the forward conv2d's input shape.
     public var outputShape: [Int] { [forward.batch, forward.rows.input, forward.cols.input, forward.inChannels] }
 
     /// The output size `tf.keras.layers.Conv2DTranspose` picks (its `deconv_output_length` with no

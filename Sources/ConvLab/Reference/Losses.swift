@@ -53,7 +53,9 @@ extension Reference {
     /// which is TF's `dOutput * (softmax - labels)` whenever each label slice sums to 1, and
     /// stays the exact derivative when it does not (TF's kernel assumes the sum is 1).
     /// - Parameters:
-    ///   - labels, logits, axis: as in the forward pass.
+    ///   - labels: as in the forward pass.
+    ///   - logits: as in the forward pass.
+    ///   - axis: as in the forward pass.
     ///   - dOutput: the per-example upstream gradient, `logits`' shape without `axis`.
     /// - Returns: `dLogits`, `logits`' shape.
     /// - Throws: `ConvLabError` naming `softmaxCrossEntropyBackward` when a shape is wrong.
@@ -143,7 +145,8 @@ extension Reference {
     /// The gradient of `meanSquaredErrorForward`:
     /// `dPrediction = dOutput * 2 * (prediction - target) / count`.
     /// - Parameters:
-    ///   - prediction, target: as in the forward pass.
+    ///   - prediction: as in the forward pass.
+    ///   - target: as in the forward pass.
     ///   - dOutput: the upstream gradient of the scalar loss, shape `[]` (1 for the loss itself).
     /// - Returns: `dPrediction`, `prediction`'s shape.
     /// - Throws: `ConvLabError` naming `meanSquaredErrorBackward` when a shape is wrong.

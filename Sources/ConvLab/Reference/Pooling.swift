@@ -85,10 +85,11 @@ extension Reference {
         _ x: [Scalar], _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int, _ c: Int
     ) -> Int {
         var best = -1
-        for a in 0..<g.rows.kernel {
-            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-            for b in 0..<g.cols.kernel {
-                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
+        // Only the taps over real cells (`WindowAxis.taps`): padded cells never win.
+        for a in g.rows.taps(forOutput: i) {
+            let row = g.rows.position(output: i, tap: a)
+            for b in g.cols.taps(forOutput: j) {
+                let col = g.cols.position(output: j, tap: b)
                 let index = g.inputIndex(n, row, col, c)
                 // Strictly greater: an equal value later in the window does not take over.
                 if best < 0 || x[index] > x[best] { best = index }
@@ -121,10 +122,10 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
-                        for a in 0..<g.rows.kernel {
-                            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-                            for b in 0..<g.cols.kernel {
-                                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
+                        for a in g.rows.taps(forOutput: i) {
+                            let row = g.rows.position(output: i, tap: a)
+                            for b in g.cols.taps(forOutput: j) {
+                                let col = g.cols.position(output: j, tap: b)
                                 sum += input.scalars[g.inputIndex(n, row, col, c)]
                             }
                         }
@@ -162,10 +163,10 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
-                        for a in 0..<g.rows.kernel {
-                            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-                            for b in 0..<g.cols.kernel {
-                                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
+                        for a in g.rows.taps(forOutput: i) {
+                            let row = g.rows.position(output: i, tap: a)
+                            for b in g.cols.taps(forOutput: j) {
+                                let col = g.cols.position(output: j, tap: b)
                                 dInput.scalars[g.inputIndex(n, row, col, c)] += share
                             }
                         }

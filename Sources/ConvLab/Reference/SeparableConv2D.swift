@@ -17,7 +17,9 @@ extension Reference {
     ///   - input: `[N, H, W, C]` (NHWC)
     ///   - depthwiseFilter: `[KH, KW, C, M]`
     ///   - pointwiseFilter: `[1, 1, C*M, O]`
-    ///   - strides, padding, dilations: of the depthwise step (the pointwise step is 1x1, stride 1).
+    ///   - strides: of the depthwise step (the pointwise step is 1x1, stride 1).
+    ///   - padding: of the depthwise step.
+    ///   - dilations: of the depthwise step.
     /// - Returns: `[N, OH, OW, O]` with `OH`, `OW` as for `depthwiseConv2DForward`.
     /// - Throws: `ConvLabError` naming `separableConv2D` and the shapes when they do not fit.
     /// - Complexity: `N * OH * OW * C * M * (KH * KW + O)` multiply-adds.

@@ -11,8 +11,11 @@
 ///   `tf.nn.depthwise_conv2d`, `tf.nn.max_pool2d` and `tf.nn.conv2d_transpose`; its
 ///   `avg_pool2d`, `conv1d` and `separable_conv2d` take only SAME or VALID, and so do ConvLab's.
 public enum Padding: Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// `out = ceil(I / S)`, padded as TF does: the odd extra row or column at the bottom/right.
     case same
+    /// No padding: `out = floor((I - E) / S) + 1`; the rows and columns that do not fit are unused.
     case valid
+    /// Pads given by hand, as TF's list `[[0, 0], [top, bottom], [left, right], [0, 0]]`.
     case explicit(ExplicitPadding)
 
     /// The two padding algorithms. A sweep over "every padding" means these two; explicit pads
@@ -68,11 +71,17 @@ public enum Padding: Hashable, Sendable, CaseIterable, CustomStringConvertible {
 
 /// Zero rows and columns given by hand: TF's `[[0, 0], [top, bottom], [left, right], [0, 0]]`.
 public struct ExplicitPadding: Hashable, Sendable, CustomStringConvertible {
+    /// Zero rows above the image.
     public var top: Int
+    /// Zero rows below the image.
     public var bottom: Int
+    /// Zero columns left of the image.
     public var left: Int
+    /// Zero columns right of the image.
     public var right: Int
 
+    /// Pads of `top`, `bottom`, `left` and `right` zeros; each op checks they are `>= 0` (and,
+    /// for pooling, smaller than the window).
     public init(top: Int, bottom: Int, left: Int, right: Int) {
         self.top = top
         self.bottom = bottom
@@ -88,9 +97,12 @@ public struct ExplicitPadding: Hashable, Sendable, CustomStringConvertible {
 /// `2` means `(2, 2)`; `[2, 1]` means height 2, width 1.
 public struct Size2: Hashable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
     CustomStringConvertible {
+    /// The height (row) value.
     public var h: Int
+    /// The width (column) value.
     public var w: Int
 
+    /// Height `h`, width `w`.
     public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
     public init(integerLiteral value: Int) { self.init(value, value) }
     public init(arrayLiteral elements: Int...) {
@@ -113,19 +125,33 @@ public struct Size2: Hashable, Sendable, ExpressibleByIntegerLiteral, Expressibl
 /// Output index `o` reads input rows `o * stride + k * dilation - padBefore` for `k in 0..<kernel`;
 /// rows outside `0..<input` are padding.
 public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
+    /// `I`, the input size along the axis.
     public let input: Int
+    /// `F`, the window's size.
     public let kernel: Int
+    /// `S`, the step between two windows.
     public let stride: Int
+    /// `D`, the step between two taps of one window.
     public let dilation: Int
+    /// The number of window positions.
     public let output: Int
+    /// Zero rows (columns) before the input: top (left).
     public let padBefore: Int
+    /// Zero rows (columns) after the input: bottom (right); SAME's odd extra one goes here.
     public let padAfter: Int
+
+    /// The largest input size, kernel, stride, dilation, dilated kernel `E` and explicit pad a
+    /// window accepts: 2^31 - 1 (`TensorShape.maximumExtent`). With every one of them below it,
+    /// each position this geometry computes (`o * stride + k * dilation - padBefore`, the pads,
+    /// the output size) fits in `Int` with room to spare, whatever a file or a command line asks.
+    public static let maximumSize = TensorShape.maximumExtent
 
     /// The dilated kernel extent `E = (F - 1) * D + 1`.
     public var effectiveKernel: Int { (kernel - 1) * dilation + 1 }
 
-    /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation or a
-    ///   negative input; `ConvLabError.shape` when a VALID window does not fit in the input.
+    /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation, a
+    ///   negative input, or any of them (or `E`) above `maximumSize`; `ConvLabError.shape` when
+    ///   a VALID window does not fit in the input.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padding: Padding,
                 op: String = "window", axis: String = "axis") throws {
         try Self.checkArguments(input: input, kernel: kernel, stride: stride, dilation: dilation, op: op, axis: axis)
@@ -157,13 +183,17 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     /// A window over an axis with `padBefore` and `padAfter` zeros given by hand (explicit padding):
     /// `out = floor((I + padBefore + padAfter - E) / S) + 1`.
     /// - Throws: `ConvLabError.argument` for a non-positive kernel, stride or dilation, a negative
-    ///   input or pad, or sizes whose sum overflows; `ConvLabError.shape` when the window does not
-    ///   fit the padded axis.
+    ///   input or pad, or any of them above `maximumSize`; `ConvLabError.shape` when the window
+    ///   does not fit the padded axis.
     public init(input: Int, kernel: Int, stride: Int, dilation: Int = 1, padBefore: Int, padAfter: Int,
                 op: String = "window", axis: String = "axis") throws {
         try Self.checkArguments(input: input, kernel: kernel, stride: stride, dilation: dilation, op: op, axis: axis)
         guard padBefore >= 0, padAfter >= 0 else {
             throw ConvLabError.argument(op: op, message: "\(axis) pads \(padBefore) and \(padAfter) must be >= 0")
+        }
+        guard padBefore <= WindowAxis.maximumSize, padAfter <= WindowAxis.maximumSize else {
+            throw ConvLabError.argument(op: op,
+                message: "\(axis) pads \(padBefore) and \(padAfter) must be at most the limit of \(WindowAxis.maximumSize)")
         }
         let (span, o1) = (kernel - 1).multipliedReportingOverflow(by: dilation)
         let (padded, o2) = input.addingReportingOverflow(padBefore)
@@ -186,7 +216,8 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
         output = (total - effective) / stride + 1
     }
 
-    /// Throws unless the input is >= 0 and the kernel, stride and dilation are >= 1.
+    /// Throws unless the input is >= 0, the kernel, stride and dilation are >= 1, and all of them
+    /// and the dilated kernel are at most `maximumSize` (checked arithmetic).
     private static func checkArguments(input: Int, kernel: Int, stride: Int, dilation: Int, op: String, axis: String) throws {
         guard input >= 0 else {
             throw ConvLabError.argument(op: op, message: "\(axis) input size \(input) is negative")
@@ -194,6 +225,16 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
         guard kernel >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) kernel size \(kernel) must be >= 1") }
         guard stride >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) stride \(stride) must be >= 1") }
         guard dilation >= 1 else { throw ConvLabError.argument(op: op, message: "\(axis) dilation \(dilation) must be >= 1") }
+        let limit = maximumSize
+        for (name, value) in [("input size", input), ("kernel size", kernel), ("stride", stride), ("dilation", dilation)]
+        where value > limit {
+            throw ConvLabError.argument(op: op, message: "\(axis) \(name) \(value) is above the limit of \(limit)")
+        }
+        let (dilated, overflow) = (kernel - 1).multipliedReportingOverflow(by: dilation)
+        guard !overflow, dilated < limit else {
+            throw ConvLabError.argument(op: op,
+                message: "\(axis) kernel \(kernel) with dilation \(dilation) spans more than the limit of \(limit)")
+        }
     }
 
     /// The rows and columns of a 2-D window (conv2d, depthwise conv, pools): SAME or VALID on each

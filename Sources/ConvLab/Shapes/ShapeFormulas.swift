@@ -51,10 +51,14 @@ public func denseParameterCount(inputs: Int, outputs: Int, bias: Bool = true) ->
 /// The notebook's activation-memory estimate: the activations of a stack of layers, and the
 /// bytes to hold them *and* their gradients (two copies) in `bytesPerValue`-byte floats.
 public struct ActivationMemory: Equatable, Sendable {
+    /// The values all the layers output, summed.
     public let activations: Int
+    /// The bytes of those values and their gradients: `activations * bytesPerValue * 2`.
     public let bytesWithGradients: Int
 
-    /// - Parameter shapes: the output shape of each layer (batch dimension excluded).
+    /// - Parameters:
+    ///   - shapes: the output shape of each layer (batch dimension excluded).
+    ///   - bytesPerValue: 4 for Float, 8 for Double.
     public init(layerOutputs shapes: [[Int]], bytesPerValue: Int = 4) {
         activations = shapes.map { $0.reduce(1, *) }.reduce(0, +)
         bytesWithGradients = activations * bytesPerValue * 2

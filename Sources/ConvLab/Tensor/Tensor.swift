@@ -10,10 +10,10 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     public internal(set) var scalars: [Scalar]
 
     /// Creates a tensor from a shape and row-major scalars.
-    /// - Throws: `ConvLabError.shape` when a dimension is negative or the count does not match.
+    /// - Throws: `ConvLabError.shape` when a dimension is negative, the shape is beyond
+    ///   `TensorShape.maximumExtent`, or the count does not match.
     public init(shape: [Int], scalars: [Scalar]) throws {
-        try Tensor.validate(shape: shape, op: "Tensor")
-        let expected = shape.reduce(1, *)
+        let expected = try TensorShape.elementCount(shape, op: "Tensor")
         guard scalars.count == expected else {
             throw ConvLabError.shape(op: "Tensor",
                 message: "shape \(describeShape(shape)) needs \(expected) scalars but \(scalars.count) were given")
@@ -23,9 +23,11 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// A tensor of `shape` with every element equal to `value`.
+    /// - Throws: `ConvLabError.shape` for a negative dimension or a shape beyond
+    ///   `TensorShape.maximumExtent`.
     public init(shape: [Int], repeating value: Scalar) throws {
-        try Tensor.validate(shape: shape, op: "Tensor")
-        self.init(uncheckedShape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+        let count = try TensorShape.elementCount(shape, op: "Tensor")
+        self.init(uncheckedShape: shape, scalars: Array(repeating: value, count: count))
     }
 
     /// A tensor of zeros.
@@ -44,12 +46,6 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     @usableFromInline
     static func zerosUnchecked(_ shape: [Int]) -> Tensor {
         Tensor(uncheckedShape: shape, scalars: Array(repeating: 0, count: shape.reduce(1, *)))
-    }
-
-    static func validate(shape: [Int], op: String) throws {
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw ConvLabError.shape(op: op, message: "negative dimension in shape \(describeShape(shape))")
-        }
     }
 
     // MARK: - Nested literals (tests and lectures)
@@ -129,14 +125,14 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
         var resolved = newShape
         let unknown = newShape.indices.filter { newShape[$0] == -1 }
         if unknown.count == 1 {
-            let known = newShape.filter { $0 != -1 }.reduce(1, *)
+            let known = (try? TensorShape.elementCount(newShape.filter { $0 != -1 }, op: "reshape")) ?? 0
             guard known > 0, count % known == 0 else {
                 throw ConvLabError.shape(op: "reshape",
                     message: "cannot reshape \(describeShape(shape)) to \(describeShape(newShape))")
             }
             resolved[unknown[0]] = count / known
         }
-        guard resolved.allSatisfy({ $0 >= 0 }), resolved.reduce(1, *) == count else {
+        guard (try? TensorShape.elementCount(resolved, op: "reshape")) == count else {
             throw ConvLabError.shape(op: "reshape",
                 message: "cannot reshape \(describeShape(shape)) (\(count) scalars) to \(describeShape(newShape))")
         }

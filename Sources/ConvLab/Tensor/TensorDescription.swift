@@ -27,13 +27,17 @@ extension Tensor: CustomStringConvertible {
         return text
     }
 
-    /// One scalar as the lectures print it.
+    /// One scalar as the lectures print it; values too large for `decimals` fixed digits print
+    /// in Swift's exponent form (`1e+16`).
     public static func format(_ value: Scalar, decimals: Int = 4) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         let rounded = value.rounded()
         if rounded == value && abs(value) < 1e15 { return String(Int64(value)) }
         let scale = Scalar.pow(10, Scalar(decimals))
+        // Beyond what an Int64 of scaled digits holds (|value| * 10^decimals >= 9e18, or a
+        // decimals count that overflows the scale), Swift's shortest form: `1e+16`.
+        guard (abs(value) * scale).isFinite, abs(value) * scale < 9e18 else { return "\(value)" }
         let fixed = (value * scale).rounded() / scale
         if fixed == fixed.rounded() && abs(fixed) < 1e15 { return String(Int64(fixed)) }
         // Print the scaled integer and place the point ourselves: exact, no locale, no Foundation.

@@ -12,11 +12,17 @@ import Musl
 /// C library's `expf`/`exp` for the matching precision instead of converting through `Double`.
 public protocol TensorScalar: BinaryFloatingPoint, Sendable, LosslessStringConvertible
 where RawSignificand: FixedWidthInteger {
+    /// `e^x` in this precision.
     static func exp(_ x: Self) -> Self
+    /// `e^x - 1`, accurate near 0.
     static func expm1(_ x: Self) -> Self
+    /// The natural logarithm.
     static func log(_ x: Self) -> Self
+    /// `log(1 + x)`, accurate near 0.
     static func log1p(_ x: Self) -> Self
+    /// The hyperbolic tangent.
     static func tanh(_ x: Self) -> Self
+    /// `x^y`.
     static func pow(_ x: Self, _ y: Self) -> Self
 }
 

@@ -74,12 +74,11 @@ public struct Checkpoint: Sendable {
 
     /// Reads and validates a checkpoint file.
     /// - Throws: `ConvLabError.file` with the path and the byte offset where the file stops
-    ///   making sense (wrong magic, a truncated header or tensor, trailing bytes).
+    ///   making sense (wrong magic, a header that is not JSON or lacks a field, a shape beyond
+    ///   `TensorShape.maximumExtent`, a truncated tensor, trailing bytes), or naming the path
+    ///   when it is a directory or larger than `FileIO.defaultReadLimit`.
     public static func load(from path: String) throws -> Checkpoint {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConvLabError.file(path: path, offset: nil, message: "cannot read the checkpoint")
-        }
-        return try decode(data, path: path)
+        try decode(Data(try FileIO.read(path, kind: "a checkpoint")), path: path)
     }
 
     static func decode(_ data: Data, path: String) throws -> Checkpoint {
@@ -88,40 +87,91 @@ public struct Checkpoint: Sendable {
             throw ConvLabError.file(path: path, offset: 0, message: "not a ConvLab checkpoint (no CONVLAB1 magic)")
         }
         let headerLength = Int(UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24)
-        guard 12 + headerLength <= bytes.count else {
+        guard headerLength <= bytes.count - 12 else {
             throw ConvLabError.file(path: path, offset: bytes.count,
                                     message: "the header claims \(headerLength) bytes but the file ends first")
         }
-        let header: Header
-        do {
-            header = try JSONDecoder().decode(Header.self, from: Data(bytes[12..<(12 + headerLength)]))
-        } catch {
-            throw ConvLabError.file(path: path, offset: 12, message: "unreadable header: \(error)")
-        }
+        let header = try decodeHeader(Array(bytes[12..<(12 + headerLength)]), path: path)
         var offset = 12 + headerLength
         var tensors = [String: Tensor<Float>]()
-        for entry in header.tensors {
-            guard entry.shape.allSatisfy({ $0 >= 0 }) else {
-                throw ConvLabError.file(path: path, offset: 12, message: "\(entry.name) has a negative dimension")
+        for (index, entry) in header.tensors.enumerated() {
+            func fail(_ message: String) -> ConvLabError {
+                .file(path: path, offset: 12, message: "header tensors[\(index)] '\(entry.name)': \(message)")
             }
-            let count = entry.shape.reduce(1, *)
-            guard offset + 4 * count <= bytes.count else {
+            // The one checked product of TensorShape: [2^32, 2^32] is an error, not an overflow.
+            let count: Int
+            do {
+                count = try TensorShape.elementCount(entry.shape, op: "checkpoint")
+            } catch let ConvLabError.shape(_, message) {
+                throw fail(message)
+            }
+            guard tensors[entry.name] == nil else { throw fail("a second tensor of this name") }
+            let byteCount = 4 * count   // count <= 2^31 - 1: no overflow
+            guard byteCount <= bytes.count - offset else {
                 throw ConvLabError.file(path: path, offset: bytes.count,
-                    message: "truncated: \(entry.name) \(describeShape(entry.shape)) needs \(4 * count) bytes from offset \(offset)")
+                    message: "truncated: \(entry.name) \(describeShape(entry.shape)) needs \(byteCount) bytes from offset \(offset)")
             }
-            var scalars = [Float](repeating: 0, count: count)
-            for i in 0..<count {
-                let b = offset + 4 * i
-                let bits = UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
-                scalars[i] = Float(bitPattern: bits)
+            let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for i in 0..<count {
+                    let b = offset + 4 * i
+                    let bits = UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
+                    buffer[i] = Float(bitPattern: bits)
+                }
+                initialized = count
             }
-            tensors[entry.name] = Tensor(uncheckedShape: entry.shape, scalars: scalars)
-            offset += 4 * count
+            tensors[entry.name] = try Tensor(shape: entry.shape, scalars: scalars)
+            offset += byteCount
         }
         guard offset == bytes.count else {
             throw ConvLabError.file(path: path, offset: offset, message: "\(bytes.count - offset) unexpected bytes after the last tensor")
         }
         return Checkpoint(header: header, tensors: tensors)
+    }
+
+    /// The JSON header (the bytes after the 12-byte prefix), checked in two passes: ConvLab's own
+    /// JSON reader first, whose errors name the byte (counted from the start of the file), then
+    /// the fields, whose errors name the field.
+    static func decodeHeader(_ json: [UInt8], path: String) throws -> Header {
+        do {
+            _ = try JSONValue.parse(json, path: path)
+        } catch let ConvLabError.file(_, offset, message) {
+            throw ConvLabError.file(path: path, offset: offset.map { $0 + 12 }, message: "header: \(message)")
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(json))
+        } catch let error as DecodingError {
+            throw ConvLabError.file(path: path, offset: 12, message: "header: \(describe(error))")
+        }
+        func fail(_ field: String, _ message: String) -> ConvLabError {
+            .file(path: path, offset: 12, message: "header field \(field): \(message)")
+        }
+        guard (0...Optimizer.maximumStep).contains(header.optimizerStep) else {
+            throw fail("optimizerStep", "\(header.optimizerStep) is outside 0...\(Optimizer.maximumStep)")
+        }
+        for (index, record) in header.history.enumerated() where record.epoch != index + 1 {
+            throw fail("history[\(index)].epoch", "is \(record.epoch), but the epochs of a history count 1, 2, 3, ...")
+        }
+        return header
+    }
+
+    /// "tensors[2].shape: expected an array of integers": a decoding error by the field it is about.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            let parent = path(context.codingPath)
+            return "field \(parent.isEmpty ? "" : parent + ".")\(key.stringValue) is missing"
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            return "field \(path(context.codingPath)) is not a valid \(type)"
+        case let .dataCorrupted(context):
+            return "field \(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
     }
 
     private init(header: Header, tensors: [String: Tensor<Float>]) {
@@ -130,27 +180,54 @@ public struct Checkpoint: Sendable {
     }
 
     /// Copies the saved state into a trainer whose model has the same variables.
-    /// - Throws: `ConvLabError.argument` when the checkpoint belongs to another model or a
-    ///   variable is missing or has another shape.
+    ///
+    /// Every tensor is checked first against the variable or optimizer slot it restores (its
+    /// name, shape and element count, and for a slot whether the optimizer has such a slot);
+    /// nothing is copied unless all of them fit, so a bad file leaves the trainer as it was.
+    /// - Throws: `ConvLabError.argument` when the checkpoint belongs to another model, a
+    ///   variable is missing or has another shape, a tensor restores nothing, or a slot does not
+    ///   match its variable or the optimizer.
     public func restore(into trainer: Trainer, modelName: String, path: String = "checkpoint") throws {
+        func fail(_ message: String) -> ConvLabError { .argument(op: "resume", message: "\(path): \(message)") }
         guard header.model == modelName else {
-            throw ConvLabError.argument(op: "resume",
-                message: "\(path) holds model '\(header.model)', not '\(modelName)'")
+            throw fail("holds model '\(header.model)', not '\(modelName)'")
         }
+        var variables = [String: Variable]()
+        var values = [(Variable, Tensor<Float>)]()
         for variable in trainer.model.variables {
-            guard let saved = tensors[variable.name] else {
-                throw ConvLabError.argument(op: "resume", message: "\(path) has no \(variable.name)")
+            variables[variable.name] = variable
+            guard let saved = tensors[variable.name] else { throw fail("has no \(variable.name)") }
+            guard saved.shape == variable.shape, saved.count == variable.value.count else {
+                throw fail("\(variable.name) is \(describeShape(saved.shape)) in the file but \(describeShape(variable.shape)) in the model")
             }
-            guard saved.shape == variable.shape else {
-                throw ConvLabError.argument(op: "resume",
-                    message: "\(variable.name) is \(describeShape(saved.shape)) in \(path) but \(describeShape(variable.shape)) in the model")
-            }
-            variable.value = saved
+            values.append((variable, saved))
         }
+        let slotNames = trainer.optimizer.slotNames
         var slots = [String: Tensor<Float>]()
-        for (name, tensor) in tensors where name.hasPrefix(Checkpoint.slotPrefix) {
-            slots[String(name.dropFirst(Checkpoint.slotPrefix.count))] = tensor
+        for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) where variables[name] == nil {
+            guard name.hasPrefix(Checkpoint.slotPrefix) else {
+                throw fail("tensor '\(name)' is neither a variable of \(modelName) nor an optimizer slot")
+            }
+            // "optimizer/conv1/weights/m": the variable's own name has slashes, the slot's does not.
+            let key = String(name.dropFirst(Checkpoint.slotPrefix.count))
+            let slash = key.lastIndex(of: "/") ?? key.startIndex
+            let variableName = String(key[..<slash]), slot = String(key[slash...].dropFirst())
+            guard let variable = variables[variableName], variable.trainable else {
+                throw fail("optimizer slot '\(name)' belongs to no trainable variable of \(modelName)")
+            }
+            guard slotNames.contains(slot) else {
+                throw fail("optimizer slot '\(name)': \(trainer.optimizer.description) keeps "
+                    + (slotNames.isEmpty ? "no slots" : "only " + slotNames.joined(separator: ", ")))
+            }
+            guard tensor.shape == variable.shape, tensor.count == variable.value.count else {
+                throw fail("optimizer slot '\(name)' is \(describeShape(tensor.shape)) but \(variableName) is \(describeShape(variable.shape))")
+            }
+            slots[key] = tensor
         }
+        guard (0...Optimizer.maximumStep).contains(header.optimizerStep) else {
+            throw fail("optimizer step \(header.optimizerStep) is outside 0...\(Optimizer.maximumStep)")
+        }
+        for (variable, value) in values { variable.value = value }
         trainer.optimizer.slots = slots
         trainer.optimizer.step = header.optimizerStep
         trainer.restore(history: header.history)

@@ -32,7 +32,7 @@ public struct LabeledExamples: Sendable {
 
     /// The first `n` examples (for quick runs and tests).
     public func prefix(_ n: Int) -> LabeledExamples {
-        let n = min(n, count)
+        let n = max(0, min(n, count))
         let size = exampleShape.reduce(1, *)
         return LabeledExamples(
             unchecked: Tensor(uncheckedShape: [n] + exampleShape, scalars: Array(inputs.scalars[0..<(n * size)])),

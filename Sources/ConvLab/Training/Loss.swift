@@ -6,6 +6,13 @@ public enum Loss: String, Sendable, CaseIterable {
     /// its MNIST CNN, the mean over all N * 10 elements (each class scored as its own yes/no).
     case sigmoidCrossEntropy = "sigmoid"
 
+    /// A mean cross-entropy above this means the run has diverged: -ln of float32's smallest
+    /// positive value, about 103.28. Past it the true class's probability `exp(-loss)` is 0 in
+    /// float32, so the lectures' `-log(softmax(logits))` would already be +infinity; the
+    /// log-sum-exp form ConvLab computes stays finite (an MLP at learning rate 1e3 reaches
+    /// 5e36 in its first epoch), which makes the run no less diverged.
+    public static let divergenceThreshold: Float = -Float.log(Float.leastNonzeroMagnitude)
+
     public init(parsing text: String) throws {
         guard let loss = Loss(rawValue: text.lowercased()) else {
             throw ConvLabError.argument(op: "loss", message: "'\(text)' is neither softmax nor sigmoid")
@@ -17,6 +24,7 @@ public enum Loss: String, Sendable, CaseIterable {
     /// - Parameters:
     ///   - logits: `[N, C]`.
     ///   - labels: one-hot `[N, C]`.
+    ///   - kernels: the path (reference or fast) that runs the loss.
     /// - Returns: the loss (summed in Double) and `dLogits` `[N, C]`.
     public func evaluate(logits: Tensor<Float>, labels: Tensor<Float>, kernels: Kernels)
         throws -> (loss: Float, dLogits: Tensor<Float>) {

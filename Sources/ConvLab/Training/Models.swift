@@ -24,6 +24,13 @@ public struct ModelRecipe: Sendable {
     public let lectureCost: [Int: Double]
     /// TensorFlow 2.21's training cost per epoch on this machine, where measured.
     public let tensorFlowCost: [Int: Double]
+    /// How each epoch's batches are drawn (`Trainer.batchOrder`).
+    public var batchOrder = BatchOrder.shuffled
+    /// Whether an epoch leaves out the examples that do not fill a whole batch (`Trainer.dropsRemainder`).
+    public var dropsRemainder = false
+    /// Scorings run after every epoch besides the clean one (`Trainer.scorings`); the lecture's
+    /// and TensorFlow's figures compare with the first of them when there is one.
+    public var scorings: [Scoring] = []
     /// Makes the layers (uninitialized).
     let layers: @Sendable () -> [any Layer]
 
@@ -38,6 +45,19 @@ public struct ModelRecipe: Sendable {
         Optimizer(rule, learningRate: learningRate ?? self.learningRate)
     }
 
+    /// A trainer for this recipe: the network initialized from `seed`, its optimizer, its batch
+    /// order, remainder rule and scorings; `loss`, `batchSize` and `learningRate` override the
+    /// recipe's.
+    public func trainer(seed: UInt64, kernels: Kernels, loss: Loss? = nil, batchSize: Int? = nil,
+                        learningRate: Float? = nil) throws -> Trainer {
+        let trainer = try Trainer(model: try build(seed: seed), optimizer: optimizer(learningRate: learningRate),
+                                  loss: loss ?? self.loss, kernels: kernels, batchSize: batchSize ?? self.batchSize, seed: seed)
+        trainer.batchOrder = batchOrder
+        trainer.dropsRemainder = dropsRemainder
+        trainer.scorings = scorings
+        return trainer
+    }
+
     /// The recipe for `name`.
     /// - Throws: `ConvLabError.argument` listing the known names.
     public static func named(_ name: String) throws -> ModelRecipe {
@@ -48,7 +68,8 @@ public struct ModelRecipe: Sendable {
         return recipe
     }
 
-    public static let all: [ModelRecipe] = [lecture7, tutorial03, tutorial03Softmax, notebook, mlp]
+    public static let all: [ModelRecipe] = [lecture7, lecture7Script2017, lecture7Script2017Glorot, tutorial03,
+                                            tutorial03Softmax, notebook, mlp]
 
     /// CS 20SI lecture 7's convnet: conv 5x5x32 + ReLU, 2x2 max pool, conv 5x5x64 + ReLU, 2x2 max
     /// pool, dense 1024 + ReLU, dropout (keep 0.75), dense 10; Adam 1e-3, batch 128.
@@ -60,14 +81,59 @@ public struct ModelRecipe: Sendable {
         lectureAccuracy: [1: 0.9111, 2: 0.9401, 3: 0.9494, 5: 0.9549, 10: 0.9692, 25: 0.9736, 40: 0.9793, 50: 0.9804],
         tensorFlowAccuracy: [1: 0.9876, 2: 0.9901, 3: 0.9917], lectureCost: [:], tensorFlowCost: [:]
     ) {
-        [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu),
+        lecture7Layers(keep: 0.75)
+    }
+
+    /// Lecture 7's layers (5x5x32 and 5x5x64 SAME convs with ReLU, 2x2 pools, dense 1024 with
+    /// ReLU, dropout, dense 10), which `lecture7`, its 2017 variants and `notebook` share.
+    static func lecture7Layers(weights: Initializer = .glorotUniform, biases: Initializer = .zeros, keep: Float,
+                               dense: (String, String) = ("fc", "softmax_linear")) -> [any Layer] {
+        [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu,
+                weightInitializer: weights, biasInitializer: biases),
          MaxPool2D("pool1"),
-         Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu),
+         Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu,
+                weightInitializer: weights, biasInitializer: biases),
          MaxPool2D("pool2"),
          Flatten("flatten"),
-         Dense("fc", inputs: 7 * 7 * 64, outputs: 1024, activation: .relu),
-         Dropout("dropout", keepProbability: 0.75),
-         Dense("softmax_linear", inputs: 1024, outputs: 10)]
+         Dense(dense.0, inputs: 7 * 7 * 64, outputs: 1024, activation: .relu,
+               weightInitializer: weights, biasInitializer: biases),
+         Dropout("dropout", keepProbability: keep),
+         Dense(dense.1, inputs: 1024, outputs: 10, weightInitializer: weights, biasInitializer: biases)]
+    }
+
+    /// Lecture 7's network as the course's own script trained and scored it:
+    /// `examples/07_convnet_mnist.py` of chiphuyen/stanford-tensorflow-tutorials as committed
+    /// for the lecture on 3 February 2017 (e1d204d), run with TensorFlow 1.0's `input_data`.
+    /// - every weight from `tf.truncated_normal_initializer()` and every bias, the fc layer's
+    ///   included, from `tf.random_normal_initializer()`: both stddev 1.0, their defaults;
+    /// - 2x2 SAME max pools, dropout keep 0.75, `tf.train.AdamOptimizer(0.001)` (epsilon 1e-8);
+    /// - `read_data_sets`' 55,000 training digits (the first 5,000 of the file are its
+    ///   validation set), `int(55000 / 128)` = 429 batches of 128 per epoch; TF 1.0's
+    ///   `next_batch` serves the first epoch in file order and reshuffles at each later one;
+    /// - scored the script's way (`Scoring.script2017`), and cleanly beside it.
+    ///
+    /// The script trains for `N_EPOCHS` and then scores once; row k of the table is a run of
+    /// k epochs, so each scoring works on a copy and the training run goes on untouched.
+    public static let lecture7Script2017 = lecture7Script(
+        name: "lecture7-2017", source: "CS 20SI lecture 7 as its 2017 script ran: stddev-1 initialization, scored with dropout on while training on the test batches",
+        weights: .truncatedNormal(stddev: 1), biases: .randomNormal(stddev: 1), scorings: [.script2017])
+
+    /// The 2017 script with Glorot-uniform weights and zero biases (the `lecture7` recipe's),
+    /// everything else as `lecture7-2017`: the clean baseline of module 11's ablation.
+    public static let lecture7Script2017Glorot = lecture7Script(
+        name: "lecture7-2017-glorot", source: "lecture7-2017 with Glorot-uniform weights and zero biases",
+        weights: .glorotUniform, biases: .zeros, scorings: [.script2017])
+
+    static func lecture7Script(name: String, source: String, weights: Initializer, biases: Initializer,
+                               scorings: [Scoring]) -> ModelRecipe {
+        ModelRecipe(
+            name: name, source: source, exampleShape: [28, 28, 1], validationCount: 5000, loss: .softmaxCrossEntropy,
+            batchSize: 128, learningRate: 1e-3, epochs: 3, rule: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
+            lectureAccuracy: lecture7.lectureAccuracy, tensorFlowAccuracy: [:], lectureCost: [:], tensorFlowCost: [:],
+            batchOrder: .fileThenShuffled, dropsRemainder: true, scorings: scorings
+        ) {
+            lecture7Layers(weights: weights, biases: biases, keep: 0.75)
+        }
     }
 
     static func tutorial03Layers() -> [any Layer] {
@@ -104,18 +170,7 @@ public struct ModelRecipe: Sendable {
         exampleShape: [28, 28, 1], validationCount: 5000, loss: .softmaxCrossEntropy, batchSize: 50, learningRate: 1e-4, epochs: 3,
         rule: .adamDefaults, lectureAccuracy: [:], tensorFlowAccuracy: [:], lectureCost: [:], tensorFlowCost: [:]
     ) {
-        let w = Initializer.truncatedNormal(stddev: 0.1), b = Initializer.constant(0.1)
-        return [Conv2D("conv1", kernel: 5, inputChannels: 1, filters: 32, activation: .relu,
-                       weightInitializer: w, biasInitializer: b),
-                MaxPool2D("pool1"),
-                Conv2D("conv2", kernel: 5, inputChannels: 32, filters: 64, activation: .relu,
-                       weightInitializer: w, biasInitializer: b),
-                MaxPool2D("pool2"),
-                Flatten("flatten"),
-                Dense("fc1", inputs: 7 * 7 * 64, outputs: 1024, activation: .relu,
-                      weightInitializer: w, biasInitializer: b),
-                Dropout("dropout", keepProbability: 0.5),
-                Dense("fc2", inputs: 1024, outputs: 10, weightInitializer: w, biasInitializer: b)]
+        lecture7Layers(weights: .truncatedNormal(stddev: 0.1), biases: .constant(0.1), keep: 0.5, dense: ("fc1", "fc2"))
     }
 
     /// Tutorial #03's MLP on 2-D points in 4 classes: 2 -> 64 -> 64 -> 4 with ReLU (scopes `ih`,

@@ -29,8 +29,23 @@ public final class Optimizer {
 
     public let rule: Rule
     public var learningRate: Float
-    /// The number of updates applied so far (`t` in Adam's bias correction).
+    /// The number of updates applied so far (`t` in Adam's bias correction), at most
+    /// `maximumStep`.
     public var step: Int = 0
+
+    /// The largest step count (2^31 - 1, about 68 years of steps at one a millisecond); a
+    /// checkpoint claiming more is refused, and `apply` refuses to count past it.
+    public static let maximumStep = Int(Int32.max)
+
+    /// The slots this rule keeps per variable: what `slots` may hold (as `variable/slot`).
+    public var slotNames: [String] {
+        switch rule {
+        case .sgd: return []
+        case .momentum: return ["a"]
+        case .rmsProp: return ["ms", "mom"]
+        case .adam: return ["m", "v"]
+        }
+    }
     /// Per-variable state, keyed `variable/slot`: `a` (momentum), `ms`, `mom` (RMSProp), `m`, `v` (Adam).
     public var slots: [String: Tensor<Float>] = [:]
 
@@ -61,22 +76,37 @@ public final class Optimizer {
     }
 
     /// Removes and returns the slot `variable/slot` (created filled with `initial` on first use);
-    /// taking it out of the dictionary lets it be updated in place without a copy.
+    /// taking it out of the dictionary lets it be updated in place without a copy. `apply` has
+    /// checked that a present slot holds exactly the variable's shape.
     private func takeSlot(_ variable: Variable, _ name: String, initial: Float = 0) -> Tensor<Float> {
         slots.removeValue(forKey: "\(variable.name)/\(name)")
             ?? Tensor(uncheckedShape: variable.shape, scalars: Array(repeating: initial, count: variable.value.count))
     }
 
     /// Applies one update to every trainable variable from its `gradient`.
-    /// - Throws: `ConvLabError.shape` when a gradient's shape differs from its variable's.
+    /// - Throws: `ConvLabError.shape` when a gradient's or a slot's shape differs from its
+    ///   variable's (nothing is then updated), `.argument` when `step` would pass `maximumStep`.
     public func apply(to variables: [Variable]) throws {
-        step += 1
-        let lr = learningRate
+        guard (0..<Optimizer.maximumStep).contains(step) else {
+            throw ConvLabError.argument(op: "optimizer", message: "step \(step) is outside 0..<\(Optimizer.maximumStep)")
+        }
         for variable in variables where variable.trainable {
-            guard variable.gradient.shape == variable.shape else {
+            guard variable.gradient.shape == variable.shape, variable.gradient.count == variable.value.count else {
                 throw ConvLabError.shape(op: "optimizer",
                     message: "\(variable.name) is \(describeShape(variable.shape)) but its gradient is \(describeShape(variable.gradient.shape))")
             }
+            // The update loops read and write the variable's count through raw pointers, so a
+            // slot set from outside (a checkpoint, a caller of `slots`) must match exactly.
+            for name in slotNames {
+                if let slot = slots["\(variable.name)/\(name)"], slot.shape != variable.shape || slot.count != variable.value.count {
+                    throw ConvLabError.shape(op: "optimizer",
+                        message: "slot \(variable.name)/\(name) is \(describeShape(slot.shape)) but the variable is \(describeShape(variable.shape))")
+                }
+            }
+        }
+        step += 1
+        let lr = learningRate
+        for variable in variables where variable.trainable {
             let count = variable.value.count
             guard count > 0 else { continue }
             switch rule {

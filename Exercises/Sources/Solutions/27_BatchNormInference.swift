@@ -1,0 +1,37 @@
+import ExerciseKit
+import Foundation
+
+// Exercise 27 · Batch norm in inference mode   (lecture module 14, Lectures/14-batch-norm-and-adam.md)
+// Reference solution (shown by `swift run exercises diff NN` once the exercise passes).
+
+/// Batch norm at test time: no batch statistics (a test batch may hold one image), but the
+/// moving averages collected during training, per channel c of an NHWC tensor:
+///
+///   y = gamma[c] * (x - movingMean[c]) / sqrt(movingVariance[c] + epsilon) + beta[c]
+///
+/// - Parameters: x [N, H, W, C]; movingMean, movingVariance, gamma, beta [C]; epsilon > 0
+/// - Returns: y [N, H, W, C]
+public func batchNormInference(_ x: Tensor, movingMean: [Double], movingVariance: [Double],
+                               gamma: [Double], beta: [Double], epsilon: Double) -> Tensor {
+    let c = x.shape[3]
+    var y = x
+    for k in x.scalars.indices {
+        let channel = k % c
+        let xHat = (x.scalars[k] - movingMean[channel]) / (movingVariance[channel] + epsilon).squareRoot()
+        y.scalars[k] = gamma[channel] * xHat + beta[channel]
+    }
+    return y
+}
+
+/// One training step's update of the moving statistics, as Keras's BatchNormalization with its
+/// `momentum` (default 0.99): an exponential moving average of the batch statistics.
+///
+///   movingMean[c]     = momentum * movingMean[c]     + (1 - momentum) * batchMean[c]
+///   movingVariance[c] = momentum * movingVariance[c] + (1 - momentum) * batchVariance[c]
+public func updateMovingStatistics(movingMean: inout [Double], movingVariance: inout [Double],
+                                   batchMean: [Double], batchVariance: [Double], momentum: Double) {
+    for c in movingMean.indices {
+        movingMean[c] = momentum * movingMean[c] + (1 - momentum) * batchMean[c]
+        movingVariance[c] = momentum * movingVariance[c] + (1 - momentum) * batchVariance[c]
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets into .build/fuzz/: ConvLab's library sources compiled once with
+# coverage instrumentation and AddressSanitizer (-sanitize=fuzzer,address) into a static
+# library, then one executable per Fuzz/Targets/*.swift, whose main is libFuzzer's.
+# SwiftPM is not used: `swift build` links every executable with its own main, which
+# -sanitize=fuzzer would clash with. The SIMD micro-kernel modules are built without
+# instrumentation (they take pointers the instrumented code has already bounds-checked).
+# Usage: Fuzz/build.sh [TARGET...]   (default: every target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.build/fuzz
+mkdir -p "$out"
+swiftc=${SWIFTC:-swiftc}
+common=(-parse-as-library -O -swift-version 6 -I "$out" -use-ld=lld)
+
+newer() {  # newer OUTPUT INPUT...: true when OUTPUT is missing or older than an input
+    local output=$1
+    shift
+    [ ! -e "$output" ] && return 0
+    for input in "$@"; do [ "$input" -nt "$output" ] && return 0; done
+    return 1
+}
+
+simd=(Sources/ConvLabSIMD/*.swift)
+if newer "$out/libConvLabSIMD.a" "${simd[@]}"; then
+    echo "fuzz build: ConvLabSIMD"
+    rm -f "$out/libConvLabSIMD.a"
+    "$swiftc" "${common[@]}" -module-name ConvLabSIMD -emit-module -emit-module-path "$out/ConvLabSIMD.swiftmodule" \
+        -emit-library -static -o "$out/libConvLabSIMD.a" "${simd[@]}"
+    avx2=()
+    [ "$(uname -m)" = x86_64 ] && avx2=(-target-cpu haswell -D CONVLAB_FMA)
+    "$swiftc" "${common[@]}" "${avx2[@]}" -module-name ConvLabSIMDAVX2 -emit-module \
+        -emit-module-path "$out/ConvLabSIMDAVX2.swiftmodule" -emit-library -static -o "$out/libConvLabSIMDAVX2.a" \
+        Sources/ConvLabSIMDAVX2/*.swift
+fi
+
+library=($(find Sources/ConvLab -name '*.swift' | sort) Fuzz/Support/BundleModule.swift)
+if newer "$out/libConvLab.a" "${library[@]}" "$out/libConvLabSIMD.a"; then
+    echo "fuzz build: ConvLab (instrumented)"
+    # Built under a temporary name and moved into place: a failed build leaves no library that
+    # looks newer than the sources.
+    rm -f "$out/libConvLab.a"
+    "$swiftc" "${common[@]}" -sanitize=fuzzer,address -enable-testing -module-name ConvLab -emit-module \
+        -emit-module-path "$out/ConvLab.swiftmodule" -emit-library -static -o "$out/libConvLab.a.partial" "${library[@]}"
+    mv "$out/libConvLab.a.partial" "$out/libConvLab.a"
+fi
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=($(ls Fuzz/Targets | sed 's/\.swift$//'))
+for target in "${targets[@]}"; do
+    if newer "$out/fuzz-$target" "Fuzz/Targets/$target.swift" Fuzz/Support/FuzzCheck.swift "$out/libConvLab.a"; then
+        echo "fuzz build: fuzz-$target"
+        "$swiftc" "${common[@]}" -sanitize=fuzzer,address -module-name "Fuzz$target" \
+            "Fuzz/Targets/$target.swift" Fuzz/Support/FuzzCheck.swift \
+            -L "$out" -lConvLab -lConvLabSIMD -lConvLabSIMDAVX2 -o "$out/fuzz-$target"
+    fi
+done

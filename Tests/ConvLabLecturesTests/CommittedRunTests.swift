@@ -1,0 +1,52 @@
+@testable import ConvLabLectures
+import Foundation
+import Testing
+
+/// Module 11's tables of full-MNIST runs are read from files committed in `Lectures/results/`
+/// (the doc-test then holds the text to those files). These tests hold the files to their
+/// commands: each file is there and readable, each command writes that very file, and the text
+/// quotes every command, so a reader can regenerate every figure.
+@Suite("module 11's committed runs")
+struct CommittedRunTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: MNISTConvnetLecture.committedRuns.map(\.file))
+    func eachFileIsCommittedAndReadable(file: String) throws {
+        let run = MNISTConvnetLecture.committedRuns.first { $0.file == file }!
+        #expect(run.path == CommittedRunTests.root.appendingPathComponent("Lectures/results/\(file)").path)
+        #expect(!(try run.objects()).isEmpty, "\(file) holds no JSON object")
+    }
+
+    @Test(arguments: MNISTConvnetLecture.committedRuns.map(\.file))
+    func eachCommandWritesItsFile(file: String) throws {
+        let command = MNISTConvnetLecture.committedRuns.first { $0.file == file }!.command
+        #expect(command.hasSuffix("> Lectures/results/\(file)") || command.hasSuffix("--json Lectures/results/\(file)"),
+                "\(command) does not write Lectures/results/\(file)")
+    }
+
+    @Test func theTextQuotesEveryCommand() throws {
+        let markdown = try String(contentsOf: CommittedRunTests.root.appendingPathComponent("Lectures/11-mnist-convnet.md"),
+                                  encoding: .utf8)
+        for command in MNISTConvnetLecture.quotedCommands {
+            #expect(markdown.contains(command), "Lectures/11-mnist-convnet.md does not quote: \(command)")
+        }
+    }
+
+    /// A line that is not JSON is reported with its file and byte offset.
+    @Test func aBrokenLineNamesItsOffset() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("committed-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("run.jsonl")
+        try Data("{\"epoch\":1}\nnot json\n".utf8).write(to: file)
+        let run = CommittedRun(file: "run.jsonl", command: "true", directory: directory)
+        #expect(throws: (any Error).self) { try run.objects() }
+        do {
+            _ = try run.objects()
+        } catch {
+            #expect("\(error)".contains("12"), "\(error)")
+            #expect("\(error)".contains(file.path), "\(error)")
+        }
+    }
+}
