@@ -19,9 +19,7 @@ func runAutoencoder(_ arguments: CLIArguments) throws {
     let epochs = try arguments.integer("epochs", default: 1)
     let seed = UInt64(try arguments.integer("seed", default: 1))
     let kernels = Kernels(try arguments.kernelPath())
-    // Every option is checked before the digits are read.
-    let trainCount = try arguments.string("train").map { _ in try arguments.integer("train", default: 1) }
-    let output = try arguments.outputFile()
+    let trainCount = try arguments.optionalInteger("train")   // every option is checked before the digits are read
     let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
     var (train, test) = try digitTensors(mnist)
     if let trainCount {
@@ -50,6 +48,7 @@ func runAutoencoder(_ arguments: CLIArguments) throws {
         inputs: test, reconstructions: reconstructions, count: 10, scale: 3,
         title: String(format: "Conv autoencoder, %d epoch(s): test MSE %.4f (mean digit %.4f)",
                       epochs, report.testMSE, report.baselineMSE))
+    let output = try arguments.outputFile()
     try writePicture(picture, to: output)
     print("wrote \(output)")
     if arguments.flag("json") {

@@ -18,18 +18,11 @@ let benchCommand = CLICommand(
 /// paths op by op, then the lecture 7 convnet.
 func runBench(_ arguments: CLIArguments) throws {
     let json = arguments.flag("json"), layers = arguments.flag("layers")
-    let batch = try arguments.integer("batch", default: 128)
-    let repeats = try arguments.integer("repeats", default: 5)
-    let only = arguments.string("ops").map { $0.split(separator: ",").map(String.init) }
-    let threads = try arguments.integer("threads", default: Fast.threads)
     // Bounded: a batch of lecture 7's convnet is about 0.4 MB of activations per image.
-    guard batch <= 1024, repeats <= 1024 else {
-        throw ConvLabError.argument(op: "bench", message: "--batch and --repeats need an integer in 1...1024")
-    }
-    guard threads <= Fast.maximumThreads else {
-        throw ConvLabError.argument(op: "bench", message: "--threads needs an integer in 1...\(Fast.maximumThreads)")
-    }
-    Fast.threads = threads
+    let batch = try arguments.integer("batch", default: 128, maximum: 1024)
+    let repeats = try arguments.integer("repeats", default: 5, maximum: 1024)
+    let only = arguments.string("ops").map { $0.split(separator: ",").map(String.init) }
+    if let threads = try arguments.optionalInteger("threads", maximum: Fast.maximumThreads) { Fast.threads = threads }
     func say(_ line: String) { if !json { print(line) } }
     var figures: [BenchmarkFigure] = []
     func record(_ figure: BenchmarkFigure) {

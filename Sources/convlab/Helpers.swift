@@ -14,6 +14,7 @@ func loadMNIST(_ directory: String?, validationCount: Int = 0, orDownloaded: Boo
 }
 
 /// The training and test digits as `[N, 28, 28, 1]` tensors in [0, 1].
+/// - Throws: `ConvLabError.file` naming the source when a split holds no digits.
 func digitTensors(_ mnist: MNIST) throws -> (train: Tensor<Float>, test: Tensor<Float>) {
     func tensor(_ set: LabeledImages) throws -> Tensor<Float> {
         guard set.count > 0 else {
@@ -42,12 +43,6 @@ let trainingApplicationOptions: [CLIOption] = [
 
 /// Seconds since `start`, for progress lines.
 func secondsSince(_ start: Date) -> String { String(format: "%.0f s", Date().timeIntervalSince(start)) }
-
-/// A picture file (PNG, PGM or PPM; grey, grey + alpha, RGB or RGBA) as an RGB `[1, H, W, 3]`
-/// tensor in [0, 1]; grey is spread to three equal channels and alpha dropped.
-func readRGBPicture(_ path: String) throws -> Tensor<Float> {
-    try Image.read(path).converted(toChannels: 3).tensor()
-}
 
 /// Writes a canvas whole or not at all: PNG for `.png`, PPM for `.ppm`.
 func writePicture(_ canvas: Canvas, to path: String) throws {

@@ -23,7 +23,6 @@ let kernelsCommand = CLICommand(
 func runKernels(_ arguments: CLIArguments) throws {
     let stride = try arguments.integer("stride", default: 1)
     let scale = try arguments.integer("scale", default: 1)
-    let output = try arguments.outputFile()
     let kernels = Kernels(try arguments.kernelPath())   // checked before the picture is read
     let path = try arguments.positional.first ?? Photograph.chelseaPath()
     let picture = try Image.read(path)
@@ -43,6 +42,7 @@ func runKernels(_ arguments: CLIArguments) throws {
     print("  the mixing [3,3,3,3] filter (kernels.py's RGB blur) sums the three channels: every output channel is the same (grey),")
     print("  and kernels whose weights sum to 1 (blur, sharpen, emboss) come out three times as bright.")
     let sheet = try kernelContactSheet(image: photo, stride: stride, displayScale: scale, kernels: kernels)
+    let output = try arguments.outputFile()
     try writePicture(sheet, to: output)
     print("wrote \(output) (\(sheet.width)x\(sheet.height))")
 }

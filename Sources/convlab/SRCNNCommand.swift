@@ -20,9 +20,7 @@ func runSRCNN(_ arguments: CLIArguments) throws {
     let epochs = try arguments.integer("epochs", default: 1)
     let seed = UInt64(try arguments.integer("seed", default: 1))
     let kernels = Kernels(try arguments.kernelPath())
-    // Every option is checked before the digits are read.
-    let trainCount = try arguments.string("train").map { _ in try arguments.integer("train", default: 1) }
-    let output = try arguments.outputFile()
+    let trainCount = try arguments.optionalInteger("train")   // every option is checked before the digits are read
     let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
     var (train, test) = try digitTensors(mnist)
     if let trainCount {
@@ -48,6 +46,7 @@ func runSRCNN(_ arguments: CLIArguments) throws {
                  scores.testCount, scores.nearest, scores.bicubic, scores.srcnn, scores.srcnn - scores.bicubic))
     let picture = try results.picture(count: 8, scale: 4,
                                       title: "SRCNN (tutorial 03), \(epochs) epoch(s): test digits, PSNR under each")
+    let output = try arguments.outputFile()
     try writePicture(picture, to: output)
     print("wrote \(output)")
     if arguments.flag("json") {

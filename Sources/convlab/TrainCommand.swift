@@ -18,9 +18,12 @@ let trainCommand = CLICommand(
         .flag("profile", "print the seconds each layer spent forward and backward"),
         .value("checkpoint", "FILE", "save after every epoch (atomically)"),
         .value("resume", "FILE", "continue from a saved checkpoint"),
-        .value("order", "ORDER", "shuffled, file or file-then-shuffled (TF 1.0's next_batch); default: the recipe's"),
-        .value("score", "LIST", "comma-separated scorings besides the clean one, after every epoch on a copy of the weights: none, dropout-on, test-steps, whole-batches, 2017; default: the recipe's"),
-        .value("trace", "DIR", "write DIR/initial.ckpt (the weights before the first step), DIR/steps.jsonl (every step's loss) and DIR/masks.bits (every dropout mask, 1 bit per unit), for Benchmarks/tf_same_masks.py"),
+        .value("order", "ORDER", BatchOrder.allCases.map(\.rawValue).joined(separator: ", ")
+               + " (file-then-shuffled: TF 1.0's next_batch); default: the recipe's"),
+        .value("score", "LIST", "comma-separated scorings besides the clean one, after every epoch on a copy of the weights: "
+               + "none, " + Scoring.all.dropFirst().map(\.name).joined(separator: ", ") + "; default: the recipe's"),
+        .value("trace", "DIR", "write DIR/initial.ckpt (the weights before the first step), DIR/steps.jsonl (every step's "
+               + "loss) and DIR/masks.bits (every dropout mask, 1 bit per unit), for Benchmarks/tf_same_masks.py"),
     ],
     output: .folder,
     notes: "  The loss and accuracy curves (and the MLP's decision boundary) go to the --out folder.",
@@ -59,10 +62,10 @@ struct TrainOptions {
         if let text = arguments.string("loss") {
             if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
         }
-        limit = try arguments.number("limit")
+        limit = try arguments.optionalInteger("limit")
         json = arguments.flag("json")
         profile = arguments.flag("profile")
-        threads = try arguments.number("threads")
+        threads = try arguments.optionalInteger("threads", maximum: Fast.maximumThreads)
         out = arguments.outputDirectory
         checkpoint = arguments.string("checkpoint")
         resume = arguments.string("resume")
@@ -82,10 +85,10 @@ struct TrainOptions {
             throw arguments.error("--lr must be positive and finite, got \(learningRate)")
         }
         if let batch, batch < 1 { throw arguments.error("--batch must be at least 1, got \(batch)") }
-        if let limit, limit < 1 { throw arguments.error("--limit must be at least 1, got \(limit)") }
-        if let threads, !(1...Fast.maximumThreads).contains(threads) {
-            throw arguments.error("--threads must be in 1...\(Fast.maximumThreads), got \(threads)")
+        if bothLosses && (checkpoint != nil || resume != nil) {
+            throw arguments.error("--loss both does not save or resume checkpoints")
         }
+        if bothLosses && trace != nil { throw arguments.error("--loss both does not trace") }
     }
 }
 
@@ -99,36 +102,29 @@ func runTrain(_ arguments: CLIArguments) throws {
     let losses = options.bothLosses ? [recipe.loss] + Loss.allCases.filter { $0 != recipe.loss }
                                     : [options.loss ?? recipe.loss]
     let epochs = options.epochs ?? recipe.epochs
-    if losses.count > 1 && (options.checkpoint != nil || options.resume != nil) {
-        throw ConvLabError.argument(op: "train", message: "--loss both does not save or resume checkpoints")
-    }
     // With --json, stdout carries only the JSON lines; everything for people goes to stderr.
     let say: (String) -> Void = options.json ? { standardError($0 + "\n") } : { standardOutput($0 + "\n") }
 
-    var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
-    if let limit = options.limit { train = train.prefix(limit) }
-
-    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
-    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
-    let batchSize = options.batch ?? recipe.batchSize
-    let shapes = try recipe.build(seed: options.seed).summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
-    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
-    guard batchSize <= trainingMemoryBudget / max(perExample, 1) else {
-        throw ConvLabError.argument(op: "train",
-            message: "--batch \(batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
-                + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
-    }
-
+    // Every argument is checked before the data is read.
     let runs = try losses.map { loss in
         let run = try recipe.trainer(seed: options.seed, kernels: Kernels(options.path), loss: loss,
-                                     batchSize: batchSize, learningRate: options.learningRate)
+                                     batchSize: options.batch, learningRate: options.learningRate)
         if let order = options.order { run.batchOrder = order }
         if let scorings = options.scorings { run.scorings = scorings }
         return run
     }
-    if losses.count > 1 && options.trace != nil {
-        throw ConvLabError.argument(op: "train", message: "--loss both does not trace")
+    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
+    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
+    let shapes = try runs[0].model.summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
+    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
+    guard runs[0].batchSize <= trainingMemoryBudget / max(perExample, 1) else {
+        throw arguments.error("--batch \(runs[0].batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
+            + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
     }
+
+    var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
+    if let limit = options.limit { train = train.prefix(limit) }
+
     if let resume = options.resume {
         try Checkpoint.load(from: resume).restore(into: runs[0], modelName: recipe.name, path: resume)
         say("resumed from \(resume) after epoch \(runs[0].epochsDone)")

@@ -81,6 +81,35 @@ struct ArgumentsTests {
         }
     }
 
+    /// Issue #18's argument checks, through the one parser: each run names a data folder that does
+    /// not exist, so an error about the argument (not the folder) shows it was checked first.
+    @Test("bad arguments are refused before any data is read", arguments: [
+        ("train", ["--loss", "both", "--trace", "t"], "--loss both does not trace"),
+        ("train", ["--loss", "both", "--checkpoint", "c"], "--loss both does not save or resume checkpoints"),
+        ("train", ["--batch", "100000"], "examples fit the 536870912-byte budget of a batch"),
+        ("train", ["--batch", "0"], "--batch must be at least 1, got 0"),
+        ("train", ["--limit", "0"], "--limit must be at least 1, got 0"),
+        ("train", ["--threads", "257"], "--threads must be in 1...256, got 257"),
+        ("train", ["--lr", "inf"], "--lr must be positive and finite, got inf"),
+        ("train", ["--order", "random"], "--order 'random': use shuffled, file, file-then-shuffled"),
+        ("train", ["--score", "2018"], "unknown scoring '2018'"),
+        ("srcnn", ["--train", "0"], "--train must be at least 1, got 0"),
+        ("autoencoder", ["--train", "-5"], "--train must be at least 1, got -5"),
+        ("autoencoder", ["--path", "slow"], "'slow' is neither reference nor fast"),
+        ("bench", ["--batch", "1025"], "--batch must be in 1...1024, got 1025"),
+        ("bench", ["--repeats", "0"], "--repeats must be in 1...1024, got 0"),
+        ("bench", ["--threads", "300"], "--threads must be in 1...256, got 300"),
+    ])
+    func checkedBeforeData(name: String, words: [String], expected: String) throws {
+        let data = name == "bench" ? [] : ["--data", "/nonexistent/convlab-test-data"]
+        do {
+            try command(named: name)(words + data)
+            Issue.record("convlab \(name) \(words) ran")
+        } catch {
+            #expect(error.convLabMessage.contains(expected), "\(error.convLabMessage)")
+        }
+    }
+
     @Test("an unknown command is an error that names it")
     func unknownCommand() {
         #expect(throws: ConvLabError.argument(op: "trian", message: "unknown command (convlab help lists the commands)")) {

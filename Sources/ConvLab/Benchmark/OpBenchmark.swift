@@ -38,7 +38,10 @@ public struct OpBenchmark {
 
 /// Every op of `OpTable` at its benchmark shapes for `batch`, forward and backward, each on both
 /// paths: what `convlab bench` validates and times, named `LABEL_forward` and `LABEL_backward`.
-/// - Parameter including: which names to build (the others cost nothing).
+/// - Parameters:
+///   - batch: the batch size of every benchmark shape.
+///   - seed: the seed of the example tensors' values.
+///   - including: which names to build (the others cost nothing).
 /// - Throws: when an op's fast forward pass, run once to size the upstream gradient, throws.
 public func opBenchmarks(batch: Int, seed: UInt64 = 7, including: (String) -> Bool = { _ in true }) throws -> [OpBenchmark] {
     let reference = Kernels(.reference), fast = Kernels(.fast)

@@ -174,11 +174,25 @@ public struct CLIArguments: Sendable {
         return value
     }
 
-    /// An integer of at least `minimum`, `fallback` when absent.
-    public func integer(_ name: String, default fallback: Int, minimum: Int = 1) throws -> Int {
+    /// An integer in `minimum...maximum`, `fallback` when absent.
+    /// - Parameters:
+    ///   - name: the option without its dashes.
+    ///   - fallback: the value when the option is absent (not checked against the bounds).
+    ///   - minimum: the smallest value accepted (1 by default).
+    ///   - maximum: the largest value accepted (no bound by default).
+    /// - Throws: the command's error for a non-number or a value out of bounds.
+    public func integer(_ name: String, default fallback: Int, minimum: Int = 1, maximum: Int = .max) throws -> Int {
         guard let value: Int = try number(name) else { return fallback }
-        guard value >= minimum else { throw error("--\(name) must be at least \(minimum), got \(value)") }
+        guard value >= minimum else {
+            throw error("--\(name) must be " + (maximum == .max ? "at least \(minimum)" : "in \(minimum)...\(maximum)") + ", got \(value)")
+        }
+        guard value <= maximum else { throw error("--\(name) must be in \(minimum)...\(maximum), got \(value)") }
         return value
+    }
+
+    /// `integer` for an option that may be absent: nil then, the checked value otherwise.
+    public func optionalInteger(_ name: String, minimum: Int = 1, maximum: Int = .max) throws -> Int? {
+        try values[name].map { _ in try integer(name, default: 0, minimum: minimum, maximum: maximum) }
     }
 
     /// Where a command that writes several files puts them: `--out DIR`, default `out/COMMAND`.

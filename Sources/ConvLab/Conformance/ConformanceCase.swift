@@ -1,9 +1,3 @@
-/// One case of a `cnn-golden-v1` file (see `../shared/conformance/FORMAT.md`): an op, its
-/// attributes, its input tensors and optionally the upstream gradient `dy`.
-///
-/// Only `id`, `op`, `attrs`, `inputs` and `grads.dy` are read; any other key is ignored. The
-/// accessors below turn a missing or ill-typed entry into an error that names it, so the runner
-/// can report the case and go on with the next one.
 /// What one case may cost the runner. Every tensor it reads or makes holds at most `values`
 /// values, zero dimensions counted as one; the op does at most `work` multiply-adds or
 /// comparisons by its `- Complexity:` formula, three times that with a backward pass. The
@@ -12,9 +6,12 @@
 /// budget, the case that would exhaust memory or run for hours: a resize `size` of 2^32, a
 /// 2^31-wide pooling window over a large image, a filter with a million output channels.
 public struct ConformanceBudget: Sendable, Equatable {
+    /// The most values one tensor may hold, zero dimensions counted as one.
     public var values: Int
+    /// The most operations one case may do, forward and backward together.
     public var work: Int
 
+    /// A budget of `values` per tensor and `work` per case.
     public init(values: Int, work: Int) {
         self.values = values
         self.work = work
@@ -24,6 +21,12 @@ public struct ConformanceBudget: Sendable, Equatable {
     public static let standard = ConformanceBudget(values: 1 << 22, work: 1 << 30)
 }
 
+/// One case of a `cnn-golden-v1` file (see `../shared/conformance/FORMAT.md`): an op, its
+/// attributes, its input tensors and optionally the upstream gradient `dy`.
+///
+/// Only `id`, `op`, `attrs`, `inputs` and `grads.dy` are read; any other key is ignored. A
+/// missing or ill-typed entry becomes an error that names it (the attributes' through
+/// `OpAttributes`), so the runner can report the case and go on with the next one.
 public struct ConformanceCase: Sendable {
     public let id: String
     public let op: String

@@ -13,6 +13,23 @@ extension ConformanceCase {
         OpCall(op: op, attributes: OpAttributes(attrs.mapValues(ConformanceCase.attribute))) { [self] name in try input(name) }
     }
 
+    /// Throws unless an output of `shape` whose every value costs `costPerValue` operations
+    /// fits this case's budget (`ConformanceBudget`), a backward pass counting twice more.
+    func checkBudget(output shape: [Int], costPerValue: Int) throws {
+        let values: Int
+        do {
+            values = try TensorShape.extent(shape, op: op, limit: budget.values)
+        } catch let ConvLabError.shape(_, message) {
+            throw ConvLabError.argument(op: op, message: "output: \(message) (the conformance runner's budget per tensor)")
+        }
+        let passes = dy == nil ? 1 : 3
+        let (work, overflow) = values.multipliedReportingOverflow(by: Swift.max(costPerValue, 1) * passes)
+        guard !overflow, work <= budget.work else {
+            throw ConvLabError.argument(op: op,
+                message: "output \(describeShape(shape)) at \(costPerValue) operations per value\(passes > 1 ? ", forward and backward," : "") is more than the runner's budget of \(budget.work) operations per case")
+        }
+    }
+
     /// Computes this case on `kernels`' path.
     /// - Throws: `ConvLabError` for an unknown op, a missing or malformed tensor or attribute, or
     ///   shapes the op rejects; the message names the op and the offending shapes.
@@ -22,6 +39,9 @@ extension ConformanceCase {
                 message: "unknown op '\(op)' (supported: \(ConformanceCase.supportedOps.joined(separator: ", ")))")
         }
         let call = self.call
+        for cost in try descriptor.cost(of: call) {
+            try checkBudget(output: cost.shape, costPerValue: cost.perValue)
+        }
         let outputs = try descriptor.forward(call, on: kernels.ops)
         guard let dy = try upstreamGradient(matching: outputs[0]) else {
             return ConformanceResult(id: id, output: outputs[0], gradients: [])

@@ -74,17 +74,15 @@ struct ConvLowering {
         return fits(self) && fits(transposedForInputGradient)
     }
 
-    var pixels: Int { batch * outH * outW }
-    var patchSize: Int { kh * kw * inC }
-
-    /// Why the fast kernels hand a conv with `padding` and this lowering to the reference loops,
-    /// or `nil` when they run it: explicit pads (the lowering is tuned for TF's SAME/VALID pads),
-    /// or padded copies beyond `padsAreBounded`.
+    /// Why this conv runs on the reference instead, or nil: explicit pads (the lowering is tuned
+    /// for TF's SAME/VALID pads) and pads too large to copy (see `padsAreBounded`).
     func fallbackReason(_ padding: Padding) -> String? {
         if padding.isExplicit { return "explicit pads" }
-        if !padsAreBounded { return "padded copy beyond 4x the input" }
-        return nil
+        return padsAreBounded ? nil : "padded copies beyond 4x the input"
     }
+
+    var pixels: Int { batch * outH * outW }
+    var patchSize: Int { kh * kw * inC }
 }
 
 extension Fast {

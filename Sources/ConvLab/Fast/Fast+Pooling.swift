@@ -152,9 +152,9 @@ extension Fast {
     @inline(__always)
     static func forEachCell(_ g: PoolGeometry, _ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
         for a in g.rows.taps(forOutput: i) {
-            let row = i * g.rows.stride + a - g.rows.padBefore
+            let row = g.rows.position(output: i, tap: a)
             for b in g.cols.taps(forOutput: j) {
-                let col = j * g.cols.stride + b - g.cols.padBefore
+                let col = g.cols.position(output: j, tap: b)
                 body(row, col)
             }
         }

@@ -2,6 +2,7 @@
 /// `conv1` and `conv2`): HWIO weights `[KH, KW, C, O]` and `O` biases.
 /// Parameters: `KH * KW * C * O + O` (lecture 7's conv1: 5*5*1*32 + 32 = 832).
 public final class Conv2D: ConvolutionLayer {
+    /// The filter, `[KH, KW, C, O]` (HWIO).
     public let weights: Variable
 
     /// - Parameters:

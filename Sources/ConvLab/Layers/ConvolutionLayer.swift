@@ -10,10 +10,15 @@
 /// filters and the convolution itself (`linearForward` / `linearBackward`).
 public class ConvolutionLayer: Layer {
     public let name: String
+    /// One bias per output channel, `[O]` (`[C * M]` for a depthwise layer).
     public let biases: Variable
+    /// `(sh, sw)` (of the depthwise step for a separable layer).
     public let strides: Size2
+    /// SAME (TF's split, the extra pad at the bottom/right), VALID or explicit pads.
     public let padding: Padding
+    /// `(dh, dw)`; above 1 only with stride 1, as in TF.
     public let dilations: Size2
+    /// Applied after the bias, or `nil`.
     public var activation: Activation? { tail.activation }
     private var input: Tensor<Float>?
     private var tail: BiasActivation
@@ -55,12 +60,15 @@ public class ConvolutionLayer: Layer {
         _ = try linearBackward(input, dLinear: dLinear, ops: ops)
     }
 
+    /// `activation(convolution(input, filters) + biases)`: `[N, H, W, C]` -> `outputShape(for:)`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         let linear = try linearForward(input, ops: context.kernels.ops)
         self.input = input
         return try tail.forward(linear, bias: biases.value, kernels: context.kernels)
     }
 
+    /// Through the activation and the bias, then the convolution's backward pass; fills the
+    /// gradients of the filters and `biases`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let input, let dLinear = try tail.backward(dOutput, kernels: context.kernels) else { throw missingForward(self) }
         biases.gradient = try context.kernels.ops.biasAddBackward(dOutput: dLinear).dBias

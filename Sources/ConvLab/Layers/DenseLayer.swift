@@ -6,6 +6,7 @@ public final class Dense: Layer {
     public let weights: Variable
     /// `b`, `[Out]`.
     public let biases: Variable
+    /// Applied after the bias, or `nil` (the logits layer).
     public var activation: Activation? { tail.activation }
     private var input: Tensor<Float>?
     /// The activation; the bias is added inside the GEMM, which starts from the bias rows.

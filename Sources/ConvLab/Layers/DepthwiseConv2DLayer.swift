@@ -2,8 +2,20 @@
 /// `[KH, KW, C, M]`, and each of the `C*M` outputs its own bias.
 /// Parameters: `KH * KW * C * M + C * M`.
 public final class DepthwiseConv2D: ConvolutionLayer {
+    /// The filter, `[KH, KW, C, M]`: `M` filters for each input channel.
     public let weights: Variable
 
+    /// - Parameters:
+    ///   - name: the scope, `dw1`.
+    ///   - kernel: `(KH, KW)`.
+    ///   - inputChannels: `C`.
+    ///   - depthMultiplier: `M`, the filters per input channel; the output has `C * M` channels.
+    ///   - strides: `(sh, sw)`, as in `Reference.depthwiseConv2DForward`.
+    ///   - padding: SAME (TF's split), VALID or explicit pads.
+    ///   - dilations: `(dh, dw)`; above 1 only with stride 1, as in TF.
+    ///   - activation: applied after the bias, or `nil` for a linear output.
+    ///   - weightInitializer: draws the `[KH, KW, C, M]` weights.
+    ///   - biasInitializer: fills the `[C * M]` biases (zeros by default).
     public init(_ name: String, kernel: Size2, inputChannels: Int, depthMultiplier: Int = 1, strides: Size2 = 1,
                 padding: Padding = .same, dilations: Size2 = 1, activation: Activation? = nil,
                 weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {

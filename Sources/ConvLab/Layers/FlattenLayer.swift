@@ -3,6 +3,7 @@ public final class Flatten: Layer {
     public let name: String
     private var inputShape: [Int]?
 
+    /// - Parameter name: the scope (`flatten` by default).
     public init(_ name: String = "flatten") { self.name = name }
 
     public var kind: String { "Flatten" }
@@ -14,11 +15,13 @@ public final class Flatten: Layer {
         return [first, inputShape.dropFirst().reduce(1, *)]
     }
 
+    /// The same scalars reshaped to `[N, H*W*C]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         inputShape = input.shape
         return try input.reshaped(outputShape(for: input.shape))
     }
 
+    /// `dOutput` reshaped back to the input's shape.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let inputShape else { throw missingForward(self) }
         return try dOutput.reshaped(inputShape)

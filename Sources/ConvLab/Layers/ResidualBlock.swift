@@ -7,13 +7,23 @@
 /// The skip adds the upstream gradient straight through: `dInput = dOutput + d(branch)`.
 public final class ResidualBlock: Layer {
     public let name: String
+    /// The branch's first batch norm, on the block's input.
     public let bn1: BatchNorm
+    /// ReLU after `bn1`.
     public let relu1: ActivationLayer
+    /// The first 3x3 SAME convolution, `C -> C`.
     public let conv1: Conv2D
+    /// The second batch norm.
     public let bn2: BatchNorm
+    /// ReLU after `bn2`.
     public let relu2: ActivationLayer
+    /// The second 3x3 SAME convolution, `C -> C`; its output is added to the block's input.
     public let conv2: Conv2D
 
+    /// - Parameters:
+    ///   - name: the scope, `res1`; the branch's layers are `res1/bn1` ... `res1/conv2`.
+    ///   - channels: `C`, kept through the block so the skip can add.
+    ///   - weightInitializer: for both convolutions (He normal by default).
     public init(_ name: String, channels: Int, weightInitializer: Initializer = .heNormal) {
         self.name = name
         bn1 = BatchNorm(name + "/bn1", channels: channels)
@@ -37,11 +47,13 @@ public final class ResidualBlock: Layer {
         return shape
     }
 
+    /// The branch, then the skip: `branch(input) + input`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         let branchOutput = try branch.reduce(input) { try $1.forward($0, context: context) }
         return try context.kernels.ops.addForward(branchOutput, input)
     }
 
+    /// The branch's backward pass plus the skip's: `dInput = d(branch) + dOutput`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         let dBranch = try branch.reversed().reduce(dOutput) { try $1.backward($0, context: context) }
         return try context.kernels.ops.addForward(dBranch, dOutput)

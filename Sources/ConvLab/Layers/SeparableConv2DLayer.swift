@@ -2,9 +2,23 @@
 /// pointwise filter `[1, 1, C*M, O]`, and `O` biases.
 /// Parameters: `KH * KW * C * M + C * M * O + O`.
 public final class SeparableConv2D: ConvolutionLayer {
+    /// The depthwise filter, `[KH, KW, C, M]`.
     public let depthwiseWeights: Variable
+    /// The 1x1 filter that mixes the `C * M` channels, `[1, 1, C * M, O]`.
     public let pointwiseWeights: Variable
 
+    /// - Parameters:
+    ///   - name: the scope, `sep1`.
+    ///   - kernel: `(KH, KW)` of the depthwise step.
+    ///   - inputChannels: `C`.
+    ///   - filters: `O`, the output channels of the pointwise step.
+    ///   - depthMultiplier: `M`, the depthwise filters per input channel.
+    ///   - strides: `(sh, sw)` of the depthwise step (the pointwise step is 1x1, stride 1).
+    ///   - padding: SAME (TF's split), VALID or explicit pads of the depthwise step.
+    ///   - dilations: `(dh, dw)` of the depthwise step.
+    ///   - activation: applied after the bias, or `nil` for a linear output.
+    ///   - weightInitializer: draws both filters.
+    ///   - biasInitializer: fills the `[O]` biases (zeros by default).
     public init(_ name: String, kernel: Size2, inputChannels: Int, filters: Int, depthMultiplier: Int = 1,
                 strides: Size2 = 1, padding: Padding = .same, dilations: Size2 = 1,
                 activation: Activation? = nil, weightInitializer: Initializer = .glorotUniform,

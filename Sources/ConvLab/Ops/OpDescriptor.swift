@@ -15,16 +15,35 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
                    -> [Tensor<Float>])?
     /// The shapes `convlab bench` times at a batch size.
     public let benchmarks: @Sendable (_ batch: Int) -> [OpExample]
+    /// What a call will cost, known before it runs (see `OpCost`); the conformance runner checks
+    /// it against its budget per case.
+    let cost: @Sendable (OpCall) throws -> [OpCost]
 
+    /// Registers an op (see `OpTable`).
+    /// - Parameters:
+    ///   - name: the conformance name.
+    ///   - inputs: the inputs in order.
+    ///   - benchmarks: the calls `convlab bench` times at a batch size.
+    ///   - cost: the outputs whose size and work a call's inputs and attributes decide; none for an
+    ///     op whose work is a small multiple of its inputs' size (those are bounded when read).
+    ///   - forward: the forward pass on a path.
+    ///   - backward: the gradients of the differentiable inputs; nil for a forward-only op.
     public init(_ name: String, inputs: [OpInput], benchmarks: @escaping @Sendable (Int) -> [OpExample] = { _ in [] },
+                cost: @escaping @Sendable (OpCall) throws -> [OpCost] = { _ in [] },
                 forward: @escaping @Sendable (any KernelOps.Type, OpCall) throws -> [Tensor<Float>],
                 backward: (@Sendable (any KernelOps.Type, OpCall, [Tensor<Float>], Tensor<Float>) throws -> [Tensor<Float>])?) {
         self.name = name
         self.inputs = inputs
         self.benchmarks = benchmarks
+        self.cost = cost
         self.forward = forward
         self.backward = backward
     }
+
+    /// The outputs of `call` whose size and work its inputs and attributes decide, computed from
+    /// their shapes without running the op.
+    /// - Throws: the op's own error when the shapes or attributes do not fit.
+    public func cost(of call: OpCall) throws -> [OpCost] { try cost(call) }
 
     public var description: String { name }
 
@@ -46,6 +65,21 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
             throw ConvLabError.argument(op: name, message: "has no backward pass (forward only)")
         }
         return Array(zip(gradientNames, try backward(ops, call, outputs, dy))).map { (name: $0.0, tensor: $0.1) }
+    }
+}
+
+/// One output of an op call and the work behind each of its values (multiply-adds or comparisons,
+/// by the op's `- Complexity:` formula), known before the op runs.
+public struct OpCost: Sendable, Equatable {
+    /// The output's shape.
+    public let shape: [Int]
+    /// The operations one output value costs.
+    public let perValue: Int
+
+    /// An output of `shape` whose values cost `perValue` operations each.
+    public init(_ shape: [Int], perValue: Int) {
+        self.shape = shape
+        self.perValue = perValue
     }
 }
 

@@ -9,16 +9,17 @@ public enum OpTable {
     /// The op called `name`.
     public static func named(_ name: String) -> OpDescriptor? { all.first { $0.name == name } }
 
-    /// A resize output larger than this (256 Mi values, 1 GiB of Float) is refused: a typo in
-    /// `size` should be an error, not an exhausted machine.
-    public static let maximumResizeOutput = 1 << 28
-
     // MARK: - Convolutions
 
     /// `strides`, `padding` and `dilations` of a 2-D window op.
     private static func window(_ call: OpCall) throws -> (strides: Size2, padding: Padding, dilations: Size2) {
         let a = call.attributes, op = call.op
         return (try a.size2("strides", default: 1, op: op), try a.padding(op: op), try a.size2("dilations", default: 1, op: op))
+    }
+
+    /// A transposed convolution's `output_size`, nil when the call leaves it to the default.
+    private static func outputSize(_ call: OpCall) throws -> Size2? {
+        try call.attributes.values["output_size"].map { _ in try call.attributes.size2("output_size", op: call.op) }
     }
 
     static let convolutions: [OpDescriptor] = [
@@ -30,6 +31,10 @@ public enum OpTable {
                 return OpExample(label, shapes: ["x": [n, size, size, inC], "w": [5, 5, inC, outC]], attributes: ["padding": "SAME"],
                                  flops: flops, gradientTolerance: Tolerance(atol: 1e-3, rtol: 1e-4))
             }
+        }, cost: { call in
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
+            return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel * g.inChannels)]
         }, forward: { ops, call in
             let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
             return [try ops.conv2DForward(x, filter: w, strides: s, padding: p, dilations: d)]
@@ -49,6 +54,10 @@ public enum OpTable {
                                  attributes: ["strides": .number("\(stride)"), "padding": "SAME"],
                                  flops: flops, gradientTolerance: Tolerance(atol: 1e-2, rtol: 1e-4))
             }
+        }, cost: { call in
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let g = try DepthwiseConv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
+            return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel)]
         }, forward: { ops, call in
             let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
             return [try ops.depthwiseConv2DForward(x, filter: w, strides: s, padding: p, dilations: d)]
@@ -63,6 +72,14 @@ public enum OpTable {
             [OpExample("sep3x3", shapes: ["x": [n, 28, 28, 32], "depthwise_filter": [3, 3, 32, 1], "pointwise_filter": [1, 1, 32, 64]],
                        attributes: ["padding": "SAME"], flops: 2.0 * Double(n * 28 * 28 * 32 * (9 + 64)),
                        gradientTolerance: Tolerance(atol: 1e-2, rtol: 1e-4))]
+        }, cost: { call in
+            let x = try call.input("x"), wd = try call.input("depthwise_filter"), wp = try call.input("pointwise_filter")
+            let (s, p, d) = try window(call)
+            let g = try DepthwiseConv2DGeometry(input: x.shape, filter: wd.shape, strides: s, padding: p, dilations: d,
+                                                op: "separableConv2D")
+            let depthwise = OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel)
+            guard wp.rank == 4 else { return [depthwise] }   // the op names the bad shape
+            return [depthwise, OpCost(Array(g.outputShape.dropLast()) + [wp.shape[3]], perValue: g.channels * g.multiplier)]
         }, forward: { ops, call in
             let x = try call.input("x"), wd = try call.input("depthwise_filter"), wp = try call.input("pointwise_filter")
             let (s, p, d) = try window(call)
@@ -80,16 +97,27 @@ public enum OpTable {
         OpDescriptor("conv2d_transpose", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
             [OpExample("deconv", shapes: ["x": [n, 14, 14, 32], "w": [3, 3, 16, 32]], attributes: ["strides": 2, "padding": "SAME"],
                        flops: 2.0 * Double(n * 14 * 14 * 32 * 9 * 16))]
+        }, cost: { call in
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let g = try Conv2DTransposeGeometry(input: x.shape, filter: w.shape, outputSize: outputSize(call),
+                                                strides: s, padding: p, dilations: d)
+            return [OpCost(g.outputShape, perValue: g.forward.rows.kernel * g.forward.cols.kernel * g.forward.outChannels)]
         }, forward: { ops, call in
             let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
-            let size = try call.attributes.values["output_size"].map { _ in try call.attributes.size2("output_size", op: call.op) }
-            return [try ops.conv2DTranspose(x, filter: w, outputSize: size, strides: s, padding: p, dilations: d)]
+            return [try ops.conv2DTranspose(x, filter: w, outputSize: outputSize(call), strides: s, padding: p, dilations: d)]
         }, backward: nil),
 
         // tf.nn.conv1d: x [N,W,C], w [K,C,O]; not in FORMAT.md's table, used by ConvLab's own fixtures.
         OpDescriptor("conv1d", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
             [OpExample("seqconv", shapes: ["x": [n, 100, 32], "w": [5, 32, 64]], attributes: ["padding": "SAME"],
                        flops: 2.0 * Double(n * 100 * 64 * 5 * 32), gradientTolerance: Tolerance(atol: 1e-2, rtol: 1e-4))]
+        }, cost: { call in
+            let a = call.attributes
+            let g = try Conv1DAsConv2D(input: call.input("x").shape, filter: call.input("w").shape,
+                                       stride: a.single(["stride", "strides"], default: 1, op: call.op),
+                                       padding: a.padding(op: call.op),
+                                       dilation: a.single(["dilation", "dilations"], default: 1, op: call.op))
+            return [OpCost(g.outputShape, perValue: g.geometry.cols.kernel * g.geometry.inChannels)]
         }, forward: { ops, call in
             let a = call.attributes
             return [try ops.conv1DForward(call.input("x"), filter: call.input("w"),
@@ -114,6 +142,14 @@ public enum OpTable {
         return (try a.size2("ksize", op: op), try a.size2("strides", default: 1, op: op), try a.padding(op: op))
     }
 
+    /// A pooling call's output; a window reads at most `min(K, input)` real cells per axis
+    /// (`WindowAxis.taps`), however wide it is.
+    private static func poolCost(_ call: OpCall) throws -> [OpCost] {
+        let x = try call.input("x"), (k, s, p) = try pool(call)
+        let g = try PoolGeometry(input: x.shape, windowSize: k, strides: s, padding: p, op: call.op)
+        return [OpCost(g.outputShape, perValue: Swift.min(k.h, g.rows.input) * Swift.min(k.w, g.cols.input))]
+    }
+
     static let pooling: [OpDescriptor] = [
         OpDescriptor("max_pool", inputs: [OpInput("x", values: .distinct)], benchmarks: { n in
             // Lecture 7's 2x2 pools on conv1's [N,28,28,32] and conv2's [N,14,14,64] outputs.
@@ -122,14 +158,14 @@ public enum OpTable {
                 OpExample(label, shapes: ["x": [n, size, size, channels]], values: ["x": .uniform(1)],
                           attributes: ["ksize": 2, "strides": 2, "padding": "SAME"])
             }
-        }, forward: { ops, call in
+        }, cost: poolCost, forward: { ops, call in
             let x = try call.input("x"), (k, s, p) = try pool(call)
             return [try ops.maxPoolForward(x, windowSize: k, strides: s, padding: p)]
         }, backward: { ops, call, _, dy in
             let x = try call.input("x"), (k, s, p) = try pool(call)
             return [try ops.maxPoolBackward(x, dOutput: dy, windowSize: k, strides: s, padding: p)]
         }),
-        OpDescriptor("avg_pool", inputs: [OpInput("x")], forward: { ops, call in
+        OpDescriptor("avg_pool", inputs: [OpInput("x")], cost: poolCost, forward: { ops, call in
             let x = try call.input("x"), (k, s, p) = try pool(call)
             return [try ops.avgPoolForward(x, windowSize: k, strides: s, padding: p)]
         }, backward: { ops, call, _, dy in
@@ -180,6 +216,10 @@ public enum OpTable {
                 return OpExample(label, shapes: ["x": [n, inputs], "w": [inputs, outputs], "b": [outputs]],
                                  flops: flops, gradientTolerance: Tolerance(atol: 1e-3, rtol: 1e-4))
             }
+        }, cost: { call in
+            let x = try call.input("x"), w = try call.input("w")
+            guard x.rank == 2, w.rank == 2 else { return [] }   // the op names the bad shapes
+            return [OpCost([x.shape[0], w.shape[1]], perValue: w.shape[0])]
         }, forward: { ops, call in [try ops.denseForward(call.input("x"), weights: call.input("w"), bias: call.input("b"))] },
            backward: { ops, call, _, dy in
             let g = try ops.denseBackward(call.input("x"), weights: call.input("w"), dOutput: dy)
@@ -309,6 +349,9 @@ public enum OpTable {
             [ResizeMethod.bilinear, .bicubic].map { method in
                 OpExample("resize_\(method)", shapes: ["x": [n, 14, 14, 1]], attributes: ["size": [28, 28], "method": .text("\(method)")])
             }
+        }, cost: { call in
+            let (x, size, _) = try resizeArguments(call)
+            return [OpCost([x.shape[0], size.h, size.w, x.shape[3]], perValue: 16)]   // bicubic's 4 x 4 taps
         }, forward: { ops, call in
             let (x, size, method) = try resizeArguments(call)
             return [try ops.resizeForward(x, size: size, method: method)]
@@ -319,7 +362,7 @@ public enum OpTable {
     ]
 
     /// The input, size and method of a resize, with the runner's guards: a positive size, an
-    /// output of at most `maximumResizeOutput` values, and no antialiased shrinking.
+    /// NHWC input and no antialiased shrinking (the output's size is the runner's budget's).
     private static func resizeArguments(_ call: OpCall) throws -> (Tensor<Float>, Size2, ResizeMethod) {
         let a = call.attributes, op = call.op
         let x = try call.input("x")
@@ -330,11 +373,6 @@ public enum OpTable {
         }
         guard x.rank == 4 else {
             throw ConvLabError.shape(op: op, message: "x must be [N,H,W,C], got \(describeShape(x.shape))")
-        }
-        let (count, overflow) = (x.shape[0] * x.shape[3]).multipliedReportingOverflow(by: size.h * size.w)
-        guard !overflow, count <= maximumResizeOutput else {
-            throw ConvLabError.argument(op: op,
-                message: "output [\(x.shape[0]),\(size.h),\(size.w),\(x.shape[3])] is larger than the limit of \(maximumResizeOutput) values")
         }
         // antialias only changes shrinking: TF's nearest ignores it, and when enlarging its
         // kernel keeps width 1, which gives the same weights as antialias=false.

@@ -87,9 +87,9 @@ extension Reference {
         var best = -1
         // Only the taps over real cells (`WindowAxis.taps`): padded cells never win.
         for a in g.rows.taps(forOutput: i) {
-            let row = i * g.rows.stride + a - g.rows.padBefore
+            let row = g.rows.position(output: i, tap: a)
             for b in g.cols.taps(forOutput: j) {
-                let col = j * g.cols.stride + b - g.cols.padBefore
+                let col = g.cols.position(output: j, tap: b)
                 let index = g.inputIndex(n, row, col, c)
                 // Strictly greater: an equal value later in the window does not take over.
                 if best < 0 || x[index] > x[best] { best = index }
@@ -123,9 +123,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
                         for a in g.rows.taps(forOutput: i) {
-                            let row = i * g.rows.stride + a - g.rows.padBefore
+                            let row = g.rows.position(output: i, tap: a)
                             for b in g.cols.taps(forOutput: j) {
-                                let col = j * g.cols.stride + b - g.cols.padBefore
+                                let col = g.cols.position(output: j, tap: b)
                                 sum += input.scalars[g.inputIndex(n, row, col, c)]
                             }
                         }
@@ -164,9 +164,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
                         for a in g.rows.taps(forOutput: i) {
-                            let row = i * g.rows.stride + a - g.rows.padBefore
+                            let row = g.rows.position(output: i, tap: a)
                             for b in g.cols.taps(forOutput: j) {
-                                let col = j * g.cols.stride + b - g.cols.padBefore
+                                let col = g.cols.position(output: j, tap: b)
                                 dInput.scalars[g.inputIndex(n, row, col, c)] += share
                             }
                         }

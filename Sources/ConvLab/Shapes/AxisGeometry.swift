@@ -73,8 +73,11 @@ package struct SoftmaxAxis: Sendable {
 /// in row-major order, element `e` belongs to parameter `e % parameterCount`; each parameter
 /// averages over `groupSize = count / parameterCount` elements.
 public struct BatchNormGeometry: Equatable, Sendable {
+    /// The shape of `x`.
     public let shape: [Int]
+    /// The trailing, unreduced axes of `x`: the shape of `gamma`, `beta`, the mean and the variance.
     public let parameterShape: [Int]
+    /// The number of elements of `parameterShape`.
     public let parameterCount: Int
     /// `m`, the elements behind one mean and variance.
     public let groupSize: Int

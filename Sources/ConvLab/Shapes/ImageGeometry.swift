@@ -4,11 +4,16 @@
 /// A 4-D row-major layout and its one offset formula, `((n * H + h) * W + w) * C + c`: NHWC images
 /// (`[N, H, W, C]`) and, with the same arithmetic, HWIO filters (`[KH, KW, C, O]`).
 public struct NHWC: Equatable, Sendable {
+    /// `N` (for a filter, `KH`).
     public let batch: Int
+    /// `H` (for a filter, `KW`).
     public let height: Int
+    /// `W` (for a filter, `C`).
     public let width: Int
+    /// `C` (for a filter, `O`).
     public let channels: Int
 
+    /// The layout of a `[batch, height, width, channels]` tensor.
     public init(_ batch: Int, _ height: Int, _ width: Int, _ channels: Int) {
         self.batch = batch
         self.height = height
@@ -16,6 +21,7 @@ public struct NHWC: Equatable, Sendable {
         self.channels = channels
     }
 
+    /// `[batch, height, width, channels]`.
     public var shape: [Int] { [batch, height, width, channels] }
 
     /// The flat offset of element `(n, h, w, c)`.
@@ -27,11 +33,15 @@ public struct NHWC: Equatable, Sendable {
 /// A validated op whose output shape is known before it runs, so its backward pass can check
 /// the upstream gradient against it in one place.
 public protocol OutputShaped {
+    /// The shape the op's forward pass returns, and so the shape of its upstream gradient.
     var outputShape: [Int] { get }
 }
 
 extension OutputShaped {
     /// Throws unless `shape` is this call's output shape.
+    /// - Parameters:
+    ///   - shape: the upstream gradient's shape.
+    ///   - op: the op named in the error.
     public func checkOutputGradient(_ shape: [Int], op: String) throws {
         try OpCheck.outputGradient(shape, expected: outputShape, op: op)
     }
@@ -39,10 +49,15 @@ extension OutputShaped {
 
 /// The validated shapes of one conv2d call and its index arithmetic.
 public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
+    /// `N`.
     public let batch: Int
+    /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
     public let rows: WindowAxis
+    /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
     public let cols: WindowAxis
+    /// `C`.
     public let inChannels: Int
+    /// `O`.
     public let outChannels: Int
 
     /// - Throws: `ConvLabError` naming `op` and both shapes.
@@ -83,10 +98,14 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
     public var filter: NHWC { NHWC(rows.kernel, cols.kernel, inChannels, outChannels) }
     /// `[N, OH, OW, O]`.
     public var output: NHWC { NHWC(batch, rows.output, cols.output, outChannels) }
+    /// `[N, OH, OW, O]`.
     public var outputShape: [Int] { output.shape }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int { input.index(n, h, w, c) }
+    /// The row-major offset of `w[a, b, c, o]` in the `[KH, KW, C, O]` filter.
     @inline(__always) public func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ o: Int) -> Int { filter.index(a, b, c, o) }
+    /// The row-major offset of `y[n, i, j, o]` in the `[N, OH, OW, O]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ o: Int) -> Int { output.index(n, i, j, o) }
 }
 
@@ -105,8 +124,11 @@ public struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
         _ = try TensorShape.extent(outputShape, op: op)   // C * M channels: checked product
     }
 
+    /// `N`.
     public var batch: Int { window.batch }
+    /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
     public var rows: WindowAxis { window.rows }
+    /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
     public var cols: WindowAxis { window.cols }
     /// `C`, the input channels.
     public var channels: Int { window.inChannels }
@@ -115,11 +137,14 @@ public struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
 
     /// `[N, OH, OW, C*M]`.
     public var output: NHWC { NHWC(batch, rows.output, cols.output, channels * multiplier) }
+    /// `[N, OH, OW, C*M]`.
     public var outputShape: [Int] { output.shape }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
         window.inputIndex(n, h, w, c)
     }
+    /// The row-major offset of `w[a, b, c, m]` in the `[KH, KW, C, M]` filter.
     @inline(__always) public func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ m: Int) -> Int {
         window.filterIndex(a, b, c, m)
     }
@@ -131,9 +156,13 @@ public struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
 
 /// The validated shapes of one pooling call and its index arithmetic.
 public struct PoolGeometry: Equatable, Sendable, OutputShaped {
+    /// `N`.
     public let batch: Int
+    /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
     public let rows: WindowAxis
+    /// The width axis: `W`, the window's `KW`, `sw`, TF's pads and `OW`.
     public let cols: WindowAxis
+    /// `C`, pooled one by one.
     public let channels: Int
 
     /// - Throws: `ConvLabError` naming `op` and the input shape.
@@ -168,13 +197,20 @@ public struct PoolGeometry: Equatable, Sendable, OutputShaped {
         _ = try TensorShape.extent(outputShape, op: op)   // explicit pads can outgrow the input
     }
 
+    /// `[N, H, W, C]`.
     public var input: NHWC { NHWC(batch, rows.input, cols.input, channels) }
+    /// `[N, OH, OW, C]`.
     public var output: NHWC { NHWC(batch, rows.output, cols.output, channels) }
+    /// `[N, OH, OW, C]`.
     public var outputShape: [Int] { output.shape }
 
     /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
-    public func realCells(_ i: Int, _ j: Int) -> Int { rows.taps(forOutput: i).count * cols.taps(forOutput: j).count }
+    public func realCells(_ i: Int, _ j: Int) -> Int {
+        rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
+    }
 
+    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int { input.index(n, h, w, c) }
+    /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int { output.index(n, i, j, c) }
 }

@@ -3,7 +3,12 @@
 /// `Resize` layer. The formulas are in `Reference/Resize.swift`'s header.
 
 public enum ResizeMethod: String, Sendable, CaseIterable, CustomStringConvertible {
-    case nearest, bilinear, bicubic
+    /// Each output copies the input pixel its centre falls in.
+    case nearest
+    /// Each output blends the 2 x 2 input pixels around its centre.
+    case bilinear
+    /// Each output blends the 4 x 4 input pixels around its centre with Keys' cubic (`a = -0.5`).
+    case bicubic
 
     public var description: String { rawValue }
 
@@ -18,16 +23,22 @@ public enum ResizeMethod: String, Sendable, CaseIterable, CustomStringConvertibl
 
 /// One input position read by an output position along one axis, and its weight.
 public struct ResizeTap: Equatable, Sendable {
+    /// The input position (row or column) read.
     public let source: Int
+    /// Its weight; the taps of one output position sum to 1.
     public let weight: Double
 }
 
 /// The validated shapes of one resize and its per-axis taps, shared by forward and backward (so
 /// the backward pass is the exact adjoint) and by a fast twin.
 public struct ResizeGeometry: Equatable, Sendable, OutputShaped {
+    /// `N`.
     public let batch: Int
+    /// `C`, resized one by one.
     public let channels: Int
+    /// `(H, W)`.
     public let inputSize: Size2
+    /// `(OH, OW)`.
     public let outputSize: Size2
     /// `rowTaps[i]`: the input rows output row `i` reads.
     public let rowTaps: [[ResizeTap]]
@@ -57,11 +68,16 @@ public struct ResizeGeometry: Equatable, Sendable, OutputShaped {
         colTaps = ResizeGeometry.taps(input: input[2], output: size.w, method: method)
     }
 
+    /// `[N, H, W, C]`.
     public var input: NHWC { NHWC(batch, inputSize.h, inputSize.w, channels) }
+    /// `[N, OH, OW, C]`.
     public var output: NHWC { NHWC(batch, outputSize.h, outputSize.w, channels) }
+    /// `[N, OH, OW, C]`.
     public var outputShape: [Int] { output.shape }
 
+    /// The row-major offset of `x[n, r, s, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ r: Int, _ s: Int, _ c: Int) -> Int { input.index(n, r, s, c) }
+    /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int { output.index(n, i, j, c) }
 
     /// The taps of every output position along one axis of `input` positions resized to `output`
