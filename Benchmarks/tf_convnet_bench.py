@@ -24,6 +24,13 @@ BATCH = 128
 CONV2_FLOPS = 2 * BATCH * 14 * 14 * 64 * 5 * 5 * 32  # multiply + add per tap
 
 
+def rates(prefix, train, inference, conv):
+    """The three figures from seconds per call, named with the library's prefix (tf, torch)."""
+    return {f"{prefix}_train_images_per_s": (BATCH / train, "images/s"),
+            f"{prefix}_infer_images_per_s": (BATCH / inference, "images/s"),
+            f"{prefix}_conv2_forward_gflops": (CONV2_FLOPS / conv / 1e9, "GFLOP/s")}
+
+
 def timed(step, seconds, min_runs=5):
     """Median seconds per call over blocks of calls lasting about `seconds` in total."""
     step()  # trace and warm up
@@ -92,9 +99,7 @@ def measure(threads, seconds):
     train = timed(lambda: train_step().numpy(), seconds)
     inference = timed(lambda: infer().numpy(), seconds)
     conv = timed(lambda: conv2().numpy(), seconds)
-    return {"tf_train_images_per_s": (BATCH / train, "images/s"),
-            "tf_infer_images_per_s": (BATCH / inference, "images/s"),
-            "tf_conv2_forward_gflops": (CONV2_FLOPS / conv / 1e9, "GFLOP/s")}
+    return rates("tf", train, inference, conv)
 
 
 def main():

@@ -24,7 +24,7 @@ import sys
 # The same batch, conv2 FLOP count and timing loop as the TensorFlow script (which imports
 # TensorFlow only inside its own measure(), so importing it here costs nothing).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tf_convnet_bench import BATCH, CONV2_FLOPS, timed  # noqa: E402
+from tf_convnet_bench import BATCH, rates, timed  # noqa: E402
 
 
 def measure(threads, seconds, layout):
@@ -77,9 +77,7 @@ def measure(threads, seconds, layout):
     train = timed(train_step, seconds)
     inference = timed(infer, seconds)
     conv = timed(conv2, seconds)
-    return {"torch_train_images_per_s": (BATCH / train, "images/s"),
-            "torch_infer_images_per_s": (BATCH / inference, "images/s"),
-            "torch_conv2_forward_gflops": (CONV2_FLOPS / conv / 1e9, "GFLOP/s")}
+    return rates("torch", train, inference, conv)
 
 
 def main():

@@ -118,11 +118,8 @@ extension Fast {
     public static func conv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
                                       strides: Size2 = 1, padding: Padding, dilations: Size2 = 1)
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
-        let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
-                                   strides: strides, padding: padding, dilations: dilations)
-        try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
-        let lowering = ConvLowering(g)
-        if let reason = lowering.fallbackReason(padding) {
+        let (lowering, fallback) = try backwardLowering(input, filter, dOutput, strides, padding, dilations)
+        if let reason = fallback {
             return try referenceFallback("conv2DBackward", reason) {
                 try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
                                              padding: padding, dilations: dilations)
@@ -144,17 +141,26 @@ extension Fast {
     ///   `conv2DBackward`'s work (and, for a one-channel input, its slowest part) is skipped.
     public static func conv2DFilterGradient(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
                                             strides: Size2 = 1, padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
-        let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
-                                   strides: strides, padding: padding, dilations: dilations)
-        try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
-        let lowering = ConvLowering(g)
-        if let reason = lowering.fallbackReason(padding) {
+        let (lowering, fallback) = try backwardLowering(input, filter, dOutput, strides, padding, dilations)
+        if let reason = fallback {
             return try referenceFallback("conv2DFilterGradient", reason) {
                 try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
                                              padding: padding, dilations: dilations).dFilter
             }
         }
         return filterGradientTensor(input, filter.shape, dOutput, lowering)
+    }
+
+    /// A backward call's lowering after the reference's checks (both shapes, then `dOutput`
+    /// against the output), and why it goes to the reference instead, if it does.
+    static func backwardLowering(_ input: Tensor<Float>, _ filter: Tensor<Float>, _ dOutput: Tensor<Float>,
+                                 _ strides: Size2, _ padding: Padding, _ dilations: Size2) throws
+        -> (lowering: ConvLowering, fallback: String?) {
+        let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
+                                   strides: strides, padding: padding, dilations: dilations)
+        try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
+        let lowering = ConvLowering(g)
+        return (lowering, lowering.fallbackReason(padding))
     }
 
     /// `dFilter`, every value written by `convFilterGradient`.
