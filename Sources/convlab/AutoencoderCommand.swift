@@ -16,16 +16,8 @@ let autoencoderCommand = CLICommand(
 
 /// `convlab autoencoder`: trains the convolutional autoencoder and reports its test MSE.
 func runAutoencoder(_ arguments: CLIArguments) throws {
-    let epochs = try arguments.integer("epochs", default: 1)
-    let seed = UInt64(try arguments.integer("seed", default: 1))
-    let kernels = Kernels(try arguments.kernelPath())
-    let trainCount = try arguments.optionalInteger("train")   // every option is checked before the digits are read
-    let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
-    var (train, test) = try digitTensors(mnist)
-    if let trainCount {
-        train = try images(train, 0..<min(trainCount, train.shape[0]))
-    }
-    let source = mnist.source
+    let run = try TrainingApplicationRun(arguments)
+    let (epochs, seed, kernels, train, test, source) = (run.epochs, run.seed, run.kernels, run.train, run.test, run.source)
     let model = try ConvAutoencoder.makeModel()
     print("Convolutional autoencoder on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     print(try model.summary(inputShape: [128, 28, 28, 1]))

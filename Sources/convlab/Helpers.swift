@@ -41,6 +41,30 @@ let trainingApplicationOptions: [CLIOption] = [
     .value("path", "reference|fast", "the kernels (default fast)"),
 ]
 
+/// What `srcnn` and `autoencoder` read from `trainingApplicationOptions`: every option checked
+/// before the digits are loaded, then the digits (`--train N` keeps the first N training ones).
+struct TrainingApplicationRun {
+    let epochs: Int
+    let seed: UInt64
+    let kernels: Kernels
+    let train: Tensor<Float>
+    let test: Tensor<Float>
+    /// Where the digits came from.
+    let source: String
+
+    init(_ arguments: CLIArguments) throws {
+        epochs = try arguments.integer("epochs", default: 1)
+        seed = UInt64(try arguments.integer("seed", default: 1))
+        kernels = Kernels(try arguments.kernelPath())
+        let trainCount = try arguments.optionalInteger("train")
+        let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
+        let (train, test) = try digitTensors(mnist)
+        self.train = try trainCount.map { try images(train, 0..<min($0, train.shape[0])) } ?? train
+        self.test = test
+        source = mnist.source
+    }
+}
+
 /// Seconds since `start`, for progress lines.
 func secondsSince(_ start: Date) -> String { String(format: "%.0f s", Date().timeIntervalSince(start)) }
 

@@ -17,16 +17,9 @@ let srcnnCommand = CLICommand(
 
 /// `convlab srcnn`: trains tutorial #03's SRCNN and reports PSNRs.
 func runSRCNN(_ arguments: CLIArguments) throws {
-    let epochs = try arguments.integer("epochs", default: 1)
-    let seed = UInt64(try arguments.integer("seed", default: 1))
-    let kernels = Kernels(try arguments.kernelPath())
-    let trainCount = try arguments.optionalInteger("train")   // every option is checked before the digits are read
-    let mnist = try loadMNIST(arguments.string("data"), orDownloaded: true)
-    var (train, test) = try digitTensors(mnist)
-    if let trainCount {
-        train = try images(train, 0..<min(trainCount, train.shape[0]))
-    }
-    print("SRCNN on \(train.shape[0]) training and \(test.shape[0]) test digits (\(mnist.source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
+    let run = try TrainingApplicationRun(arguments)
+    let (epochs, seed, kernels, train, test, source) = (run.epochs, run.seed, run.kernels, run.train, run.test, run.source)
+    print("SRCNN on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     let start = Date()
     let stepsPerEpoch = (train.shape[0] + 127) / 128
     let (_, results) = try trainSuperResolution(

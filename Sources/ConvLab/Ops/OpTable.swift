@@ -17,6 +17,14 @@ public enum OpTable {
         return (try a.size2("strides", default: 1, op: op), try a.padding(op: op), try a.size2("dilations", default: 1, op: op))
     }
 
+    /// The input `x`, the filter `w` and the window attributes of a conv2d-like call.
+    private static func convolution(_ call: OpCall) throws
+        -> (x: Tensor<Float>, w: Tensor<Float>, strides: Size2, padding: Padding, dilations: Size2) {
+        let x = try call.input("x"), w = try call.input("w")   // a missing input is named before an attribute
+        let (s, p, d) = try window(call)
+        return (x, w, s, p, d)
+    }
+
     /// A transposed convolution's `output_size`, nil when the call leaves it to the default.
     private static func outputSize(_ call: OpCall) throws -> Size2? {
         try call.attributes.values["output_size"].map { _ in try call.attributes.size2("output_size", op: call.op) }
@@ -32,14 +40,14 @@ public enum OpTable {
                                  flops: flops, gradientTolerance: Tolerance(atol: 1e-3, rtol: 1e-4))
             }
         }, cost: { call in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
             return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel * g.inChannels)]
         }, forward: { ops, call in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             return [try ops.conv2DForward(x, filter: w, strides: s, padding: p, dilations: d)]
         }, backward: { ops, call, _, dy in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             let g = try ops.conv2DBackward(x, filter: w, dOutput: dy, strides: s, padding: p, dilations: d)
             return [g.dInput, g.dFilter]
         }),
@@ -55,14 +63,14 @@ public enum OpTable {
                                  flops: flops, gradientTolerance: Tolerance(atol: 1e-2, rtol: 1e-4))
             }
         }, cost: { call in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             let g = try DepthwiseConv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
             return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel)]
         }, forward: { ops, call in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             return [try ops.depthwiseConv2DForward(x, filter: w, strides: s, padding: p, dilations: d)]
         }, backward: { ops, call, _, dy in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             let g = try ops.depthwiseConv2DBackward(x, filter: w, dOutput: dy, strides: s, padding: p, dilations: d)
             return [g.dInput, g.dFilter]
         }),
@@ -98,12 +106,12 @@ public enum OpTable {
             [OpExample("deconv", shapes: ["x": [n, 14, 14, 32], "w": [3, 3, 16, 32]], attributes: ["strides": 2, "padding": "SAME"],
                        flops: 2.0 * Double(n * 14 * 14 * 32 * 9 * 16))]
         }, cost: { call in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             let g = try Conv2DTransposeGeometry(input: x.shape, filter: w.shape, outputSize: outputSize(call),
                                                 strides: s, padding: p, dilations: d)
             return [OpCost(g.outputShape, perValue: g.forward.rows.kernel * g.forward.cols.kernel * g.forward.outChannels)]
         }, forward: { ops, call in
-            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window(call)
+            let (x, w, s, p, d) = try convolution(call)
             return [try ops.conv2DTranspose(x, filter: w, outputSize: outputSize(call), strides: s, padding: p, dilations: d)]
         }, backward: nil),
 
