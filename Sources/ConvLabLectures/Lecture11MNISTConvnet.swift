@@ -244,7 +244,7 @@ enum MNISTConvnetLecture {
     }
 }
 
-// MARK: - The lecture's own table, reproduced (issue #17)
+// MARK: - The lecture's own table, reproduced
 
 /// The output of a long run, committed in `Lectures/results/` beside the command that printed
 /// it. A full-MNIST epoch of lecture 7's network takes from one to forty minutes on the machines

@@ -239,9 +239,10 @@ enum BatchNormAdamLecture {
             out.say("batch \(Tensor(values)): training mode 5 -> \(training.output.scalars[0], decimals: 4) "
                     + "(batch mean \(training.mean.scalars[0], decimals: 2)), inference mode 5 -> \(inference.scalars[0], decimals: 4)")
         }
-        // The paper's inference variance is unbiased, m / (m - 1) times the average batch
-        // variance; tf.nn.moments and Keras keep the biased one.
-        for m in [4, 32, 256] {
+        // Ioffe and Szegedy (section 3.1, Algorithm 2) set the inference variance to m / (m - 1)
+        // times the average batch variance. A conv layer's m is N·H·W (their section 3.2): the
+        // last m is a batch of 32 maps of 28x28.
+        for m in [4, 32, 256, 32 * 28 * 28] {
             out.say("m = \(m): m / (m - 1) = \(Double(m) / Double(m - 1), decimals: 4)")
         }
         // @end

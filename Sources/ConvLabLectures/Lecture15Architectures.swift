@@ -127,13 +127,34 @@ enum ArchitecturesLecture {
     static func leNet(_ out: inout Transcript) throws {
         // @code lenet
         let table = try caseStudy(&out, input: [32, 32, 1], layers: CaseStudy.leNet5)
-        // The paper's version: trainable pools (a weight and a bias per map), C3 wired to only
-        // some of S2's maps (6 maps see 3, 9 see 4, 1 sees all 6), and 84 x 10 RBF outputs.
-        let c3 = 6 * (25 * 3 + 1) + 9 * (25 * 4 + 1) + 1 * (25 * 6 + 1)
-        let pools = 2 * 6 + 2 * 16
-        let paper = table.parameters - table.rows[3].parameters + c3 + pools - table.rows.last!.parameters + 84 * 10
-        out.say("the paper's C3: \(thousands(c3)) instead of \(thousands(table.rows[3].parameters)); pools: \(pools); "
-                + "RBF outputs: 840 instead of \(table.rows.last!.parameters); in all \(thousands(paper))")
+        // The paper's LeNet-5, layer by layer (section II-B). A unit's connections are its inputs
+        // and its bias. A subsampling unit adds its 4 inputs, multiplies by its map's trainable
+        // coefficient and adds its map's trainable bias. C3's maps read 3 (six maps), 4 (nine) or
+        // all 6 (one) of S2's maps (Table I). The 10 RBF outputs compare F6's 84 values with codes
+        // fixed by hand: 840 connections, no trainable parameter.
+        let c3Reads = [Int](repeating: 3, count: 6) + [Int](repeating: 4, count: 9) + [6]
+        let c3Position = c3Reads.reduce(0) { $0 + 5 * 5 * $1 + 1 }   // one position of all 16 maps
+        let paper: [(layer: String, parameters: Int, connections: Int, stated: String)] = [
+            ("C1", 6 * (5 * 5 + 1), 28 * 28 * 6 * (5 * 5 + 1), "156 and 122,304"),
+            ("S2", 6 * 2, 14 * 14 * 6 * (4 + 1), "12 and 5,880"),
+            ("C3", c3Position, 10 * 10 * c3Position, "1,516 and 151,600"),
+            ("S4", 16 * 2, 5 * 5 * 16 * (4 + 1), "32 and 2,000"),
+            ("C5", 120 * (5 * 5 * 16 + 1), 120 * (5 * 5 * 16 + 1), "48,120 trainable connections"),
+            ("F6", 84 * (120 + 1), 84 * (120 + 1), "10,164 trainable parameters"),
+            ("output", 0, 10 * 84, "84 inputs each, fixed codes"),
+        ]
+        var rows = Table("layer", "output", "trainable parameters", "connections", "section II-B")
+        for (k, layer) in paper.enumerated() {
+            rows.row("\(layer.layer)", "\(volume(table.rows[k + 1].outputShape))", "\(thousands(layer.parameters))",
+                     "\(thousands(layer.connections))", "\(layer.stated)")
+        }
+        let parameters = paper.reduce(0) { $0 + $1.parameters }, connections = paper.reduce(0) { $0 + $1.connections }
+        rows.row("total", "", "\(thousands(parameters))", "\(thousands(connections))", "60,000 and 340,908 (section II-A)")
+        out.say(rows)
+        let rebuiltPools = table.rows[2].parameters + table.rows[4].parameters, paperPools = paper[1].parameters + paper[3].parameters
+        out.say("the rebuilt table against the paper: C3 \(thousands(table.rows[3].parameters)) against \(thousands(paper[2].parameters)), "
+                + "the pools \(rebuiltPools) against \(paperPools), the output \(table.rows.last!.parameters) against \(paper[6].parameters); "
+                + "in all \(thousands(table.parameters)) against \(thousands(parameters))")
         // @end
     }
 
@@ -143,9 +164,30 @@ enum ArchitecturesLecture {
         let convolutions = table.rows.filter { $0.kind == .conv }.reduce(0) { $0 + $1.parameters }
         out.say("the five convolutions hold \(thousands(convolutions)) parameters, "
                 + "\(Double(convolutions) / Double(table.parameters) * 100, decimals: 1)%")
-        // "Neurons": the values the conv and fc layers output.
-        let neurons = table.rows.filter { $0.kind == .conv || $0.kind == .dense }.reduce(0) { $0 + $1.activations }
-        out.say("conv and fc outputs: \(thousands(neurons)) values")
+        // Section 3.5 gives each convolution's kernels as K x K x (the maps one kernel sees):
+        // with groups 2, a kernel sees half of the previous layer's maps.
+        let section35 = ["96 of 11x11x3", "256 of 5x5x48", "384 of 3x3x256", "384 of 3x3x192", "256 of 3x3x192"]
+        var kernels = Table("layer", "kernels in the table", "section 3.5")
+        var convolution = 0
+        for (k, spec) in CaseStudy.alexNet.enumerated() {
+            guard case let .conv(kernel, filters, _, _, groups, _, _) = spec.operation else { continue }
+            let sees = table.rows[k].outputShape[2] / groups   // rows[k] is this layer's input
+            kernels.row("\(spec.name)", "\(filters) of \(kernel)x\(kernel)x\(sees)", "\(section35[convolution])")
+            convolution += 1
+        }
+        out.say(kernels)
+        // Figure 2's caption: "The network's input is 150,528-dimensional, and the number of neurons
+        // in the network's remaining layers is given by" these eight numbers.
+        let figure2 = [253_440, 186_624, 64_896, 64_896, 43_264, 4096, 4096, 1000]
+        let weighted = table.rows.filter { $0.kind == .conv || $0.kind == .dense }
+        var neurons = Table("layer", "outputs in the table", "Figure 2")
+        neurons.row("input", "\(thousands(table.rows[0].activations))", "\(thousands(150_528)) = 224·224·3")
+        for (row, stated) in zip(weighted, figure2) {
+            neurons.row("\(row.name)", "\(thousands(row.activations))", "\(thousands(stated))")
+        }
+        neurons.row("sum after the input", "\(thousands(weighted.reduce(0) { $0 + $1.activations }))",
+                    "\(thousands(figure2.reduce(0, +)))")
+        out.say(neurons)
         // @end
     }
 
