@@ -86,6 +86,12 @@ let package = Package(
             path: "Tests/ConvLabTests",
             exclude: ["Fixtures"]  // JSON read by path (#filePath), not bundled
         ),
+        // The command-line tool's argument parser, through `@testable import convlab`.
+        .testTarget(
+            name: "ConvLabCLITests",
+            dependencies: ["convlab"],
+            path: "Tests/ConvLabCLITests"
+        ),
         // The lectures' doc-tests: every printed number in Lectures/*.md is re-computed.
         .testTarget(
             name: "ConvLabLecturesTests",

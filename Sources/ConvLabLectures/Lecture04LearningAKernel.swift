@@ -72,10 +72,10 @@ enum LearningAKernelLecture {
         let (loss, gradient) = try lossAndGradient(zero, images: images, targets: targets)
         out.say("at w = 0: loss \(loss, decimals: 4), gradient:")
         try out.grid(try gradient.reshaped([3, 3]), decimals: 4)
-        let numeric = try BackpropLecture.numericalGradient({ w in
+        let numeric = try numericalGradient({ w in
             try lossAndGradient(w, images: images, targets: targets).loss
         }, at: zero)
-        let error = BackpropLecture.relativeError(gradient, numeric)
+        let error = relativeError(gradient, numeric)
         out.say("relative error against centred differences: \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         // The first step already points at the answer: -gradient is the Sobel kernel, smeared.
         func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { $0 * $1 }.reduce(0, +) }

@@ -93,39 +93,6 @@ enum BackpropLecture {
         // @end
     }
 
-    // @code relative-error
-    /// CS231n's assignment helper `rel_error`: the largest over all elements of
-    /// |a - n| / max(1e-8, |a| + |n|).
-    static func relativeError(_ analytic: Tensor<Double>, _ numeric: Tensor<Double>) -> Double {
-        var worst = 0.0
-        for i in 0..<analytic.count {
-            let a = analytic.scalars[i], n = numeric.scalars[i]
-            worst = max(worst, abs(a - n) / max(1e-8, abs(a) + abs(n)))
-        }
-        return worst
-    }
-    // @end
-
-    // @code numerical-gradient
-    /// The gradient of a scalar loss by centred differences: (L(x + h) - L(x - h)) / 2h, one
-    /// element at a time.
-    static func numericalGradient(_ loss: (Tensor<Double>) throws -> Double, at x: Tensor<Double>,
-                                  h: Double = 1e-5) rethrows -> Tensor<Double> {
-        var gradient = x
-        var probe = x
-        for i in 0..<x.count {
-            let original = x.scalars[i]
-            probe.withUnsafeMutableBufferPointer { $0[i] = original + h }
-            let plus = try loss(probe)
-            probe.withUnsafeMutableBufferPointer { $0[i] = original - h }
-            let minus = try loss(probe)
-            probe.withUnsafeMutableBufferPointer { $0[i] = original }
-            gradient.withUnsafeMutableBufferPointer { $0[i] = (plus - minus) / (2 * h) }
-        }
-        return gradient
-    }
-    // @end
-
     /// conv2d's backward pass against centred differences, for both paddings and strides 1 and 2.
     static func convGradientCheck(_ out: inout Transcript) throws {
         // @code conv-gradient-check

@@ -125,8 +125,8 @@ enum Backprop2DLecture {
             func loss(_ w: Tensor<Double>, _ b: Tensor<Double>) throws -> Double {
                 zip(try forward(w, b).scalars, dy.scalars).map { $0 * $1 }.reduce(0, +)
             }
-            let eW = BackpropLecture.relativeError(dW, try BackpropLecture.numericalGradient({ try loss($0, b) }, at: w))
-            let eB = BackpropLecture.relativeError(dB, try BackpropLecture.numericalGradient({ try loss(w, $0) }, at: b))
+            let eW = relativeError(dW, try numericalGradient({ try loss($0, b) }, at: w))
+            let eB = relativeError(dB, try numericalGradient({ try loss(w, $0) }, at: b))
             out.say("\(size)x\(size) \(padding) stride \(stride) dilation \(dilation): "
                     + "by hand = library: \(same ? "yes" : "NO"); relative error dW \(eW, scientific: 0) "
                     + "dB \(eB, scientific: 0)\(max(eW, eB) < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
@@ -185,7 +185,7 @@ enum Backprop2DLecture {
         out.say("p - y:        \(try Tensor(shape: [3], scalars: (0..<3).map { p[0, $0] - labels[0, $0] }), decimals: 4)")
         let library = try Reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: Tensor([1]))
         out.say("library:      \(try library.reshaped([3]), decimals: 4)")
-        let numeric = try BackpropLecture.numericalGradient({ z in
+        let numeric = try numericalGradient({ z in
             try Reference.softmaxCrossEntropyForward(labels: labels, logits: z).scalars[0]
         }, at: logits)
         out.say("numerical:    \(try numeric.reshaped([3]), decimals: 4)")

@@ -139,11 +139,11 @@ enum DeeperNetworksLecture {
         // The backward pass against centred differences (module 9).
         let dOut = try Tensor<Double>(shape: x.shape, scalars: (0..<72).map { _ in generator.nextNormal() })
         let analytic = try Reference.batchNormBackward(x, gamma: gamma, dOutput: dOut, epsilon: 1e-3).dInput
-        let numeric = try BackpropLecture.numericalGradient({ x in
+        let numeric = try numericalGradient({ x in
             let y = try Reference.batchNormForward(x, gamma: gamma, beta: beta, epsilon: 1e-3).output
             return zip(y.scalars, dOut.scalars).map { $0 * $1 }.reduce(0, +)
         }, at: x)
-        let error = BackpropLecture.relativeError(analytic, numeric)
+        let error = relativeError(analytic, numeric)
         out.say("dInput relative error \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         // @end
     }

@@ -125,7 +125,7 @@ enum BatchNormAdamLecture {
         // The library's reference (both channels) and centred differences of sum(out * dout).
         let gamma = Tensor<Double>([1.5, 1.5]), beta = Tensor<Double>([0.5, 0.5])
         let library = try Reference.batchNormBackward(x, gamma: gamma, dOutput: dout, epsilon: epsilon)
-        let numeric = try BackpropLecture.numericalGradient({ x in
+        let numeric = try numericalGradient({ x in
             let y = try Reference.batchNormForward(x, gamma: gamma, beta: beta, epsilon: epsilon).output
             return zip(y.scalars, dout.scalars).map { $0 * $1 }.reduce(0, +)
         }, at: x)
@@ -138,7 +138,7 @@ enum BatchNormAdamLecture {
         out.say("max |steps - Reference.batchNormBackward|: \(largest(steps.dx, channel(library.dInput, 0)))")
         out.say("dgamma \(steps.dgamma, decimals: 4) (library \(library.dGamma.scalars[0], decimals: 4)), "
                 + "dbeta \(steps.dbeta, decimals: 4) (library \(library.dBeta.scalars[0], decimals: 4))")
-        let error = BackpropLecture.relativeError(library.dInput, numeric)
+        let error = relativeError(library.dInput, numeric)
         out.say("against centred differences: relative error \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         // dx has no component along the constant direction: its sum vanishes.
         let sum = steps.dx.reduce(0, +)
@@ -208,7 +208,7 @@ enum BatchNormAdamLecture {
             let values = (0..<32).map { _ in Float(3 + 2 * generator.nextNormal()) }
             _ = try layer.forward(try Tensor(shape: [32, 1, 1, 1], scalars: values), context: training)
         }
-        let (mean, variance) = layer.movingStatistics()
+        let (mean, variance) = try layer.movingStatistics()
         out.say("ConvLab's BatchNorm after 100 steps: moving mean \(mean.scalars[0], decimals: 2), variance \(variance.scalars[0], decimals: 2)")
         // @end
     }

@@ -112,12 +112,12 @@ enum DepthwiseSeparableLecture {
         let g = try Reference.separableConv2DBackward(x, depthwiseFilter: wd, pointwiseFilter: wp, dOutput: dOut,
                                                       strides: 2, padding: .same)
         let checks = [
-            ("dInput", g.dInput, try BackpropLecture.numericalGradient({ try loss($0, wd, wp) }, at: x)),
-            ("dDepthwiseFilter", g.dDepthwiseFilter, try BackpropLecture.numericalGradient({ try loss(x, $0, wp) }, at: wd)),
-            ("dPointwiseFilter", g.dPointwiseFilter, try BackpropLecture.numericalGradient({ try loss(x, wd, $0) }, at: wp)),
+            ("dInput", g.dInput, try numericalGradient({ try loss($0, wd, wp) }, at: x)),
+            ("dDepthwiseFilter", g.dDepthwiseFilter, try numericalGradient({ try loss(x, $0, wp) }, at: wd)),
+            ("dPointwiseFilter", g.dPointwiseFilter, try numericalGradient({ try loss(x, wd, $0) }, at: wp)),
         ]
         for (name, analytic, numeric) in checks {
-            let error = BackpropLecture.relativeError(analytic, numeric)
+            let error = relativeError(analytic, numeric)
             out.say("\(name): relative error \(error, scientific: 0)\(error < 1e-7 ? " (< 1e-7: ok)" : " TOO LARGE")")
         }
         // @end

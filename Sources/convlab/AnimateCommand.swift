@@ -2,13 +2,10 @@ import ConvLab
 import Foundation
 
 /// `convlab animate`: one animated SVG of a sliding window, and optionally its frames as PNGs.
-/// The options are parsed by the library's `AnimationArguments` (see `convlab animate --help`).
-func runAnimate(_ arguments: [String]) throws {
+/// Its options are declared with the library's `AnimationArguments`, which the lectures' animated
+/// figures read too.
+let animateCommand = AnimationArguments.command { arguments in
     let parsed = try AnimationArguments(arguments)
-    if parsed.help {
-        print(AnimationArguments.usage)
-        return
-    }
     let board = try Storyboard(parsed.config)
     try FileIO.writeAtomically(board.svg(), to: parsed.out)
     print(board.title)

@@ -1,35 +1,23 @@
 import ConvLab
 import Foundation
 
-let autoencoderUsage = """
-usage: convlab autoencoder [--epochs N] [--data DIR] [--train N] [--out FILE] [--path reference|fast] [--json]
-  A convolutional autoencoder on MNIST (lecture 7's agenda): convs and max pools squeeze each
-  digit to a 7x7x8 code, nearest resizes and convs grow it back; MSE, Adam 1e-3, batch 128.
-  Reports the test MSE beside the trivial baseline (always answering the mean training digit)
-  and writes inputs above reconstructions (default autoencoder.png).
-  --data DIR  the full MNIST (default ../shared/data/mnist if present, else the embedded subset)
-  --train N   train on the first N training digits only
-  --json      end with {"mse_autoencoder": ..., "mse_mean_digit": ...}
-"""
+let autoencoderCommand = CLICommand(
+    name: "autoencoder", summary: "a convolutional autoencoder on MNIST against the mean digit",
+    options: trainingApplicationOptions + [
+        .flag("json", "end with {\"mse_autoencoder\": ..., \"mse_mean_digit\": ...}"),
+    ],
+    output: .file("autoencoder.png"),
+    notes: """
+      Lecture 7's agenda: convs and max pools squeeze each digit to a 7x7x8 code, nearest resizes and
+      convs grow it back; MSE, Adam 1e-3, batch 128. Reports the test MSE beside the trivial baseline
+      (always answering the mean training digit) and writes inputs above reconstructions.
+    """,
+    run: runAutoencoder)
 
 /// `convlab autoencoder`: trains the convolutional autoencoder and reports its test MSE.
-func runAutoencoder(_ arguments: [String]) throws {
-    let options = try ApplicationOptions(arguments, command: "autoencoder",
-                                         valued: ["epochs", "data", "train", "out", "path", "seed"],
-                                         flagNames: ["json"], usage: autoencoderUsage)
-    guard options.positional.isEmpty else {
-        throw ConvLabError.argument(op: "autoencoder", message: "unexpected argument '\(options.positional[0])'\n\(autoencoderUsage)")
-    }
-    let epochs = try options.integer("epochs", default: 1, command: "autoencoder")
-    let seed = UInt64(try options.integer("seed", default: 1, command: "autoencoder"))
-    let kernels = try options.kernels()
-    let output = options.values["out"] ?? "autoencoder.png"
-    // Every option is checked before the digits are read.
-    let trainCount = try options.values["train"].map { _ in try options.integer("train", default: 1, command: "autoencoder") }
-    var (train, test, source) = try loadDigits(directory: options.values["data"])
-    if let trainCount {
-        train = try images(train, 0..<min(trainCount, train.shape[0]))
-    }
+func runAutoencoder(_ arguments: CLIArguments) throws {
+    let run = try TrainingApplicationRun(arguments)
+    let (epochs, seed, kernels, train, test, source) = (run.epochs, run.seed, run.kernels, run.train, run.test, run.source)
     let model = try ConvAutoencoder.makeModel()
     print("Convolutional autoencoder on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     print(try model.summary(inputShape: [128, 28, 28, 1]))
@@ -52,9 +40,10 @@ func runAutoencoder(_ arguments: [String]) throws {
         inputs: test, reconstructions: reconstructions, count: 10, scale: 3,
         title: String(format: "Conv autoencoder, %d epoch(s): test MSE %.4f (mean digit %.4f)",
                       epochs, report.testMSE, report.baselineMSE))
+    let output = try arguments.outputFile()
     try writePicture(picture, to: output)
     print("wrote \(output)")
-    if options.flags.contains("json") {
+    if arguments.flag("json") {
         print(String(format: "{\"mse_autoencoder\": %.6f, \"mse_mean_digit\": %.6f}", report.testMSE, report.baselineMSE))
     }
 }

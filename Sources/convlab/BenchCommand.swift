@@ -1,43 +1,28 @@
 import ConvLab
 import Foundation
 
-/// `convlab bench [--json] [--batch N] [--repeats R]`: validates every fast kernel against its
-/// reference twin, then times both paths op by op, then the lecture 7 convnet.
-func runBench(_ arguments: [String]) throws {
-    var json = false
-    var batch = 128
-    var repeats = 5
-    var only: String? = nil
-    var layers = false
-    var i = 0
-    while i < arguments.count {
-        switch arguments[i] {
-        case "--json": json = true
-        case "--layers": layers = true
-        case "--threads":
-            guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), (1...Fast.maximumThreads).contains(value) else {
-                throw ConvLabError.argument(op: "bench", message: "--threads needs an integer in 1...\(Fast.maximumThreads)")
-            }
-            Fast.threads = value
-            i += 1
-        case "--ops":
-            guard i + 1 < arguments.count else {
-                throw ConvLabError.argument(op: "bench", message: "--ops needs a name fragment, e.g. --ops conv2")
-            }
-            only = arguments[i + 1]
-            i += 1
-        case "--batch", "--repeats":
-            // Bounded: a batch of lecture 7's convnet is about 0.4 MB of activations per image.
-            guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), (1...1024).contains(value) else {
-                throw ConvLabError.argument(op: "bench", message: "\(arguments[i]) needs an integer in 1...1024")
-            }
-            if arguments[i] == "--batch" { batch = value } else { repeats = value }
-            i += 1
-        default:
-            throw ConvLabError.argument(op: "bench", message: "unknown option '\(arguments[i])' (use --json, --batch N, --repeats R, --threads T, --ops NAME, --layers)")
-        }
-        i += 1
-    }
+let benchCommand = CLICommand(
+    name: "bench", summary: "check every fast kernel against its reference twin, then time both and the lecture 7 convnet",
+    options: [
+        .flag("json", "the figures as one {\"name\",\"value\",\"unit\"} object per line"),
+        .value("batch", "N", "batch size (default 128)"),
+        .value("repeats", "R", "timed repeats per op, the best one counts (default 5)"),
+        .value("threads", "T", "threads for the fast kernels (default: the active cores)"),
+        .value("ops", "NAME", "only the ops whose name contains NAME (e.g. conv2); 'convnet' keeps the whole-net timing"),
+        .flag("layers", "also time each layer of the convnet, forward and backward"),
+    ],
+    notes: "  Build with -c release: a debug build times nothing useful.",
+    run: runBench)
+
+/// `convlab bench`: validates every fast kernel against its reference twin, then times both
+/// paths op by op, then the lecture 7 convnet.
+func runBench(_ arguments: CLIArguments) throws {
+    let json = arguments.flag("json"), layers = arguments.flag("layers")
+    // Bounded: a batch of lecture 7's convnet is about 0.4 MB of activations per image.
+    let batch = try arguments.integer("batch", default: 128, maximum: 1024)
+    let repeats = try arguments.integer("repeats", default: 5, maximum: 1024)
+    let only = arguments.string("ops")
+    if let threads = try arguments.optionalInteger("threads", maximum: Fast.maximumThreads) { Fast.threads = threads }
     func say(_ line: String) { if !json { print(line) } }
     var figures: [BenchmarkFigure] = []
     func record(_ figure: BenchmarkFigure) {
@@ -46,12 +31,13 @@ func runBench(_ arguments: [String]) throws {
     }
 
     say("convlab bench: batch \(batch), \(Fast.configurationDescription)")
-    let cases = convnetOpBenchmarks(batch: batch).filter { only == nil || $0.name.contains(only!) }
+    let cases = try opBenchmarks(batch: batch) { only == nil || $0.contains(only!) }
     var allMatch = true
     var times: [String: (reference: Double, fast: Double)] = [:]
     for op in cases {
-        let (error, matches) = try op.validate()
-        say("  check \(op.name.padding(toLength: 18, withPad: " ", startingAt: 0)) max |fast - reference| = \(error) \(matches ? "ok" : "MISMATCH (atol \(op.atol), rtol \(op.rtol))")")
+        let (error, matches, fallbacks) = try op.validate()
+        say("  check \(leftAligned(op.name, 18)) max |fast - reference| = \(error) \(matches ? "ok" : "MISMATCH (atol \(op.atol), rtol \(op.rtol))")"
+            + (fallbacks.isEmpty ? "" : "; falls back to the reference: " + fallbacks.map(\.description).joined(separator: ", ")))
         allMatch = allMatch && matches
     }
     guard allMatch else {
@@ -63,7 +49,7 @@ func runBench(_ arguments: [String]) throws {
         let referenceTime = try bestTime(repeats: 1, warmUp: false) { _ = try op.reference() }
         let (fastTime, fastCPU) = try bestTimes(repeats: repeats) { _ = try op.fast() }
         let gflops = op.flops / fastTime / 1e9
-        say("  " + op.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+        say("  " + leftAligned(op.name, 18)
             + String(format: "%14.2f %10.2f %9.1fx %12.1f %13.2f", referenceTime * 1e3, fastTime * 1e3,
                      referenceTime / fastTime, gflops, fastCPU * 1e3))
         record(BenchmarkFigure("\(op.name)_reference_ms", referenceTime * 1e3, "ms"))
@@ -84,7 +70,7 @@ func runBench(_ arguments: [String]) throws {
     if layers {
         say("  lecture 7 convnet, per layer, \(Fast.threads) thread\(Fast.threads == 1 ? "" : "s"): wall ms (CPU ms of all threads)")
         for (name, forward, backward) in try convnet.layerTimes(repeats: repeats) {
-            say("    " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+            say("    " + leftAligned(name, 30)
                 + String(format: "forward %7.2f (%7.2f)   backward %7.2f (%7.2f)", forward.wall * 1e3, forward.cpu * 1e3,
                          backward.wall * 1e3, backward.cpu * 1e3))
         }

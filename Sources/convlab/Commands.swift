@@ -1,53 +1,41 @@
 import ConvLab
 import Foundation
 
-/// Dispatches `convlab SUBCOMMAND ...`.
-func runCommand(_ arguments: [String]) throws {
-    guard let command = arguments.first else {
-        // The README's first command: lecture 7's convnet on the embedded MNIST subset.
-        try runTrain([])
-        return
+/// Every subcommand, in the order `convlab help` lists them. Each is declared in its own file.
+let commands: [CLICommand] = [
+    trainCommand, tourCommand, shapesCommand, lectureCommand, animateCommand, benchCommand, kernelsCommand,
+    srcnnCommand, autoencoderCommand, conformanceCommand, dataCommand, downloadMNISTCommand,
+]
+
+/// Dispatches `convlab COMMAND ...`; no command at all is `convlab train` with its defaults
+/// (the README's first command: lecture 7's convnet on the embedded MNIST subset).
+func runCommand(_ words: [String]) throws {
+    guard let name = words.first else { return try trainCommand([]) }
+    let rest = Array(words.dropFirst())
+    if ["help", "--help", "-h"].contains(name) {
+        guard let topic = rest.first else { return print(usage) }
+        return try command(named: topic)(["--help"])
     }
-    let rest = Array(arguments.dropFirst())
-    switch command {
-    case "tour": try printTour()
-    case "shapes": try runShapes(rest)
-    case "bench": try runBench(rest)
-    case "train": try runTrain(rest)
-    case "conformance": try runConformance(rest)
-    case "lecture": try runLecture(rest)
-    case "download-mnist": try runDownloadMNIST(rest)
-    case "data": try runData(rest)
-    case "srcnn": try runSRCNN(rest)
-    case "kernels": try runKernels(rest)
-    case "autoencoder": try runAutoencoder(rest)
-    case "animate": try runAnimate(rest)
-    case "help", "--help", "-h": print(usage)
-    default:
-        throw ConvLabError.argument(op: "convlab", message: "unknown command '\(command)'\n\(usage)")
-    }
+    try command(named: name)(rest)
 }
 
-let usage = """
-usage: convlab [COMMAND]
-  (none)       train lecture 7's convnet on the embedded MNIST subset (convlab train with its defaults)
-  tour         the lectures' worked examples
-  bench        validate the fast kernels, then time them and the lecture 7 convnet: convlab bench [--json] [--batch 128] [--repeats 5]
-  lecture      read-along modules: convlab lecture N (see Lectures/README.md)
-  train        train a lecture network: convlab train --model lecture7 (see convlab train --help)
-  animate      an animated SVG of a sliding window (TF's pads, multiply-adds, output): convlab animate --help
-  shapes       output size and actual pads: convlab shapes --input 7 --kernel 3 --stride 2 [--dilation 1] [--padding SAME]
-  kernels      lecture 7's classic kernels on a photograph, one contact sheet: convlab kernels [IMAGE] [--stride S] [--out FILE]
-  srcnn        tutorial #03's super-resolution on MNIST with PSNRs: convlab srcnn [--epochs N] [--data DIR] [--json]
-  autoencoder  a convolutional autoencoder on MNIST against the mean digit: convlab autoencoder [--epochs N] [--data DIR]
-  conformance  compute a cnn-golden-v1 cases file: convlab conformance CASES.json RESULTS.json [--path reference|fast]
-  data [DIR | --fashion]  the MNIST splits, class counts and pixel statistics (embedded subset by default)
-  data --bench [DIR]      time inflate, CRC-32, SHA-256 and IDX parsing against the system gzip (use -c release)
-  download-mnist [DIR]  the full MNIST from the first mirror that works, SHA-256 checked (default ../shared/data/mnist)
-"""
+func command(named name: String) throws -> CLICommand {
+    guard let command = commands.first(where: { $0.name == name }) else {
+        throw ConvLabError.argument(op: name, message: "unknown command (convlab help lists the commands)")
+    }
+    return command
+}
 
-/// The worked examples of the lectures, computed.
-func printTour() throws {
+/// The generated list of commands.
+var usage: String {
+    let width = commands.map(\.name.count).max() ?? 0
+    return (["usage: convlab [COMMAND [ARGUMENTS]]   (no command: convlab train with its defaults)"]
+        + commands.map { "  " + leftAligned($0.name, width) + "  " + $0.summary }
+        + ["convlab COMMAND --help shows a command's options; files go to out/COMMAND unless --out says otherwise."])
+        .joined(separator: "\n")
+}
+
+let tourCommand = CLICommand(name: "tour", summary: "the lab 11-0 toy image convolved, SAME and VALID") { _ in
     let image = try Tensor<Float>(image: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     let ones = try Tensor<Float>(shape: [2, 2, 1, 1], repeating: 1)
     for padding in Padding.allCases {
@@ -56,26 +44,15 @@ func printTour() throws {
     }
 }
 
-/// `convlab shapes`: the output size and TF's actual pads for one window.
-func runShapes(_ arguments: [String]) throws {
-    var options = ["input": 28, "kernel": 5, "stride": 1, "dilation": 1]
-    var padding = Padding.same
-    var i = 0
-    while i < arguments.count {
-        let key = arguments[i].replacingOccurrences(of: "--", with: "")
-        guard i + 1 < arguments.count else {
-            throw ConvLabError.argument(op: "shapes", message: "\(arguments[i]) needs a value")
-        }
-        let value = arguments[i + 1]
-        if key == "padding" {
-            padding = try Padding(parsing: value)
-        } else if options[key] != nil, let number = Int(value) {
-            options[key] = number
-        } else {
-            throw ConvLabError.argument(op: "shapes", message: "unknown option or bad value: \(arguments[i]) \(value)")
-        }
-        i += 2
-    }
-    print(try shapesReport(input: options["input"]!, kernel: options["kernel"]!, stride: options["stride"]!,
-                           dilation: options["dilation"]!, padding: padding))
+let shapesCommand = CLICommand(
+    name: "shapes", summary: "the output size and TF's actual top/bottom/left/right pads of one window",
+    options: [.value("input", "N", "input size (default 28)"), .value("kernel", "K", "kernel size (default 5)"),
+              .value("stride", "S", "stride (default 1)"), .value("dilation", "D", "dilation (default 1)"),
+              .value("padding", "SAME|VALID", "the padding rule (default SAME)")]
+) { arguments in
+    let padding = try arguments.string("padding").map { try Padding(parsing: $0) } ?? .same
+    // Any integer passes here: the library's own checks name what is wrong with it.
+    func number(_ name: String, _ fallback: Int) throws -> Int { try arguments.integer(name, default: fallback, minimum: .min) }
+    print(try shapesReport(input: try number("input", 28), kernel: try number("kernel", 5),
+                           stride: try number("stride", 1), dilation: try number("dilation", 1), padding: padding))
 }

@@ -1,30 +1,18 @@
 import ConvLab
 import Foundation
 
-/// `convlab conformance CASES.json RESULTS.json [--path reference|fast]`: computes every case of
-/// a cnn-golden-v1 file with ConvLab's ops and writes the results for `compare.py`.
-/// Cases it cannot compute are listed on stderr and make the exit status non-zero.
-func runConformance(_ arguments: [String]) throws {
-    var files: [String] = []
-    var path = KernelPath.reference
-    var i = 0
-    while i < arguments.count {
-        if arguments[i] == "--path" {
-            guard i + 1 < arguments.count else {
-                throw ConvLabError.argument(op: "conformance", message: "--path needs reference or fast")
-            }
-            path = try KernelPath(parsing: arguments[i + 1])
-            i += 2
-        } else if arguments[i].hasPrefix("-") {
-            throw ConvLabError.argument(op: "conformance", message: "unknown option \(arguments[i])\n\(usage)")
-        } else {
-            files.append(arguments[i])
-            i += 1
-        }
-    }
-    guard files.count == 2 else {
-        throw ConvLabError.argument(op: "conformance", message: "needs CASES.json and RESULTS.json\n\(usage)")
-    }
+let conformanceCommand = CLICommand(
+    name: "conformance", summary: "compute a cnn-golden-v1 cases file with ConvLab's ops, for compare.py",
+    positionals: "CASES.json RESULTS.json", positionalCount: 2...2,
+    options: [.value("path", "reference|fast", "the kernels (default reference)")],
+    notes: "  Cases it cannot compute are listed on stderr, left out of RESULTS.json and make the exit status non-zero.",
+    run: runConformance)
+
+/// `convlab conformance`: computes every case of a cnn-golden-v1 file with ConvLab's ops and
+/// writes the results for `compare.py`.
+func runConformance(_ arguments: CLIArguments) throws {
+    let files = arguments.positional
+    let path = try arguments.kernelPath(default: .reference)
     let start = Date()
     let run = try Conformance.run(casesPath: files[0], resultsPath: files[1], kernels: Kernels(path))
     for failure in run.failures {

@@ -1,20 +1,23 @@
 import ConvLab
 import Foundation
 
-/// `convlab data [DIR | --fashion]`: loads MNIST (the embedded subset by default) and prints
-/// the splits, the class counts and the pixel statistics, so a student can see what trains.
-/// `convlab data --bench [DIR]`: times the data path (see `runDataBench`).
-func runData(_ arguments: [String]) throws {
-    if arguments.first == "--bench" {
-        try runDataBench(Array(arguments.dropFirst()))
-        return
-    }
-    let mnist: MNIST
-    switch arguments.first {
-    case nil: mnist = try MNIST.embedded()
-    case "--fashion": mnist = try MNIST.fashion()
-    case let directory?: mnist = try MNIST.load(directory: directory)
-    }
+let dataCommand = CLICommand(
+    name: "data", summary: "MNIST's splits, class counts and pixel statistics (embedded subset by default)",
+    positionals: "[DIR]", positionalCount: 0...1,
+    options: [
+        .flag("fashion", "Fashion-MNIST instead (Debian's dataset-fashion-mnist, or DIR)"),
+        .flag("bench", "time inflate, CRC-32, SHA-256 and IDX parsing against the system gzip (build with -c release)"),
+    ],
+    notes: "  DIR holds MNIST IDX files (raw or gzip, SHA-256 checked); --bench defaults to the downloaded MNIST, else the embedded subset.",
+    run: runData)
+
+/// `convlab data`: loads MNIST (the embedded subset by default) and prints the splits, the class
+/// counts and the pixel statistics, so a student can see what trains.
+func runData(_ arguments: CLIArguments) throws {
+    let directory = arguments.positional.first
+    if arguments.flag("bench") { return try runDataBench(directory) }
+    let mnist = try arguments.flag("fashion") ? MNIST.fashion(directory: directory ?? MNIST.fashionDirectory)
+        : directory.map { try MNIST.load(directory: $0) } ?? MNIST.embedded()
     print("source: \(mnist.source)")
     for (name, split) in [("train", mnist.train), ("validation", mnist.validation), ("test", mnist.test)] {
         let counts = split.labels.reduce(into: [Int](repeating: 0, count: split.classCount)) { $0[$1] += 1 }
@@ -24,14 +27,12 @@ func runData(_ arguments: [String]) throws {
     }
 }
 
-/// Times ConvLab's data path on the MNIST training images (full set in DIR, default
-/// `../shared/data/mnist`, else the embedded subset), after checking the results: the inflated
+/// Times ConvLab's data path on the MNIST training images (full set in DIR, default the
+/// downloaded copy, else the embedded subset), after checking the results: the inflated
 /// bytes must hash to the SHA-256 that `SHA256SUMS.raw` (or ConvLab) knows. The baseline is the
 /// system's `gzip -dc` (GNU gzip, C) on the same file, in the same run. Build with `-c release`.
-func runDataBench(_ arguments: [String]) throws {
-    let fullMNIST = "../shared/data/mnist"
-    let directory = try arguments.first ?? (FileIO.exists(FileIO.join(fullMNIST, "train-images-idx3-ubyte.gz"))
-                                            ? fullMNIST : MNIST.embeddedDirectory())
+func runDataBench(_ folder: String?) throws {
+    let directory = try folder ?? DataCache.downloadedMNIST() ?? MNIST.embeddedDirectory()
     let name = MNIST.fileNames.trainImages
     let path = FileIO.join(directory, name + ".gz")
     let compressed = try IDXFile.readBytes(path)
@@ -70,7 +71,7 @@ func runDataBench(_ arguments: [String]) throws {
     let system = try best { try runSystemGunzip(path) }
 
     func row(_ label: String, _ seconds: Double, _ mb: Double) {
-        print("  \(label.padding(toLength: 40, withPad: " ", startingAt: 0)) \(fixed(seconds, 3)) s  \(fixed(mb / seconds, 0)) MB/s")
+        print("  \(leftAligned(label, 40)) \(fixed(seconds, 3)) s  \(fixed(mb / seconds, 0)) MB/s")
     }
     row("inflate (raw DEFLATE)", inflate, megabytes)
     row("gunzip (inflate + CRC-32 + ISIZE)", gunzip, megabytes)

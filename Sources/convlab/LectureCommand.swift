@@ -2,61 +2,51 @@ import ConvLab
 import ConvLabLectures
 import Foundation
 
+let lectureCommand = CLICommand(
+    name: "lecture", summary: "the read-along modules: run one, doc-test them, refresh their text and pictures",
+    positionals: "[N | check [N...] | update N]", positionalCount: 0...Int.max,
+    options: [
+        .value("snippet", "NAME", "run one snippet of module N (slow ones too)"),
+        .value("figures", "DIR", "write module N's pictures into DIR"),
+        .value("dir", "D", "the folder of the modules' text for check and update (default Lectures)"),
+        .value("full", "yes|no", "check and update also run the slow (training) snippets; build with -c release"),
+    ],
+    notes: """
+      convlab lecture                 the list of modules
+      convlab lecture 1               every snippet of module 1, in order (slow ones are named, not run)
+      convlab lecture check [N...]    doc-test modules: every printed number and code block against the code
+      convlab lecture update N        rewrite module N's output and code blocks from the code, and its pictures
+    """,
+    run: runLecture)
+
 /// `convlab lecture ...`: run a read-along module's code, check it against its text, refresh the
 /// text after changing the code, or write the module's pictures.
-///
-///     convlab lecture                       the list of modules
-///     convlab lecture 1                     every snippet of module 1, in order
-///     convlab lecture 1 --snippet stride    one snippet
-///     convlab lecture 1 --figures DIR       write the module's pictures into DIR
-///     convlab lecture check [N...] [--full yes] [--dir D]   doc-test modules against D (default
-///                                           Lectures); --full also runs the slow (training) snippets
-///     convlab lecture update 1 [--full yes] [--dir D]   rewrite module 1's output and code blocks
-///                                           from the code, and its pictures in D/figures; slow
-///                                           snippets and their pictures only with --full yes
-func runLecture(_ arguments: [String]) throws {
-    var positional: [String] = []
-    var options: [String: String] = [:]
-    var i = 0
-    while i < arguments.count {
-        let argument = arguments[i]
-        if argument.hasPrefix("--") {
-            guard i + 1 < arguments.count else {
-                throw ConvLabError.argument(op: "lecture", message: "\(argument) needs a value")
-            }
-            options[String(argument.dropFirst(2))] = arguments[i + 1]
-            i += 2
-        } else {
-            positional.append(argument)
-            i += 1
-        }
-    }
-    for key in options.keys where !["snippet", "figures", "dir", "full"].contains(key) {
-        throw ConvLabError.argument(op: "lecture", message: "unknown option --\(key)\n\(lectureUsage)")
-    }
-    let directory = options["dir"] ?? "Lectures"
+func runLecture(_ arguments: CLIArguments) throws {
+    let positional = arguments.positional
+    let directory = arguments.string("dir") ?? "Lectures"
+    let full = arguments.string("full") == "yes"
 
     switch positional.first {
     case nil:
         for lecture in Lectures.all {
             print("\(lecture.number)\t\(lecture.title)\tLectures/\(lecture.markdown)")
         }
-        print(lectureUsage)
+        print(lectureCommand.usage)
     case "check":
         let lectures = try positional.dropFirst().map { try Lectures.lecture(try lectureNumber($0)) }
         try checkLectures(lectures.isEmpty ? Lectures.all : lectures, directory: directory,
-                          full: options["full"] == "yes")
+                          full: full)
     case "update":
         guard positional.count == 2 else {
-            throw ConvLabError.argument(op: "lecture", message: "update needs a module number\n\(lectureUsage)")
+            throw arguments.error("update needs one module number")
         }
         try updateLecture(try Lectures.lecture(try lectureNumber(positional[1])), directory: directory,
-                          full: options["full"] == "yes")
+                          full: full)
     case let number?:
         let lecture = try Lectures.lecture(try lectureNumber(number))
-        if let folder = options["figures"] {
+        if let folder = arguments.string("figures") {
             try writeFigures(lecture, into: folder)
-        } else if let name = options["snippet"] {
+        } else if let name = arguments.string("snippet") {
             print(try lecture.snippet(named: name).transcript().rendered, terminator: "")
         } else {
             print("Module \(lecture.number): \(lecture.title) (text: Lectures/\(lecture.markdown))")
@@ -72,14 +62,9 @@ func runLecture(_ arguments: [String]) throws {
     }
 }
 
-let lectureUsage = """
-usage: convlab lecture [N [--snippet NAME | --figures DIR] | check [N...] [--full yes] [--dir D] | update N [--full yes] [--dir D]]
-  slow (training) snippets run only with --snippet NAME, --full yes and --figures; build with -c release for them
-"""
-
 private func lectureNumber(_ text: String) throws -> Int {
     guard let number = Int(text) else {
-        throw ConvLabError.argument(op: "lecture", message: "'\(text)' is not a module number\n\(lectureUsage)")
+        throw ConvLabError.argument(op: "lecture", message: "'\(text)' is not a module number (convlab lecture --help lists the options)")
     }
     return number
 }
@@ -129,7 +114,7 @@ private func updateLecture(_ lecture: Lecture, directory: String, full: Bool) th
 private func writeFigures(_ lecture: Lecture, into folder: String, includingSlow: Bool = true) throws {
     let figures = lecture.figures.filter { includingSlow || !$0.slow }
     guard !figures.isEmpty else { return }
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try FileIO.createDirectory(folder)
     for figure in figures {
         let path = "\(folder)/\(figure.file)"
         try FileIO.writeAtomically(try figure.make(), to: path)

@@ -1,154 +1,130 @@
 import ConvLab
 import Foundation
 
-let trainUsage = """
-usage: convlab train [--model NAME] [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] [--threads T]
-                     [--path reference|fast] [--loss softmax|sigmoid|both] [--limit N] [--json] [--profile]
-                     [--out DIR] [--checkpoint FILE] [--resume FILE] [--order ORDER] [--score LIST] [--trace DIR]
-  --model       lecture7 (default), lecture7-2017, lecture7-2017-glorot, tutorial03, tutorial03-softmax,
-                notebook, mlp
-  --data DIR    MNIST IDX files (train-images-idx3-ubyte[.gz], ...); default: the embedded subset
-  --loss        the recipe's loss by default; both: one copy per loss, side by side
-  --threads T   threads for the fast kernels (default: the active cores)
-  --limit N     train on the first N training examples only
-  --profile     print the seconds each layer spent forward and backward
-  --json        one JSON object per epoch on stdout (the table goes to stderr)
-  --out DIR     where curves (and the MLP's decision boundary) are written; default out/train
-  --checkpoint  save after every epoch (atomically); --resume continues from a saved file
-  --order       shuffled, file or file-then-shuffled (TF 1.0's next_batch); default: the recipe's
-  --score LIST  comma-separated scorings besides the clean one, after every epoch on a copy of the
-                weights: none, dropout-on, test-steps, whole-batches, 2017; default: the recipe's
-  --trace DIR   write DIR/initial.ckpt (the weights before the first step), DIR/steps.jsonl (every
-                step's loss) and DIR/masks.bits (every dropout mask, 1 bit per unit), for
-                Benchmarks/tf_same_masks.py
-"""
+let trainCommand = CLICommand(
+    name: "train", summary: "train a lecture network, each epoch beside the lecture's and TensorFlow's figures",
+    options: [
+        .value("model", "NAME", ModelRecipe.all.map(\.name).joined(separator: ", ") + " (default lecture7)"),
+        .value("data", "DIR", "MNIST IDX files (train-images-idx3-ubyte[.gz], ...); default: the embedded subset"),
+        .value("epochs", "N", "epochs to train (default: the recipe's)"),
+        .value("batch", "B", "batch size (default: the recipe's)"),
+        .value("lr", "X", "learning rate (default: the recipe's)"),
+        .value("seed", "S", "the seed of the weights, shuffles and dropout masks (default 2017)"),
+        .value("threads", "T", "threads for the fast kernels (default: the active cores)"),
+        .value("path", "reference|fast", "the kernels (default fast)"),
+        .value("loss", "softmax|sigmoid|both", "the recipe's loss by default; both: one copy per loss, side by side"),
+        .value("limit", "N", "train on the first N training examples only"),
+        .flag("json", "one JSON object per epoch on stdout (the table goes to stderr)"),
+        .flag("profile", "print the seconds each layer spent forward and backward"),
+        .value("checkpoint", "FILE", "save after every epoch (atomically)"),
+        .value("resume", "FILE", "continue from a saved checkpoint"),
+        .value("order", "ORDER", BatchOrder.allCases.map(\.rawValue).joined(separator: ", ")
+               + " (file-then-shuffled: TF 1.0's next_batch); default: the recipe's"),
+        .value("score", "LIST", "comma-separated scorings besides the clean one, after every epoch on a copy of the weights: "
+               + "none, " + Scoring.all.dropFirst().map(\.name).joined(separator: ", ") + "; default: the recipe's"),
+        .value("trace", "DIR", "write DIR/initial.ckpt (the weights before the first step), DIR/steps.jsonl (every step's "
+               + "loss) and DIR/masks.bits (every dropout mask, 1 bit per unit), for Benchmarks/tf_same_masks.py"),
+    ],
+    output: .folder,
+    notes: "  The loss and accuracy curves (and the MLP's decision boundary) go to the --out folder.",
+    run: runTrain)
 
 /// The options of `convlab train`.
 struct TrainOptions {
-    var model = "lecture7"
+    var model: String
     var data: String?
     var epochs: Int?
     var batch: Int?
     var learningRate: Float?
-    var seed: UInt64 = 2017
-    var path = KernelPath.fast
+    var seed: UInt64
+    var path: KernelPath
     var loss: Loss?
     var bothLosses = false
-    var profile = false
+    var profile: Bool
     var threads: Int?
     var limit: Int?
-    var json = false
-    var out = "out/train"
+    var json: Bool
+    var out: String
     var checkpoint: String?
     var resume: String?
     var order: BatchOrder?
     var scorings: [Scoring]?
     var trace: String?
 
-    init(parsing arguments: [String]) throws {
-        var i = 0
-        func value() throws -> String {
-            guard i + 1 < arguments.count else {
-                throw ConvLabError.argument(op: "train", message: "\(arguments[i]) needs a value\n\(trainUsage)")
-            }
-            i += 1
-            return arguments[i]
+    init(_ arguments: CLIArguments) throws {
+        model = arguments.string("model") ?? "lecture7"
+        data = arguments.string("data")
+        epochs = try arguments.number("epochs")
+        batch = try arguments.number("batch")
+        learningRate = try arguments.number("lr")
+        seed = try arguments.number("seed") ?? 2017
+        path = try arguments.kernelPath()
+        if let text = arguments.string("loss") {
+            if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
         }
-        func number<T: LosslessStringConvertible>(_ text: String, _ name: String) throws -> T {
-            guard let parsed = T(text) else {
-                throw ConvLabError.argument(op: "train", message: "\(name) '\(text)' is not a number")
+        limit = try arguments.optionalInteger("limit")
+        json = arguments.flag("json")
+        profile = arguments.flag("profile")
+        threads = try arguments.optionalInteger("threads", maximum: Fast.maximumThreads)
+        out = arguments.outputDirectory
+        checkpoint = arguments.string("checkpoint")
+        resume = arguments.string("resume")
+        if let text = arguments.string("order") {
+            guard let parsed = BatchOrder(rawValue: text) else {
+                throw arguments.error("--order '\(text)': use \(BatchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            return parsed
+            order = parsed
         }
-        while i < arguments.count {
-            switch arguments[i] {
-            case "--model": model = try value()
-            case "--data": data = try value()
-            case "--epochs": epochs = try number(try value(), "--epochs")
-            case "--batch": batch = try number(try value(), "--batch")
-            case "--lr": learningRate = try number(try value(), "--lr")
-            case "--seed": seed = try number(try value(), "--seed")
-            case "--path": path = try KernelPath(parsing: try value())
-            case "--loss":
-                let text = try value()
-                if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
-            case "--limit": limit = try number(try value(), "--limit")
-            case "--json": json = true
-            case "--profile": profile = true
-            case "--threads": threads = try number(try value(), "--threads")
-            case "--out": out = try value()
-            case "--checkpoint": checkpoint = try value()
-            case "--resume": resume = try value()
-            case "--order":
-                let text = try value()
-                guard let parsed = BatchOrder(rawValue: text) else {
-                    throw ConvLabError.argument(op: "train",
-                        message: "--order '\(text)': use \(BatchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                order = parsed
-            case "--score":
-                let text = try value()
-                scorings = text == "none" ? [] : try text.split(separator: ",").map { try Scoring.named(String($0)) }
-                    .filter { $0 != .clean }
-            case "--trace": trace = try value()
-            case "--help", "-h": print(trainUsage); exit(0)
-            default:
-                throw ConvLabError.argument(op: "train", message: "unknown option '\(arguments[i])'\n\(trainUsage)")
-            }
-            i += 1
+        if let text = arguments.string("score") {
+            scorings = text == "none" ? [] : try text.split(separator: ",").map { try Scoring.named(String($0)) }
+                .filter { $0 != .clean }
         }
-        if let epochs, epochs < 1 { throw ConvLabError.argument(op: "train", message: "--epochs must be at least 1") }
+        trace = arguments.string("trace")
+        if let epochs, epochs < 1 { throw arguments.error("--epochs must be at least 1") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
-            throw ConvLabError.argument(op: "train", message: "--lr must be positive and finite, got \(learningRate)")
+            throw arguments.error("--lr must be positive and finite, got \(learningRate)")
         }
-        if let batch, batch < 1 { throw ConvLabError.argument(op: "train", message: "--batch must be at least 1, got \(batch)") }
-        if let limit, limit < 1 { throw ConvLabError.argument(op: "train", message: "--limit must be at least 1, got \(limit)") }
-        if let threads, !(1...Fast.maximumThreads).contains(threads) {
-            throw ConvLabError.argument(op: "train", message: "--threads must be in 1...\(Fast.maximumThreads), got \(threads)")
+        if let batch, batch < 1 { throw arguments.error("--batch must be at least 1, got \(batch)") }
+        if bothLosses && (checkpoint != nil || resume != nil) {
+            throw arguments.error("--loss both does not save or resume checkpoints")
         }
+        if bothLosses && trace != nil { throw arguments.error("--loss both does not trace") }
     }
 }
 
 /// `convlab train`: trains one of the lectures' networks and prints the per-epoch table beside
 /// the lecture's own figures. With `--loss both`, two copies of the network (same seed, same
 /// shuffles) train side by side, one per loss.
-func runTrain(_ arguments: [String]) throws {
-    let options = try TrainOptions(parsing: arguments)
+func runTrain(_ arguments: CLIArguments) throws {
+    let options = try TrainOptions(arguments)
     let recipe = try ModelRecipe.named(options.model)
     if let threads = options.threads { Fast.threads = threads }
     let losses = options.bothLosses ? [recipe.loss] + Loss.allCases.filter { $0 != recipe.loss }
                                     : [options.loss ?? recipe.loss]
     let epochs = options.epochs ?? recipe.epochs
-    if losses.count > 1 && (options.checkpoint != nil || options.resume != nil) {
-        throw ConvLabError.argument(op: "train", message: "--loss both does not save or resume checkpoints")
-    }
     // With --json, stdout carries only the JSON lines; everything for people goes to stderr.
     let say: (String) -> Void = options.json ? { standardError($0 + "\n") } : { standardOutput($0 + "\n") }
 
-    var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
-    if let limit = options.limit { train = train.prefix(limit) }
-
-    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
-    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
-    let batchSize = options.batch ?? recipe.batchSize
-    let shapes = try recipe.build(seed: options.seed).summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
-    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
-    guard batchSize <= trainingMemoryBudget / max(perExample, 1) else {
-        throw ConvLabError.argument(op: "train",
-            message: "--batch \(batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
-                + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
-    }
-
+    // Every argument is checked before the data is read.
     let runs = try losses.map { loss in
         let run = try recipe.trainer(seed: options.seed, kernels: Kernels(options.path), loss: loss,
-                                     batchSize: batchSize, learningRate: options.learningRate)
+                                     batchSize: options.batch, learningRate: options.learningRate)
         if let order = options.order { run.batchOrder = order }
         if let scorings = options.scorings { run.scorings = scorings }
         return run
     }
-    if losses.count > 1 && options.trace != nil {
-        throw ConvLabError.argument(op: "train", message: "--loss both does not trace")
+    // A batch's activations and their gradients (the notebook's ActivationMemory estimate) must
+    // fit the training budget: `--batch 100000` is an error, not an exhausted machine.
+    let shapes = try runs[0].model.summaryRows(inputShape: [1] + recipe.exampleShape).map(\.outputShape)
+    let perExample = ActivationMemory(layerOutputs: [recipe.exampleShape] + shapes.map { Array($0.dropFirst()) }).bytesWithGradients
+    guard runs[0].batchSize <= trainingMemoryBudget / max(perExample, 1) else {
+        throw arguments.error("--batch \(runs[0].batchSize): \(recipe.name)'s activations and gradients take \(perExample) bytes per example, "
+            + "so at most \(trainingMemoryBudget / max(perExample, 1)) examples fit the \(trainingMemoryBudget)-byte budget of a batch")
     }
+
+    var (train, test) = try loadExamples(recipe: recipe, options: options, say: say)
+    if let limit = options.limit { train = train.prefix(limit) }
+
     if let resume = options.resume {
         try Checkpoint.load(from: resume).restore(into: runs[0], modelName: recipe.name, path: resume)
         say("resumed from \(resume) after epoch \(runs[0].epochsDone)")
@@ -212,7 +188,9 @@ func loadExamples(recipe: ModelRecipe, options: TrainOptions, say: (String) -> V
     if recipe.exampleShape == [2] {
         return (try spiralPoints(perClass: 100, seed: options.seed), try spiralPoints(perClass: 50, seed: options.seed &+ 1))
     }
-    return try loadMNISTExamples(directory: options.data, validationCount: recipe.validationCount, say: say)
+    let mnist = try loadMNIST(options.data, validationCount: recipe.validationCount, orDownloaded: false)
+    say("data: MNIST, \(mnist.source)")
+    return (try LabeledExamples(mnist.train), try LabeledExamples(mnist.test))
 }
 
 /// The per-epoch table, with the lecture's and TensorFlow's figures beside ours where they exist
@@ -280,8 +258,8 @@ func progressBar(_ p: TrainingProgress, epochs: Int) -> String {
     let eta = Int(p.secondsLeft.isFinite ? min(max(p.secondsLeft, 0), 1e9).rounded() : 0)
     return "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled)
         + String(repeating: ".", count: width - filled) + "] "
-        + "\(groupedThousands(p.examplesDone))/\(groupedThousands(p.examplesTotal))  "
-        + "\(groupedThousands(Int(p.examplesPerSecond))) img/s  ETA \(eta / 60):" + String(format: "%02d", eta % 60)
+        + "\(thousands(p.examplesDone))/\(thousands(p.examplesTotal))  "
+        + "\(thousands(Int(p.examplesPerSecond))) img/s  ETA \(eta / 60):" + String(format: "%02d", eta % 60)
         + String(format: "  loss %.4f", p.loss)
 }
 
@@ -327,12 +305,4 @@ func writePictures(recipe: ModelRecipe, runs: [Trainer], train: LabeledExamples,
         written.append(path)
     }
     say("pictures: " + written.joined(separator: ", "))
-}
-
-func standardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-}
-
-func standardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
 }

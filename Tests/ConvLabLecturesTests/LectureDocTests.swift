@@ -11,6 +11,15 @@ private func read(_ relativePath: String) throws -> String {
     try String(contentsOf: packageRoot.appendingPathComponent(relativePath), encoding: .utf8)
 }
 
+/// The library's files that hold a `// @code` region a module may show.
+private func librarySourcesWithRegions() throws -> [String] {
+    let folder = packageRoot.appendingPathComponent("Sources/ConvLab")
+    let paths = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+    return try paths.filter { $0.hasSuffix(".swift") }.sorted()
+        .map { try read("Sources/ConvLab/" + $0) }
+        .filter { $0.contains("// @code ") }
+}
+
 /// `CONVLAB_FULL_LECTURES=1` also runs the slow (training) snippets; build with `-c release`.
 private let includingSlow = ProcessInfo.processInfo.environment["CONVLAB_FULL_LECTURES"] == "1"
 
@@ -44,9 +53,12 @@ struct LectureDocTests {
         let lecture = try Lectures.lecture(number)
         let file = "Lectures/\(lecture.markdown)"
         let markdown = try read(file)
-        let source = try read("Sources/ConvLabLectures/\(lecture.source)")
+        // A module shows its own file's regions, and the library's (the gradient checker is one
+        // copy, in Sources/ConvLab/Checks, that the lectures and the tests share).
+        let source = try ([read("Sources/ConvLabLectures/\(lecture.source)")] + librarySourcesWithRegions())
+            .joined(separator: "\n")
         let mismatches = try DocTest.checkCode(markdown: markdown, file: file, source: source,
-                                               sourceFile: lecture.source)
+                                               sourceFile: "\(lecture.source) or Sources/ConvLab")
         #expect(mismatches.isEmpty, "\(mismatches.map(\.description).joined(separator: "\n"))")
         let codeBlocks = try DocTest.blocks(in: markdown, file: file).filter { $0.kind == .code }
         #expect(!codeBlocks.isEmpty, "\(file) shows none of its code")

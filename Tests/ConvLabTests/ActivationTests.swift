@@ -133,7 +133,7 @@ struct ActivationTests {
             let x = awayFromZero(shape, seed: UInt64(10 + k))
             let dy = randomTensor(shape, seed: UInt64(20 + k))
             let analytic = try op.backward(x, dy)
-            let numeric = try evalNumericalGradient(op.forward, x, dy)
+            let numeric = try numericalGradient(of: op.forward, at: x, upstream: dy)
             let report = gradientReport(analytic: analytic, numeric: numeric, input: x)
             worst = max(worst, report.relativeError)
             #expect(report.relativeError <= (op.hasKink ? 1e-5 : 1e-7), "\(op) \(describeShape(shape)): \(report)")
@@ -165,22 +165,22 @@ struct ActivationTests {
             path == .reference ? actual == expected : compare(actual, expected, Tolerance(atol: 1e-6, rtol: 1e-6)) == nil
         }
         let x = Tensor<Float>(awayFromZero([2, 6], seed: 41)), dy = Tensor<Float>(randomTensor([2, 6], seed: 42))
-        #expect(matches(try k.reluForward(x), try Reference.reluForward(x)))
-        #expect(matches(try k.reluBackward(x, dOutput: dy), try Reference.reluBackward(x, dOutput: dy)))
-        #expect(matches(try k.leakyReLUForward(x, alpha: 0.1), try Reference.leakyReLUForward(x, alpha: 0.1)))
-        #expect(matches(try k.leakyReLUBackward(x, alpha: 0.1, dOutput: dy),
+        #expect(matches(try k.ops.reluForward(x), try Reference.reluForward(x)))
+        #expect(matches(try k.ops.reluBackward(x, dOutput: dy), try Reference.reluBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.leakyReLUForward(x, alpha: 0.1), try Reference.leakyReLUForward(x, alpha: 0.1)))
+        #expect(matches(try k.ops.leakyReLUBackward(x, alpha: 0.1, dOutput: dy),
                         try Reference.leakyReLUBackward(x, alpha: 0.1, dOutput: dy)))
-        #expect(matches(try k.eluForward(x), try Reference.eluForward(x)))
-        #expect(matches(try k.eluBackward(x, dOutput: dy), try Reference.eluBackward(x, dOutput: dy)))
-        #expect(matches(try k.sigmoidForward(x), try Reference.sigmoidForward(x)))
-        #expect(matches(try k.sigmoidBackward(x, dOutput: dy), try Reference.sigmoidBackward(x, dOutput: dy)))
-        #expect(matches(try k.tanhForward(x), try Reference.tanhForward(x)))
-        #expect(matches(try k.tanhBackward(x, dOutput: dy), try Reference.tanhBackward(x, dOutput: dy)))
-        #expect(matches(try k.softplusForward(x), try Reference.softplusForward(x)))
-        #expect(matches(try k.softplusBackward(x, dOutput: dy), try Reference.softplusBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.eluForward(x), try Reference.eluForward(x)))
+        #expect(matches(try k.ops.eluBackward(x, dOutput: dy), try Reference.eluBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.sigmoidForward(x), try Reference.sigmoidForward(x)))
+        #expect(matches(try k.ops.sigmoidBackward(x, dOutput: dy), try Reference.sigmoidBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.tanhForward(x), try Reference.tanhForward(x)))
+        #expect(matches(try k.ops.tanhBackward(x, dOutput: dy), try Reference.tanhBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.softplusForward(x), try Reference.softplusForward(x)))
+        #expect(matches(try k.ops.softplusBackward(x, dOutput: dy), try Reference.softplusBackward(x, dOutput: dy)))
         let dyMaxout = Tensor<Float>(randomTensor([2, 3], seed: 43))
-        #expect(matches(try k.maxoutForward(x, units: 3), try Reference.maxoutForward(x, units: 3)))
-        #expect(matches(try k.maxoutBackward(x, units: 3, dOutput: dyMaxout),
+        #expect(matches(try k.ops.maxoutForward(x, units: 3), try Reference.maxoutForward(x, units: 3)))
+        #expect(matches(try k.ops.maxoutBackward(x, units: 3, dOutput: dyMaxout),
                         try Reference.maxoutBackward(x, units: 3, dOutput: dyMaxout)))
     }
 
@@ -212,7 +212,7 @@ struct ActivationTests {
             let y = try Reference.maxoutForward(x, units: units)
             let dy = randomTensor(y.shape, seed: UInt64(60 + k))
             let analytic = try Reference.maxoutBackward(x, units: units, dOutput: dy)
-            let numeric = try evalNumericalGradient({ try Reference.maxoutForward($0, units: units) }, x, dy)
+            let numeric = try numericalGradient(of: { try Reference.maxoutForward($0, units: units) }, at: x, upstream: dy)
             let report = gradientReport(analytic: analytic, numeric: numeric, input: x)
             worst = max(worst, report.relativeError)
             #expect(report.relativeError <= 1e-5, "maxout \(describeShape(shape)) units \(units): \(report)")
@@ -247,7 +247,7 @@ struct ActivationTests {
             ("maxout", { try Reference.maxoutForward(try Tensor(zeros: [2, 0]), units: 1) }),
             ("maxoutBackward", { try Reference.maxoutBackward(x, units: 3, dOutput: wrong) }),
             ("maxoutBackward", { try Reference.maxoutBackward(x, units: 4, dOutput: x) }),
-            ("reluBackward", { try Kernels(.fast).reluBackward(x, dOutput: wrong) }),
+            ("reluBackward", { try Kernels(.fast).ops.reluBackward(x, dOutput: wrong) }),
         ]
         for (op, call) in calls {
             do {

@@ -344,7 +344,7 @@ struct AnimationTests {
     /// `convlab animate`'s command line: every option is in `--help`, and parses to the config.
     @Test func commandLine() throws {
         for option in AnimationArguments.options {
-            #expect(AnimationArguments.usage.contains("--\(option) "), "--help does not explain --\(option)")
+            #expect(AnimationArguments.usage.contains("--\(option.name) "), "--help does not explain --\(option.name)")
         }
         let parsed = try AnimationArguments(["--op", "conv2d-transpose", "--input-values", "1,2,3;4,5,6", "--kernel", "3x2",
                                              "--stride", "2", "--padding", "1,0,0,2", "--filters", "2", "--out", "t.svg",

@@ -163,20 +163,20 @@ struct BatchNormTests {
         let beta = Tensor<Float>(randomTensor(c.parameterShape, seed: 87))
         let dy = Tensor<Float>(randomTensor(c.shape, seed: 88))
         let kernels = Kernels(.reference)
-        let f = try kernels.batchNormForward(x, gamma: gamma, beta: beta, epsilon: Float(c.epsilon), axes: c.axes)
+        let f = try kernels.ops.batchNormForward(x, gamma: gamma, beta: beta, epsilon: Float(c.epsilon), axes: c.axes)
         let d = try Reference.batchNormForward(Tensor<Double>(x), gamma: Tensor<Double>(gamma), beta: Tensor<Double>(beta),
                                                epsilon: c.epsilon, axes: c.axes)
         let tolerance = Tolerance(atol: 1e-4, rtol: 1e-4)
         #expect(compare(f.output, d.output, tolerance) == nil)
         #expect(compare(f.mean, d.mean, tolerance) == nil)
         #expect(compare(f.variance, d.variance, tolerance) == nil)
-        let gf = try kernels.batchNormBackward(x, gamma: gamma, dOutput: dy, epsilon: Float(c.epsilon), axes: c.axes)
+        let gf = try kernels.ops.batchNormBackward(x, gamma: gamma, dOutput: dy, epsilon: Float(c.epsilon), axes: c.axes)
         let gd = try Reference.batchNormBackward(Tensor<Double>(x), gamma: Tensor<Double>(gamma), dOutput: Tensor<Double>(dy),
                                                  epsilon: c.epsilon, axes: c.axes)
         #expect(compare(gf.dInput, gd.dInput, tolerance) == nil)
         #expect(compare(gf.dGamma, gd.dGamma, tolerance) == nil)
         #expect(compare(gf.dBeta, gd.dBeta, tolerance) == nil)
-        let yf = try kernels.batchNormInference(x, gamma: gamma, beta: beta, mean: f.mean, variance: f.variance,
+        let yf = try kernels.ops.batchNormInference(x, gamma: gamma, beta: beta, mean: f.mean, variance: f.variance,
                                                 epsilon: Float(c.epsilon))
         #expect(compare(yf, d.output, tolerance) == nil)
     }

@@ -84,11 +84,11 @@ struct Conv1DTests {
         let x = Tensor<Float>(randomTensor(c.input, seed: 46))
         let w = Tensor<Float>(randomTensor([c.kernel, c.input[2], 2], seed: 47))
         let kernels = Kernels(.reference)
-        let y = try kernels.conv1DForward(x, filter: w, stride: c.stride, padding: c.padding, dilation: c.dilation)
+        let y = try kernels.ops.conv1DForward(x, filter: w, stride: c.stride, padding: c.padding, dilation: c.dilation)
         let yDouble = try Reference.conv1DForward(Tensor<Double>(x), filter: Tensor<Double>(w), stride: c.stride,
                                                   padding: c.padding, dilation: c.dilation)
         let dy = Tensor<Float>(randomTensor(y.shape, seed: 48))
-        let g = try kernels.conv1DBackward(x, filter: w, dOutput: dy, stride: c.stride, padding: c.padding,
+        let g = try kernels.ops.conv1DBackward(x, filter: w, dOutput: dy, stride: c.stride, padding: c.padding,
                                            dilation: c.dilation)
         let gDouble = try Reference.conv1DBackward(Tensor<Double>(x), filter: Tensor<Double>(w),
                                                    dOutput: Tensor<Double>(dy), stride: c.stride,

@@ -86,10 +86,10 @@ struct Conv2DGradientTests {
         let w = randomTensor([kernel, kernel, input[3], outChannels], seed: 22)
         let dy = randomTensor(try Reference.conv2DForward(x, filter: w, strides: strides, padding: padding).shape, seed: 23)
         let grads = try backward(x, filter: w, dOutput: dy, strides: strides, padding: padding, mistake: mistake)
-        let numericInput = try evalNumericalGradient({ try Reference.conv2DForward($0, filter: w, strides: strides,
-                                                                                   padding: padding) }, x, dy)
-        let numericFilter = try evalNumericalGradient({ try Reference.conv2DForward(x, filter: $0, strides: strides,
-                                                                                    padding: padding) }, w, dy)
+        let numericInput = try numericalGradient(of: { try Reference.conv2DForward($0, filter: w, strides: strides,
+                                                                                   padding: padding) }, at: x, upstream: dy)
+        let numericFilter = try numericalGradient(of: { try Reference.conv2DForward(x, filter: $0, strides: strides,
+                                                                                    padding: padding) }, at: w, upstream: dy)
         let inputReport = gradientReport(analytic: grads.dInput, numeric: numericInput, input: x)
         let filterReport = gradientReport(analytic: grads.dFilter, numeric: numericFilter, input: w)
         print("gradcheck conv2d with mistake \(mistake): dInput \(inputReport.relativeError), dFilter \(filterReport.relativeError)")

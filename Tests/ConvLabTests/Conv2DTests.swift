@@ -65,15 +65,15 @@ struct Conv2DTests {
         let x = Tensor<Float>(randomTensor([1, 32, 32, 3], seed: 31))
         let w1 = Tensor<Float>(randomTensor([5, 5, 3, 6], seed: 32, range: -0.1...0.1))
         let w2 = Tensor<Float>(randomTensor([5, 5, 6, 10], seed: 33, range: -0.1...0.1))
-        let h = try Kernels(.reference).conv2DForward(x, filter: w1, padding: .same)
+        let h = try Kernels(.reference).ops.conv2DForward(x, filter: w1, strides: 1, padding: .same, dilations: 1)
         #expect(h.shape == [1, 32, 32, 6])
-        let h2 = try Kernels(.reference).conv2DForward(h, filter: w2, padding: .same)
+        let h2 = try Kernels(.reference).ops.conv2DForward(h, filter: w2, strides: 1, padding: .same, dilations: 1)
         #expect(h2.shape == [1, 32, 32, 10])
-        let strided = try Kernels(.reference).conv2DForward(x, filter: w1, strides: 2, padding: .same)
+        let strided = try Kernels(.reference).ops.conv2DForward(x, filter: w1, strides: 2, padding: .same, dilations: 1)
         #expect(strided.shape == [1, 16, 16, 6])
         // Feeding the 3-channel image to the 6-channel second layer is the classic mistake.
         expectShapeError(op: "conv2d", containing: "filter has 6 input channels but input has 3") {
-            _ = try Kernels(.reference).conv2DForward(x, filter: w2, padding: .same)
+            _ = try Kernels(.reference).ops.conv2DForward(x, filter: w2, strides: 1, padding: .same, dilations: 1)
         }
     }
 

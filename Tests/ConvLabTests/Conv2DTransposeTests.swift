@@ -69,7 +69,8 @@ struct Conv2DTransposeTests {
         expectShapeError(op: "conv2DTranspose", containing: "overflows") {
             _ = try Reference.conv2DTranspose(x, filter: w, strides: [Int.max, 1], padding: .same)
         }
-        #expect(try Kernels(.fast).conv2DTranspose(Tensor<Float>(x), filter: Tensor<Float>(w), strides: 2, padding: .same).shape
+        #expect(try Kernels(.fast).ops.conv2DTranspose(Tensor<Float>(x), filter: Tensor<Float>(w), outputSize: nil, strides: 2,
+                                                       padding: .same, dilations: 1).shape
                 == [1, 6, 8, 1])
     }
 }

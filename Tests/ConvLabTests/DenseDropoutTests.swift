@@ -31,13 +31,13 @@ struct DenseDropoutTests {
             let dy = randomTensor([batch, outputs], seed: seed + 4)
             let grads = try Reference.denseBackward(x, weights: w, dOutput: dy)
             let dInput = gradientReport(analytic: grads.dInput,
-                                        numeric: try evalNumericalGradient({ try Reference.denseForward($0, weights: w, bias: b) }, x, dy),
+                                        numeric: try numericalGradient(of: { try Reference.denseForward($0, weights: w, bias: b) }, at: x, upstream: dy),
                                         input: x)
             let dWeights = gradientReport(analytic: grads.dWeights,
-                                          numeric: try evalNumericalGradient({ try Reference.denseForward(x, weights: $0, bias: b) }, w, dy),
+                                          numeric: try numericalGradient(of: { try Reference.denseForward(x, weights: $0, bias: b) }, at: w, upstream: dy),
                                           input: w)
             let dBias = gradientReport(analytic: grads.dBias,
-                                       numeric: try evalNumericalGradient({ try Reference.denseForward(x, weights: w, bias: $0) }, b, dy),
+                                       numeric: try numericalGradient(of: { try Reference.denseForward(x, weights: w, bias: $0) }, at: b, upstream: dy),
                                        input: b)
             worst = (max(worst.input, dInput.relativeError), max(worst.weights, dWeights.relativeError),
                      max(worst.bias, dBias.relativeError))
@@ -57,7 +57,7 @@ struct DenseDropoutTests {
         let right = try Reference.denseBackward(x, weights: w, dOutput: dy).dWeights
         var transposed = right
         for i in 0..<4 { for o in 0..<4 { transposed[i, o] = right[o, i] } }
-        let numeric = try evalNumericalGradient({ try Reference.denseForward(x, weights: $0, bias: b) }, w, dy)
+        let numeric = try numericalGradient(of: { try Reference.denseForward(x, weights: $0, bias: b) }, at: w, upstream: dy)
         #expect(gradientReport(analytic: right, numeric: numeric, input: w).relativeError <= 1e-7)
         #expect(gradientReport(analytic: transposed, numeric: numeric, input: w).relativeError > 1e-2)
     }
@@ -82,10 +82,10 @@ struct DenseDropoutTests {
             let dy = randomTensor(shape, seed: UInt64(120 + k))
             let grads = try Reference.biasAddBackward(dOutput: dy)
             let dInput = gradientReport(analytic: grads.dInput,
-                                        numeric: try evalNumericalGradient({ try Reference.biasAddForward($0, bias: b) }, x, dy),
+                                        numeric: try numericalGradient(of: { try Reference.biasAddForward($0, bias: b) }, at: x, upstream: dy),
                                         input: x)
             let dBias = gradientReport(analytic: grads.dBias,
-                                       numeric: try evalNumericalGradient({ try Reference.biasAddForward(x, bias: $0) }, b, dy),
+                                       numeric: try numericalGradient(of: { try Reference.biasAddForward(x, bias: $0) }, at: b, upstream: dy),
                                        input: b)
             worst = (max(worst.input, dInput.relativeError), max(worst.bias, dBias.relativeError))
             #expect(dInput.relativeError <= 1e-7, "biasAdd dInput \(describeShape(shape)): \(dInput)")
@@ -149,7 +149,7 @@ struct DenseDropoutTests {
             var generator = SeededGenerator(seed: seed)
             let mask = try Reference.dropoutForward(x, keepProbability: keep, generator: &generator).mask
             let report = gradientReport(analytic: try Reference.dropoutBackward(dOutput: dy, mask: mask),
-                                        numeric: try evalNumericalGradient(forward, x, dy), input: x)
+                                        numeric: try numericalGradient(of: forward, at: x, upstream: dy), input: x)
             worst = max(worst, report.relativeError)
             #expect(report.relativeError <= 1e-7, "dropout keep \(keep): \(report)")
 
@@ -158,7 +158,7 @@ struct DenseDropoutTests {
                 var otherGenerator = SeededGenerator(seed: seed + 1000)
                 let otherMask = try Reference.dropoutForward(x, keepProbability: keep, generator: &otherGenerator).mask
                 let wrong = gradientReport(analytic: try Reference.dropoutBackward(dOutput: dy, mask: otherMask),
-                                           numeric: try evalNumericalGradient(forward, x, dy), input: x)
+                                           numeric: try numericalGradient(of: forward, at: x, upstream: dy), input: x)
                 #expect(wrong.relativeError > 1e-2)
             }
         }
@@ -198,21 +198,21 @@ struct DenseDropoutTests {
         // order, so it agrees to Float rounding: 3-term dot products of values in [-1, 1].
         let tolerance = path == .reference ? Tolerance.exact : Tolerance(atol: 1e-6, rtol: 1e-6)
         let pairs: [(String, Tensor<Float>, Tensor<Float>)] = try {
-            let kg = try k.denseBackward(x, weights: w, dOutput: dy), rg = try Reference.denseBackward(x, weights: w, dOutput: dy)
-            return [("dense", try k.denseForward(x, weights: w, bias: b), try Reference.denseForward(x, weights: w, bias: b)),
+            let kg = try k.ops.denseBackward(x, weights: w, dOutput: dy), rg = try Reference.denseBackward(x, weights: w, dOutput: dy)
+            return [("dense", try k.ops.denseForward(x, weights: w, bias: b), try Reference.denseForward(x, weights: w, bias: b)),
                     ("dInput", kg.dInput, rg.dInput), ("dWeights", kg.dWeights, rg.dWeights), ("dBias", kg.dBias, rg.dBias)]
         }()
         for (name, got, want) in pairs {
             let mismatch = compare(got, want, tolerance)
             #expect(mismatch == nil, "\(name) on the \(path) path: \(mismatch?.description ?? "")")
         }
-        #expect(try k.biasAddForward(dy, bias: b) == Reference.biasAddForward(dy, bias: b))
-        #expect(try k.biasAddBackward(dOutput: dy).dBias == Reference.biasAddBackward(dOutput: dy).dBias)
+        #expect(try k.ops.biasAddForward(dy, bias: b) == Reference.biasAddForward(dy, bias: b))
+        #expect(try k.ops.biasAddBackward(dOutput: dy).dBias == Reference.biasAddBackward(dOutput: dy).dBias)
         var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
-        let kd = try k.dropoutForward(dy, keepProbability: 0.6, generator: &g1)
+        let kd = try k.ops.dropoutForward(dy, keepProbability: 0.6, generator: &g1)
         let rd = try Reference.dropoutForward(dy, keepProbability: 0.6, generator: &g2)
         #expect(kd.output == rd.output && kd.mask == rd.mask)
-        #expect(try k.dropoutBackward(dOutput: dy, mask: kd.mask) == Reference.dropoutBackward(dOutput: dy, mask: rd.mask))
+        #expect(try k.ops.dropoutBackward(dOutput: dy, mask: kd.mask) == Reference.dropoutBackward(dOutput: dy, mask: rd.mask))
     }
 
     // MARK: - Shape and argument errors
@@ -239,8 +239,8 @@ struct DenseDropoutTests {
             ("dropout", { try Reference.dropoutForward(x, keepProbability: 1.5, generator: &generator) }),
             ("dropout", { try Reference.dropoutForward(x, keepProbability: .nan, generator: &generator) }),
             ("dropoutBackward", { try Reference.dropoutBackward(dOutput: x, mask: try Tensor(zeros: [3, 2])) }),
-            ("dense", { try Kernels(.fast).denseForward(image, weights: w, bias: b) }),
-            ("dropout", { try Kernels(.fast).dropoutForward(x, keepProbability: 2, generator: &generator) }),
+            ("dense", { try Kernels(.fast).ops.denseForward(image, weights: w, bias: b) }),
+            ("dropout", { try Kernels(.fast).ops.dropoutForward(x, keepProbability: 2, generator: &generator) }),
         ]
         for (op, call) in calls {
             do {

@@ -123,13 +123,13 @@ struct DepthwiseSeparableTests {
         let kernels = Kernels(.reference)
         let tolerance = Tolerance(atol: 1e-5, rtol: 1e-5)
 
-        let z = try kernels.depthwiseConv2DForward(x, filter: depthwise, strides: c.strides, padding: c.padding,
+        let z = try kernels.ops.depthwiseConv2DForward(x, filter: depthwise, strides: c.strides, padding: c.padding,
                                                    dilations: c.dilations)
         let zDouble = try Reference.depthwiseConv2DForward(Tensor<Double>(x), filter: Tensor<Double>(depthwise),
                                                            strides: c.strides, padding: c.padding, dilations: c.dilations)
         #expect(compare(z, zDouble, tolerance) == nil)
         let dz = Tensor<Float>(randomTensor(z.shape, seed: 66))
-        let gz = try kernels.depthwiseConv2DBackward(x, filter: depthwise, dOutput: dz, strides: c.strides,
+        let gz = try kernels.ops.depthwiseConv2DBackward(x, filter: depthwise, dOutput: dz, strides: c.strides,
                                                      padding: c.padding, dilations: c.dilations)
         let gzDouble = try Reference.depthwiseConv2DBackward(Tensor<Double>(x), filter: Tensor<Double>(depthwise),
                                                              dOutput: Tensor<Double>(dz), strides: c.strides,
@@ -137,14 +137,14 @@ struct DepthwiseSeparableTests {
         #expect(compare(gz.dInput, gzDouble.dInput, tolerance) == nil)
         #expect(compare(gz.dFilter, gzDouble.dFilter, tolerance) == nil)
 
-        let y = try kernels.separableConv2DForward(x, depthwiseFilter: depthwise, pointwiseFilter: pointwise,
+        let y = try kernels.ops.separableConv2DForward(x, depthwiseFilter: depthwise, pointwiseFilter: pointwise,
                                                    strides: c.strides, padding: c.padding, dilations: c.dilations)
         let yDouble = try Reference.separableConv2DForward(Tensor<Double>(x), depthwiseFilter: Tensor<Double>(depthwise),
                                                            pointwiseFilter: Tensor<Double>(pointwise), strides: c.strides,
                                                            padding: c.padding, dilations: c.dilations)
         #expect(compare(y, yDouble, tolerance) == nil)
         let dy = Tensor<Float>(randomTensor(y.shape, seed: 67))
-        let g = try kernels.separableConv2DBackward(x, depthwiseFilter: depthwise, pointwiseFilter: pointwise,
+        let g = try kernels.ops.separableConv2DBackward(x, depthwiseFilter: depthwise, pointwiseFilter: pointwise,
                                                     dOutput: dy, strides: c.strides, padding: c.padding,
                                                     dilations: c.dilations)
         let gDouble = try Reference.separableConv2DBackward(Tensor<Double>(x), depthwiseFilter: Tensor<Double>(depthwise),

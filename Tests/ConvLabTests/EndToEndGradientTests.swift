@@ -119,7 +119,7 @@ struct EndToEndGradientTests {
             ("denseBias", analytic.denseBias, net.denseBias, { $0.denseBias = $1 }),
         ]
         for (name, gradient, value, set) in checks {
-            let numeric = try evalNumericalGradient(probe(set), value)
+            let numeric = try numericalGradient(probe(set), at: value)
             expectGradient("end-to-end conv/relu/maxpool/dense/softmax d\(name)", analytic: gradient,
                            numeric: numeric, input: value, bound: Self.bound)
         }
@@ -210,7 +210,7 @@ struct EndToEndGradientTests {
             ("denseBias", net.denseBias, { $0.denseBias = $1 }),
         ]
         for (name, value, set) in checks {
-            let numeric = try evalNumericalGradient(probe(set), value)
+            let numeric = try numericalGradient(probe(set), at: value)
             expectGradient("end-to-end separable/batchnorm/relu/avgpool/dense/softmax d\(name)",
                            analytic: try #require(analytic[name]), numeric: numeric, input: value, bound: Self.bound)
         }

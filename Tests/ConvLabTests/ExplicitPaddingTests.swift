@@ -32,7 +32,8 @@ struct ExplicitPaddingTests {
         let expected = try Tensor<Double>(shape: [1, 3, 3, 2],
             scalars: [0, 0, 3, 4, 6, 8, 0, 0, 10, 14, 14, 20, 0, 0, 18, 26, 22, 32])
         #expect(compare(y, expected, .exact) == nil)
-        let fast = try Kernels(.fast).depthwiseConv2DForward(Tensor<Float>(x), filter: Tensor<Float>(kernel), padding: pads)
+        let fast = try Kernels(.fast).ops.depthwiseConv2DForward(Tensor<Float>(x), filter: Tensor<Float>(kernel), strides: 1,
+                                                                padding: pads, dilations: 1)
         #expect(compare(fast, expected, .exact) == nil)
     }
 
@@ -62,9 +63,9 @@ struct ExplicitPaddingTests {
                 : try Reference.conv2DForward(padded, filter: w, strides: c.strides, padding: .valid, dilations: c.dilations)
             #expect(compare(y, expected, Tolerance(atol: 1e-12)) == nil, "depthwise \(depthwise)")
             let fast = depthwise
-                ? try Kernels(.fast).depthwiseConv2DForward(Tensor<Float>(x), filter: Tensor<Float>(w), strides: c.strides,
+                ? try Kernels(.fast).ops.depthwiseConv2DForward(Tensor<Float>(x), filter: Tensor<Float>(w), strides: c.strides,
                                                             padding: .explicit(c.pads), dilations: c.dilations)
-                : try Kernels(.fast).conv2DForward(Tensor<Float>(x), filter: Tensor<Float>(w), strides: c.strides,
+                : try Kernels(.fast).ops.conv2DForward(Tensor<Float>(x), filter: Tensor<Float>(w), strides: c.strides,
                                                    padding: .explicit(c.pads), dilations: c.dilations)
             #expect(compare(fast, expected, Tolerance(atol: 1e-5)) == nil, "fast, depthwise \(depthwise)")
         }
@@ -94,7 +95,7 @@ struct ExplicitPaddingTests {
         let expected = try Reference.maxPoolForward(try paddedByHand(x, pads, fill: -.infinity), windowSize: 3, strides: 2,
                                                     padding: .valid)
         #expect(compare(y, expected, .exact) == nil)
-        let fast = try Kernels(.fast).maxPoolForward(Tensor<Float>(x), windowSize: 3, strides: 2, padding: .explicit(pads))
+        let fast = try Kernels(.fast).ops.maxPoolForward(Tensor<Float>(x), windowSize: 3, strides: 2, padding: .explicit(pads))
         #expect(compare(fast, expected, Tolerance(atol: 1e-6)) == nil)
     }
 

@@ -190,3 +190,24 @@ struct MNISTTests {
         #expect(MNISTTests.classCounts(fashion.test.labels) == [Int](repeating: 1000, count: 10))
     }
 }
+
+@Suite("DataCache: where downloads go")
+struct DataCacheTests {
+    @Test("CONVLAB_DATA, then XDG_CACHE_HOME/convlab, then ~/.cache/convlab; empty counts as unset")
+    func precedence() {
+        #expect(DataCache.directory(environment: ["CONVLAB_DATA": "/d", "XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/d")
+        #expect(DataCache.directory(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/x/convlab")
+        #expect(DataCache.directory(environment: ["CONVLAB_DATA": "", "XDG_CACHE_HOME": "", "HOME": "/h"]) == "/h/.cache/convlab")
+        #expect(DataCache.mnistDirectory(environment: ["HOME": "/h"]) == "/h/.cache/convlab/mnist")
+    }
+
+    @Test("a downloaded MNIST counts only when its training images are there")
+    func downloaded() throws {
+        let root = FileIO.join(NSTemporaryDirectory(), "convlab-cache-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManagerShim.removeItem(root) }
+        #expect(DataCache.downloadedMNIST(environment: ["CONVLAB_DATA": root]) == nil)
+        try FileIO.createDirectory(FileIO.join(root, "mnist"))
+        try FileIO.writeAtomically([UInt8](), to: FileIO.join(FileIO.join(root, "mnist"), "train-images-idx3-ubyte.gz"))
+        #expect(DataCache.downloadedMNIST(environment: ["CONVLAB_DATA": root]) == FileIO.join(root, "mnist"))
+    }
+}

@@ -29,16 +29,11 @@ func expectGradient(_ label: String, analytic: Tensor<Double>, numeric: Tensor<D
     return report
 }
 
-/// The numerical gradient of `sum(f(x) * dOut)`, where `dOut` is a seeded random upstream
-/// gradient of `f`'s output shape (so every output element matters, with a different weight).
-///
-/// `h` defaults to the checker's 1e-5. For inputs far from 0 (batch norm's x ~ 1000) pass a power
-/// of two such as 2^-17 ≈ 7.6e-6: then `x ± h` is exact, whereas `1000 + 1e-5` is rounded by
-/// ulp(1000)/2 ≈ 6e-14, a relative error of ~1e-8 in the step itself.
-func numericalGradient(of f: (Tensor<Double>) throws -> Tensor<Double>, at x: Tensor<Double>,
-                       upstream dOut: Tensor<Double>, h: Double = 1e-5) throws -> Tensor<Double> {
-    try evalNumericalGradient(f, x, dOut, h: h)
-}
+// The numerical gradient of `sum(f(x) * dOut)` is the library's `numericalGradient(of:at:upstream:h:)`,
+// with `dOut` a seeded random upstream gradient of `f`'s output shape (so every output element
+// matters, with a different weight). For inputs far from 0 (batch norm's x ~ 1000) pass `h` as a
+// power of two such as 2^-17 ≈ 7.6e-6: then `x ± h` is exact, whereas `1000 + 1e-5` is rounded by
+// ulp(1000)/2 ≈ 6e-14, a relative error of ~1e-8 in the step itself.
 
 /// Asserts that `body` throws a `ConvLabError` whose message names `op` (and, if given, contains
 /// `fragment`), and returns that message.

@@ -258,11 +258,11 @@ struct ConformanceReliabilityTests {
         let x = try Tensor<Float>(shape: [1, 3, 3, 1], scalars: (1...9).map(Float.init))
         let huge = Size2(Int(Int32.max), Int(Int32.max))
         for kernels in [Kernels(.reference), Kernels(.fast)] {
-            let max = try kernels.maxPoolForward(x, windowSize: huge, strides: 1, padding: .same)
+            let max = try kernels.ops.maxPoolForward(x, windowSize: huge, strides: 1, padding: .same)
             #expect(max.scalars == Array(repeating: 9, count: 9))
-            let mean = try kernels.avgPoolForward(x, windowSize: huge, strides: 1, padding: .same)
+            let mean = try kernels.ops.avgPoolForward(x, windowSize: huge, strides: 1, padding: .same)
             #expect(mean.scalars == Array(repeating: 5, count: 9))
-            let dx = try kernels.avgPoolBackward(x, dOutput: Tensor(shape: [1, 3, 3, 1], repeating: 9),
+            let dx = try kernels.ops.avgPoolBackward(x, dOutput: Tensor(shape: [1, 3, 3, 1], repeating: 9),
                                                  windowSize: huge, strides: 1, padding: .same)
             #expect(dx.scalars == Array(repeating: 9, count: 9))
         }

@@ -143,11 +143,11 @@ struct ResizeTests {
     @Test(arguments: Case.sweep)
     func floatMatchesDouble(_ c: Case) throws {
         let x = Tensor<Float>(randomTensor(c.input, seed: 99))
-        let y = try Kernels(.reference).resizeForward(x, size: c.size, method: c.method)
+        let y = try Kernels(.reference).ops.resizeForward(x, size: c.size, method: c.method)
         let yDouble = try Reference.resizeForward(Tensor<Double>(x), size: c.size, method: c.method)
         #expect(compare(y, yDouble, Tolerance(atol: 1e-6, rtol: 1e-6)) == nil)
         let dy = Tensor<Float>(randomTensor(y.shape, seed: 100))
-        let dx = try Kernels(.reference).resizeBackward(inputShape: c.input, dOutput: dy, method: c.method)
+        let dx = try Kernels(.reference).ops.resizeBackward(inputShape: c.input, dOutput: dy, method: c.method)
         let dxDouble = try Reference.resizeBackward(inputShape: c.input, dOutput: Tensor<Double>(dy), method: c.method)
         #expect(compare(dx, dxDouble, Tolerance(atol: 1e-6, rtol: 1e-6)) == nil)
     }

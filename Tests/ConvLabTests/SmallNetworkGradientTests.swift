@@ -72,19 +72,19 @@ struct SmallNetworkGradientTests {
         var checks: [(String, GradientReport)] = []
         checks.append(("filter", gradientReport(
             analytic: analytic.filter,
-            numeric: try evalNumericalGradient({ var n = net; n.filter = $0; return try n.loss() }, net.filter),
+            numeric: try numericalGradient({ var n = net; n.filter = $0; return try n.loss() }, at: net.filter),
             input: net.filter)))
         checks.append(("convBias", gradientReport(
             analytic: analytic.convBias,
-            numeric: try evalNumericalGradient({ var n = net; n.convBias = $0; return try n.loss() }, net.convBias),
+            numeric: try numericalGradient({ var n = net; n.convBias = $0; return try n.loss() }, at: net.convBias),
             input: net.convBias)))
         checks.append(("weights", gradientReport(
             analytic: analytic.weights,
-            numeric: try evalNumericalGradient({ var n = net; n.weights = $0; return try n.loss() }, net.weights),
+            numeric: try numericalGradient({ var n = net; n.weights = $0; return try n.loss() }, at: net.weights),
             input: net.weights)))
         checks.append(("denseBias", gradientReport(
             analytic: analytic.denseBias,
-            numeric: try evalNumericalGradient({ var n = net; n.denseBias = $0; return try n.loss() }, net.denseBias),
+            numeric: try numericalGradient({ var n = net; n.denseBias = $0; return try n.loss() }, at: net.denseBias),
             input: net.denseBias)))
         for (name, report) in checks {
             print("[gradcheck] small network d\(name): \(report.relativeError)")

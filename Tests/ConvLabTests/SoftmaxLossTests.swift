@@ -108,10 +108,10 @@ struct SoftmaxLossTests {
             let x = randomTensor(shape, seed: UInt64(10 + k), range: -3...3)
             let dy = randomTensor(shape, seed: UInt64(20 + k))
             let soft = gradientReport(analytic: try Reference.softmaxBackward(x, dOutput: dy, axis: axis),
-                                      numeric: try evalNumericalGradient({ try Reference.softmaxForward($0, axis: axis) }, x, dy),
+                                      numeric: try numericalGradient(of: { try Reference.softmaxForward($0, axis: axis) }, at: x, upstream: dy),
                                       input: x)
             let log = gradientReport(analytic: try Reference.logSoftmaxBackward(x, dOutput: dy, axis: axis),
-                                     numeric: try evalNumericalGradient({ try Reference.logSoftmaxForward($0, axis: axis) }, x, dy),
+                                     numeric: try numericalGradient(of: { try Reference.logSoftmaxForward($0, axis: axis) }, at: x, upstream: dy),
                                      input: x)
             worstSoftmax = max(worstSoftmax, soft.relativeError)
             worstLog = max(worstLog, log.relativeError)
@@ -133,8 +133,7 @@ struct SoftmaxLossTests {
                            randomTensor(shape, seed: UInt64(60 + k), range: 0...1)] {
                 let report = gradientReport(
                     analytic: try Reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dy, axis: axis),
-                    numeric: try evalNumericalGradient({ try Reference.softmaxCrossEntropyForward(labels: labels, logits: $0, axis: axis) },
-                                                       logits, dy),
+                    numeric: try numericalGradient(of: { try Reference.softmaxCrossEntropyForward(labels: labels, logits: $0, axis: axis) }, at: logits, upstream: dy),
                     input: logits)
                 worst = max(worst, report.relativeError)
                 #expect(report.relativeError <= 1e-7, "softmaxCrossEntropy \(describeShape(shape)) axis \(axis): \(report)")
@@ -151,7 +150,7 @@ struct SoftmaxLossTests {
             let dy = randomTensor(shape, seed: UInt64(90 + k))
             let sigmoid = gradientReport(
                 analytic: try Reference.sigmoidCrossEntropyBackward(labels: labels, logits: logits, dOutput: dy),
-                numeric: try evalNumericalGradient({ try Reference.sigmoidCrossEntropyForward(labels: labels, logits: $0) }, logits, dy),
+                numeric: try numericalGradient(of: { try Reference.sigmoidCrossEntropyForward(labels: labels, logits: $0) }, at: logits, upstream: dy),
                 input: logits)
             worstSigmoid = max(worstSigmoid, sigmoid.relativeError)
             #expect(sigmoid.relativeError <= 1e-7, "sigmoidCrossEntropy \(describeShape(shape)): \(sigmoid)")
@@ -160,7 +159,7 @@ struct SoftmaxLossTests {
             let dLoss = Tensor<Double>(scalar: 0.7)
             let mse = gradientReport(
                 analytic: try Reference.meanSquaredErrorBackward(prediction: logits, target: target, dOutput: dLoss),
-                numeric: try evalNumericalGradient({ try Reference.meanSquaredErrorForward(prediction: $0, target: target) }, logits, dLoss),
+                numeric: try numericalGradient(of: { try Reference.meanSquaredErrorForward(prediction: $0, target: target) }, at: logits, upstream: dLoss),
                 input: logits)
             worstMSE = max(worstMSE, mse.relativeError)
             #expect(mse.relativeError <= 1e-7, "meanSquaredError \(describeShape(shape)): \(mse)")
@@ -220,21 +219,21 @@ struct SoftmaxLossTests {
         }
         let x = Tensor<Float>(randomTensor([3, 4], seed: 1, range: -3...3)), dy = Tensor<Float>(randomTensor([3, 4], seed: 2))
         let labels = Tensor<Float>(try distributions([3, 4], axis: 1, seed: 3)), dLoss = Tensor<Float>([1, 2, 3])
-        #expect(matches(try k.softmaxForward(x, axis: 0), try Reference.softmaxForward(x, axis: 0)))
-        #expect(matches(try k.softmaxBackward(x, dOutput: dy), try Reference.softmaxBackward(x, dOutput: dy)))
-        #expect(matches(try k.logSoftmaxForward(x), try Reference.logSoftmaxForward(x)))
-        #expect(matches(try k.logSoftmaxBackward(x, dOutput: dy), try Reference.logSoftmaxBackward(x, dOutput: dy)))
-        #expect(matches(try k.softmaxCrossEntropyForward(labels: labels, logits: x),
+        #expect(matches(try k.ops.softmaxForward(x, axis: 0), try Reference.softmaxForward(x, axis: 0)))
+        #expect(matches(try k.ops.softmaxBackward(x, dOutput: dy, axis: -1), try Reference.softmaxBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.logSoftmaxForward(x, axis: -1), try Reference.logSoftmaxForward(x)))
+        #expect(matches(try k.ops.logSoftmaxBackward(x, dOutput: dy, axis: -1), try Reference.logSoftmaxBackward(x, dOutput: dy)))
+        #expect(matches(try k.ops.softmaxCrossEntropyForward(labels: labels, logits: x, axis: -1),
                         try Reference.softmaxCrossEntropyForward(labels: labels, logits: x)))
-        #expect(matches(try k.softmaxCrossEntropyBackward(labels: labels, logits: x, dOutput: dLoss),
+        #expect(matches(try k.ops.softmaxCrossEntropyBackward(labels: labels, logits: x, dOutput: dLoss, axis: -1),
                         try Reference.softmaxCrossEntropyBackward(labels: labels, logits: x, dOutput: dLoss)))
-        #expect(matches(try k.sigmoidCrossEntropyForward(labels: labels, logits: x),
+        #expect(matches(try k.ops.sigmoidCrossEntropyForward(labels: labels, logits: x),
                         try Reference.sigmoidCrossEntropyForward(labels: labels, logits: x)))
-        #expect(matches(try k.sigmoidCrossEntropyBackward(labels: labels, logits: x, dOutput: dy),
+        #expect(matches(try k.ops.sigmoidCrossEntropyBackward(labels: labels, logits: x, dOutput: dy),
                         try Reference.sigmoidCrossEntropyBackward(labels: labels, logits: x, dOutput: dy)))
-        #expect(matches(try k.meanSquaredErrorForward(prediction: x, target: labels),
+        #expect(matches(try k.ops.meanSquaredErrorForward(prediction: x, target: labels),
                         try Reference.meanSquaredErrorForward(prediction: x, target: labels)))
-        #expect(matches(try k.meanSquaredErrorBackward(prediction: x, target: labels, dOutput: Tensor(scalar: 2)),
+        #expect(matches(try k.ops.meanSquaredErrorBackward(prediction: x, target: labels, dOutput: Tensor(scalar: 2)),
                         try Reference.meanSquaredErrorBackward(prediction: x, target: labels, dOutput: Tensor(scalar: 2))))
     }
 
@@ -269,7 +268,7 @@ struct SoftmaxLossTests {
             ("meanSquaredErrorBackward", { try Reference.meanSquaredErrorBackward(prediction: x, target: x, dOutput: perExample) }),
             ("meanSquaredErrorBackward", { try Reference.meanSquaredErrorBackward(prediction: x, target: transposed,
                                                                                   dOutput: Tensor(scalar: 1)) }),
-            ("softmaxCrossEntropy", { try Kernels(.fast).softmaxCrossEntropyForward(labels: transposed, logits: x) }),
+            ("softmaxCrossEntropy", { try Kernels(.fast).ops.softmaxCrossEntropyForward(labels: transposed, logits: x, axis: -1) }),
         ]
         for (op, call) in calls {
             do {

@@ -76,33 +76,33 @@ struct TFGoldenTests {
     static func lossAndGradients(_ p: Parameters, images x: Tensor<Float>, labels: Tensor<Float>,
                                  kernels k: Kernels) throws -> (loss: Float, logits: Tensor<Float>, gradients: [String: Tensor<Float>]) {
         let batch = x.shape[0]
-        let z1 = try k.biasAddForward(try k.conv2DForward(x, filter: p["conv1_w"], padding: .same), bias: p["conv1_b"])
-        let r1 = try k.reluForward(z1)
-        let p1 = try k.maxPoolForward(r1, windowSize: 2, strides: 2, padding: .same)
-        let z2 = try k.biasAddForward(try k.conv2DForward(p1, filter: p["conv2_w"], padding: .same), bias: p["conv2_b"])
-        let r2 = try k.reluForward(z2)
-        let p2 = try k.maxPoolForward(r2, windowSize: 2, strides: 2, padding: .same)
+        let z1 = try k.ops.biasAddForward(try k.ops.conv2DForward(x, filter: p["conv1_w"], strides: 1, padding: .same, dilations: 1), bias: p["conv1_b"])
+        let r1 = try k.ops.reluForward(z1)
+        let p1 = try k.ops.maxPoolForward(r1, windowSize: 2, strides: 2, padding: .same)
+        let z2 = try k.ops.biasAddForward(try k.ops.conv2DForward(p1, filter: p["conv2_w"], strides: 1, padding: .same, dilations: 1), bias: p["conv2_b"])
+        let r2 = try k.ops.reluForward(z2)
+        let p2 = try k.ops.maxPoolForward(r2, windowSize: 2, strides: 2, padding: .same)
         let flat = try p2.reshaped([batch, 3136])
-        let z3 = try k.denseForward(flat, weights: p["fc1_w"], bias: p["fc1_b"])
-        let r3 = try k.reluForward(z3)
-        let logits = try k.denseForward(r3, weights: p["fc2_w"], bias: p["fc2_b"])
-        let perExample = try k.softmaxCrossEntropyForward(labels: labels, logits: logits)
+        let z3 = try k.ops.denseForward(flat, weights: p["fc1_w"], bias: p["fc1_b"])
+        let r3 = try k.ops.reluForward(z3)
+        let logits = try k.ops.denseForward(r3, weights: p["fc2_w"], bias: p["fc2_b"])
+        let perExample = try k.ops.softmaxCrossEntropyForward(labels: labels, logits: logits, axis: -1)
         let loss = perExample.sum() / Float(batch)
 
         // The mean sends 1/N to every example.
         let dPerExample = try Tensor<Float>(shape: [batch], repeating: 1 / Float(batch))
-        let dLogits = try k.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dPerExample)
-        let fc2 = try k.denseBackward(r3, weights: p["fc2_w"], dOutput: dLogits)
-        let dZ3 = try k.reluBackward(z3, dOutput: fc2.dInput)
-        let fc1 = try k.denseBackward(flat, weights: p["fc1_w"], dOutput: dZ3)
+        let dLogits = try k.ops.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dPerExample, axis: -1)
+        let fc2 = try k.ops.denseBackward(r3, weights: p["fc2_w"], dOutput: dLogits)
+        let dZ3 = try k.ops.reluBackward(z3, dOutput: fc2.dInput)
+        let fc1 = try k.ops.denseBackward(flat, weights: p["fc1_w"], dOutput: dZ3)
         let dP2 = try fc1.dInput.reshaped(p2.shape)
-        let dZ2 = try k.reluBackward(z2, dOutput: try k.maxPoolBackward(r2, dOutput: dP2, windowSize: 2, strides: 2, padding: .same))
-        let conv2 = try k.conv2DBackward(p1, filter: p["conv2_w"], dOutput: dZ2, padding: .same)
-        let dZ1 = try k.reluBackward(z1, dOutput: try k.maxPoolBackward(r1, dOutput: conv2.dInput, windowSize: 2, strides: 2, padding: .same))
-        let conv1 = try k.conv2DBackward(x, filter: p["conv1_w"], dOutput: dZ1, padding: .same)
+        let dZ2 = try k.ops.reluBackward(z2, dOutput: try k.ops.maxPoolBackward(r2, dOutput: dP2, windowSize: 2, strides: 2, padding: .same))
+        let conv2 = try k.ops.conv2DBackward(p1, filter: p["conv2_w"], dOutput: dZ2, strides: 1, padding: .same, dilations: 1)
+        let dZ1 = try k.ops.reluBackward(z1, dOutput: try k.ops.maxPoolBackward(r1, dOutput: conv2.dInput, windowSize: 2, strides: 2, padding: .same))
+        let conv1 = try k.ops.conv2DBackward(x, filter: p["conv1_w"], dOutput: dZ1, strides: 1, padding: .same, dilations: 1)
         let gradients = [
-            "conv1_w": conv1.dFilter, "conv1_b": try k.biasAddBackward(dOutput: dZ1).dBias,
-            "conv2_w": conv2.dFilter, "conv2_b": try k.biasAddBackward(dOutput: dZ2).dBias,
+            "conv1_w": conv1.dFilter, "conv1_b": try k.ops.biasAddBackward(dOutput: dZ1).dBias,
+            "conv2_w": conv2.dFilter, "conv2_b": try k.ops.biasAddBackward(dOutput: dZ2).dBias,
             "fc1_w": fc1.dWeights, "fc1_b": fc1.dBias, "fc2_w": fc2.dWeights, "fc2_b": fc2.dBias,
         ]
         return (loss, logits, gradients)

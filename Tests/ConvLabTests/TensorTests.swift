@@ -102,7 +102,7 @@ struct ToleranceTests {
     @Test func numericalGradientOfASquare() throws {
         let x = try Tensor<Double>(shape: [3], scalars: [0.5, -1.0, 2.0])
         let dOut = try Tensor<Double>(shape: [3], scalars: [1, 1, 1])
-        let numeric = evalNumericalGradient({ $0.map { $0 * $0 } }, x, dOut)
+        let numeric = numericalGradient(of: { $0.map { $0 * $0 } }, at: x, upstream: dOut)
         let exact = x.map { 2 * $0 }
         #expect(gradientReport(analytic: exact, numeric: numeric, input: x).relativeError < 1e-9)
     }

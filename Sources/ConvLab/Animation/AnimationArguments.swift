@@ -1,85 +1,82 @@
-/// The command line of `convlab animate`, parsed in the library so that its `--help`, its errors
-/// and the lectures' animations (`Figure.animation`) share one parser.
+/// The command line of `convlab animate`, declared for the one argument parser (`CLICommand`) in
+/// the library, so that the command, its `--help` and errors, and the lectures' animations
+/// (`Figure.animation`) read the same options.
 public struct AnimationArguments: Sendable {
     public var config = AnimationConfig()
-    /// `--out`: the SVG to write.
-    public var out = "animation.svg"
+    /// `--out`: the SVG to write (default `out/animate/animation.svg`).
+    public var out: String
     /// `--frames`: a directory for the PNG frames, if asked.
     public var frames: String? = nil
     /// `--help` or `-h` was given.
     public var help = false
 
-    public static let usage = """
-usage: convlab animate [--op OP] [--input H[xW]] [--channels C] [--kernel K[xK]] [--stride S[xS]]
-                       [--dilation D[xD]] [--padding SAME|VALID|P|PH,PW|T,B,L,R] [--filters F]
-                       [--output-size H[xW]] [--input-values V] [--filter-values V]
-                       [--step-seconds T] [--out FILE.svg] [--frames DIR]
-  Writes one animated SVG (CSS keyframes; no script, no external file) of a window sliding over a
-  small input: TF's padding, the window's multiply-adds, the output filling in. Every output value
-  is computed by ConvLab's reference op, never by the drawing code. With no options: lab 11-0's
-  3x3 toy image under a 2x2 filter of ones, VALID, giving [[12, 16], [24, 28]].
+    public static let summary = "one animated SVG of a window sliding over TF's padded input, its multiply-adds, the output filling in"
 
-  --op OP            conv2d (default), depthwise, max-pool, avg-pool, conv2d-transpose
-                     (tf.nn.conv2d, depthwise_conv2d, max_pool2d, avg_pool2d, conv2d_transpose:
-                     the gradient of a strided conv, each input cell scattering its kernel)
-  --input H[xW]      input size, 1...12 per side (default 3, or the rows of --input-values)
-  --channels C       input channels, 1...3 (default 1)
-  --kernel K[xK]     filter or pool window size, 1...5 per side (default 2)
-  --stride S[xS]     strides, 1...6 (default 1)
-  --dilation D[xD]   dilations, 1...4, with stride 1 (conv2d, depthwise, conv2d-transpose)
-  --padding P        SAME, VALID (default), or explicit pads in 0...6: P (every side), PH,PW or
-                     TOP,BOTTOM,LEFT,RIGHT, TF's [[0,0],[top,bottom],[left,right],[0,0]] (conv2d,
-                     depthwise, max-pool and conv2d-transpose take explicit pads; avg-pool does not)
-  --filters F        1...3: output channels (conv2d, conv2d-transpose) or multiplier (depthwise)
-  --output-size HxW  conv2d-transpose's output_shape (default: Keras's H*stride for SAME,
-                     H*stride + max(K - stride, 0) for VALID, (H-1)*stride + K - pads for explicit)
-  --input-values V   the input, H*W*C numbers in NHWC order, ',' or ' ' between numbers and ';'
-                     between rows, e.g. "1,2,3; 4,5,6; 7,8,9" (default: 1, 2, 3, ... per channel)
-  --filter-values V  the filter in TF's layout: [KH,KW,C,O] conv2d, [KH,KW,C,M] depthwise,
-                     [KH,KW,O,C] conv2d-transpose (default: all ones)
-  --step-seconds T   seconds per step, 0.1...10 (default 1); the last state is held 2 steps (>= 2 s)
-  --out FILE         the SVG to write (default animation.svg)
-  --frames DIR       also write each step as DIR/frame-NNN.png, and the last state, for slides
-  --help             this text
-"""
+    public static let options: [CLIOption] = [
+        .value("op", "OP", """
+            conv2d (default), depthwise, max-pool, avg-pool, conv2d-transpose (tf.nn.conv2d, depthwise_conv2d,
+                                max_pool2d, avg_pool2d, conv2d_transpose: the gradient of a strided conv, each input cell
+                                scattering its kernel)
+            """),
+        .value("input", "H[xW]", "input size, 1...12 per side (default 3, or the rows of --input-values)"),
+        .value("channels", "C", "input channels, 1...3 (default 1)"),
+        .value("kernel", "K[xK]", "filter or pool window size, 1...5 per side (default 2)"),
+        .value("stride", "S[xS]", "strides, 1...6 (default 1)"),
+        .value("dilation", "D[xD]", "dilations, 1...4, with stride 1 (conv2d, depthwise, conv2d-transpose)"),
+        .value("padding", "P", """
+            SAME, VALID (default), or explicit pads in 0...6: P (every side), PH,PW or TOP,BOTTOM,LEFT,RIGHT,
+                                TF's [[0,0],[top,bottom],[left,right],[0,0]] (conv2d, depthwise, max-pool and
+                                conv2d-transpose take explicit pads; avg-pool does not)
+            """),
+        .value("filters", "F", "1...3: output channels (conv2d, conv2d-transpose) or multiplier (depthwise)"),
+        .value("output-size", "HxW", """
+            conv2d-transpose's output_shape (default: Keras's H*stride for SAME, H*stride + max(K - stride, 0)
+                                for VALID, (H-1)*stride + K - pads for explicit)
+            """),
+        .value("input-values", "V", """
+            the input, H*W*C numbers in NHWC order, ',' or ' ' between numbers and ';' between rows,
+                                e.g. "1,2,3; 4,5,6; 7,8,9" (default: 1, 2, 3, ... per channel)
+            """),
+        .value("filter-values", "V", """
+            the filter in TF's layout: [KH,KW,C,O] conv2d, [KH,KW,C,M] depthwise, [KH,KW,O,C]
+                                conv2d-transpose (default: all ones)
+            """),
+        .value("step-seconds", "T", "seconds per step, 0.1...10 (default 1); the last state is held 2 steps (>= 2 s)"),
+        .value("frames", "DIR", "also write each step as DIR/frame-NNN.png, and the last state, for slides"),
+    ]
 
-    /// The options that take a value (every option but `--help`).
-    public static let options = ["op", "input", "channels", "kernel", "stride", "dilation", "padding", "filters",
-                                 "output-size", "input-values", "filter-values", "step-seconds", "out", "frames"]
+    public static let notes = """
+      Every output value is computed by ConvLab's reference op, never by the drawing code; the SVG
+      uses CSS keyframes (no script, no external file). With no options: lab 11-0's 3x3 toy image
+      under a 2x2 filter of ones, VALID, giving [[12, 16], [24, 28]].
+    """
 
-    /// - Throws: `ConvLabError.argument` naming `animate` and the option, with the usage.
+    /// `convlab animate`'s command, running `run` on what it parsed.
+    public static func command(run: @escaping @Sendable (CLIArguments) throws -> Void = { _ in }) -> CLICommand {
+        CLICommand(name: "animate", summary: summary, options: options, output: .file("animation.svg"), notes: notes, run: run)
+    }
+
+    /// The `--help` text.
+    public static var usage: String { command().usage }
+
+    /// Parses a command line.
+    /// - Throws: `ConvLabError.argument` naming `animate` and the option.
     public init(_ arguments: [String]) throws {
-        var values: [String: String] = [:]
-        var i = 0
-        while i < arguments.count {
-            let argument = arguments[i]
-            if argument == "--help" || argument == "-h" {
-                help = true
-                i += 1
-                continue
-            }
-            let name = argument.hasPrefix("--") ? String(argument.dropFirst(2)) : ""
-            guard Self.options.contains(name) else {
-                throw ConvLabError.argument(op: "animate", message: "unknown option or argument '\(argument)'\n\(Self.usage)")
-            }
-            guard i + 1 < arguments.count else {
-                throw ConvLabError.argument(op: "animate", message: "\(argument) needs a value\n\(Self.usage)")
-            }
-            values[name] = arguments[i + 1]
-            i += 2
-        }
-        func integer(_ name: String) throws -> Int? {
-            guard let text = values[name] else { return nil }
-            guard let value = Int(text) else {
-                throw ConvLabError.argument(op: "animate", message: "--\(name) needs an integer, got '\(text)'")
-            }
-            return value
-        }
+        try self.init(Self.command().parse(arguments))
+    }
+
+    /// Reads what the parser found.
+    /// - Throws: `ConvLabError.argument` naming `animate` and the option.
+    public init(_ parsed: CLIArguments) throws {
+        help = parsed.flag("help")
+        out = try parsed.outputFile()
+        let values = parsed.values
+        func integer(_ name: String) throws -> Int? { try parsed.number(name) }
         func size(_ name: String) throws -> Size2? {
             guard let text = values[name] else { return nil }
             let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
             guard (1...2).contains(parts.count), let h = parts[0], let w = parts[parts.count - 1] else {
-                throw ConvLabError.argument(op: "animate", message: "--\(name) needs N or HxW, got '\(text)'")
+                throw parsed.error("--\(name) needs N or HxW, got '\(text)'")
             }
             return Size2(h, w)
         }
@@ -103,13 +100,7 @@ usage: convlab animate [--op OP] [--input H[xW]] [--channels C] [--kernel K[xK]]
         if let text = values["filter-values"] {
             config.filterValues = try AnimationConfig.parseValues(text, name: "--filter-values").values
         }
-        if let text = values["step-seconds"] {
-            guard let seconds = Double(text) else {
-                throw ConvLabError.argument(op: "animate", message: "--step-seconds needs a number, got '\(text)'")
-            }
-            config.stepSeconds = seconds
-        }
-        out = values["out"] ?? out
+        if let seconds: Double = try parsed.number("step-seconds") { config.stepSeconds = seconds }
         frames = values["frames"]
     }
 }

@@ -127,14 +127,15 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
         let strides = Size2(stride, stride)
         switch mode {
         case .perChannel:
-            return try kernels.depthwiseConv2DForward(image, filter: depthwiseFilter(channels: channels),
-                                                      strides: strides, padding: .same)
+            return try kernels.ops.depthwiseConv2DForward(image, filter: depthwiseFilter(channels: channels),
+                                                          strides: strides, padding: .same, dilations: 1)
         case .grey:
             let grey = try ClassicKernel.greyscale(image)
-            return try kernels.conv2DForward(grey, filter: mixingFilter(channels: 1), strides: strides, padding: .same)
+            return try kernels.ops.conv2DForward(grey, filter: mixingFilter(channels: 1), strides: strides,
+                                                 padding: .same, dilations: 1)
         case .mixedAsKernelsPy:
-            return try kernels.conv2DForward(image, filter: mixingFilter(channels: channels),
-                                             strides: strides, padding: .same)
+            return try kernels.ops.conv2DForward(image, filter: mixingFilter(channels: channels),
+                                                 strides: strides, padding: .same, dilations: 1)
         }
     }
 
@@ -243,9 +244,9 @@ public func kernelContactSheet(image: Tensor<Float>, stride: Int = 1, displaySca
     let modes = ClassicKernel.ChannelMode.allCases
     let all = ClassicKernel.allCases
     // The tiles: the input (at the same stride, so every tile has one size) and each output.
-    let strided = try kernels.depthwiseConv2DForward(
+    let strided = try kernels.ops.depthwiseConv2DForward(
         image, filter: Tensor(uncheckedShape: [1, 1, 3, 1], scalars: [1, 1, 1]),
-        strides: Size2(stride, stride), padding: .same)
+        strides: Size2(stride, stride), padding: .same, dilations: 1)
     let tileW = layout.tileW, tileH = layout.tileH
     let gap = KernelSheetLayout.gap, labelH = KernelSheetLayout.labelH, rowTitleH = KernelSheetLayout.rowTitleH
     var canvas = try Canvas(width: layout.width, height: layout.height)

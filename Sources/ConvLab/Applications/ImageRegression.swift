@@ -25,8 +25,8 @@ public final class ImageRegression {
     public func step(input: Tensor<Float>, target: Tensor<Float>) throws -> Float {
         let training = LayerContext(kernels: kernels, mode: .training)
         let prediction = try model.forward(input, context: training)
-        let loss = try kernels.meanSquaredErrorForward(prediction: prediction, target: target)
-        let dPrediction = try kernels.meanSquaredErrorBackward(prediction: prediction, target: target,
+        let loss = try kernels.ops.meanSquaredErrorForward(prediction: prediction, target: target)
+        let dPrediction = try kernels.ops.meanSquaredErrorBackward(prediction: prediction, target: target,
                                                                dOutput: Tensor(scalar: 1))
         _ = try model.backward(dPrediction, context: training)
         try optimizer.apply(to: model.variables)

@@ -33,7 +33,7 @@ public enum SuperResolution {
         guard images.rank == 4, images.shape[1] >= factor, images.shape[2] >= factor else {
             throw ConvLabError.shape(op: "srcnn", message: "images must be [N,H,W,C] with H, W >= \(factor), got \(describeShape(images.shape))")
         }
-        return try kernels.resizeForward(images, size: Size2(images.shape[1] / factor, images.shape[2] / factor),
+        return try kernels.ops.resizeForward(images, size: Size2(images.shape[1] / factor, images.shape[2] / factor),
                                          method: .bicubic)
     }
 
@@ -41,7 +41,7 @@ public enum SuperResolution {
     /// (`.nearest` in the tutorial; `.bicubic` is the baseline).
     public static func upsampled(_ small: Tensor<Float>, to size: Size2, method: ResizeMethod,
                                  kernels: Kernels) throws -> Tensor<Float> {
-        try kernels.resizeForward(small, size: size, method: method)
+        try kernels.ops.resizeForward(small, size: size, method: method)
     }
 
     /// The tutorial's blocky input for a batch of full-size digits: bicubic down, nearest up.

@@ -14,7 +14,7 @@ public struct ConvnetBenchmark {
         trainer = try Trainer(model: model, optimizer: recipe.optimizer(), loss: recipe.loss,
                               kernels: kernels, batchSize: batch, seed: seed)
         var generator = SeededGenerator(seed: seed)
-        images = benchmarkTensor([batch] + recipe.exampleShape, generator: &generator)
+        images = ExampleValues.uniform(1).tensor([batch] + recipe.exampleShape, generator: &generator)
         var oneHot = [Float](repeating: 0, count: batch * 10)
         for n in 0..<batch { oneHot[n * 10 + generator.nextInt(below: 10)] = 1 }
         labels = Tensor(uncheckedShape: [batch, 10], scalars: oneHot)
@@ -49,7 +49,7 @@ public struct ConvnetBenchmark {
             result.append((layer.name + " (" + layer.kind + ")", forward, (0, 0)))
         }
         var generator = SeededGenerator(seed: 99)
-        var dy = benchmarkTensor(x.shape, generator: &generator)
+        var dy = ExampleValues.uniform(1).tensor(x.shape, generator: &generator)
         for (index, layer) in trainer.model.layers.enumerated().reversed() {
             let upstream = dy
             let input = inputs[index]

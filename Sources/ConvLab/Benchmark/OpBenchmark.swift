@@ -12,33 +12,64 @@ public struct OpBenchmark {
     public let reference: () throws -> [Tensor<Float>]
     public let fast: () throws -> [Tensor<Float>]
 
-    public init(name: String, flops: Double, atol: Float = 1e-4, rtol: Float = 1e-4,
+    public init(name: String, flops: Double, tolerance: Tolerance = Tolerance(atol: 1e-4, rtol: 1e-4),
                 reference: @escaping () throws -> [Tensor<Float>], fast: @escaping () throws -> [Tensor<Float>]) {
         self.name = name
         self.flops = flops
-        self.atol = atol
-        self.rtol = rtol
+        self.atol = Float(tolerance.atol)
+        self.rtol = Float(tolerance.rtol)
         self.reference = reference
         self.fast = fast
     }
 
     /// Runs both paths once and compares every output.
-    /// - Returns: the largest absolute difference, and whether every element was within tolerance.
-    public func validate() throws -> (maxAbsError: Float, matches: Bool) {
-        let expected = try reference(), actual = try fast()
-        guard expected.count == actual.count else { return (.infinity, false) }
-        var worst: Float = 0
-        var matches = true
-        for (e, a) in zip(expected, actual) {
-            guard e.shape == a.shape else { return (.infinity, false) }
-            for (x, y) in zip(a.scalars, e.scalars) {
-                let difference = abs(x - y)
-                if !(difference <= atol + rtol * abs(y)) { matches = false }
-                worst = max(worst, difference.isNaN ? .infinity : difference)
-            }
-        }
-        return (worst, matches)
+    /// - Returns: the largest absolute difference, whether every element was within tolerance,
+    ///   and the calls the fast path handed to the reference.
+    public func validate() throws -> (maxAbsError: Float, matches: Bool, fallbacks: [Fallback]) {
+        let expected = try reference()
+        let (actual, fallbacks) = try Fallback.recorded(during: fast)
+        let tolerance = Tolerance(atol: Double(atol), rtol: Double(rtol))
+        guard expected.count == actual.count else { return (.infinity, false, fallbacks) }
+        let worst = zip(actual, expected).map { maxAbsError($0, $1) }.max() ?? 0
+        let matches = zip(actual, expected).allSatisfy { compare($0, $1, tolerance) == nil }
+        return (Float(worst), matches, fallbacks)
     }
+}
+
+/// Every op of `OpTable` at its benchmark shapes for `batch`, forward and backward, each on both
+/// paths: what `convlab bench` validates and times, named `LABEL_forward` and `LABEL_backward`.
+/// - Parameters:
+///   - batch: the batch size of every benchmark shape.
+///   - seed: the seed of the example tensors' values.
+///   - including: which names to build (the others cost nothing).
+/// - Throws: when an op's fast forward pass, run once to size the upstream gradient, throws.
+public func opBenchmarks(batch: Int, seed: UInt64 = 7, including: (String) -> Bool = { _ in true }) throws -> [OpBenchmark] {
+    let reference = Kernels(.reference), fast = Kernels(.fast)
+    var benchmarks: [OpBenchmark] = []
+    var generator = SeededGenerator(seed: seed)
+    for op in OpTable.all {
+        for example in op.benchmarks(batch) {
+            let forwardName = example.label + "_forward", backwardName = example.label + "_backward"
+            let call = example.call(for: op, seed: generator.next())
+            let gradientSeed = generator.next()
+            if including(forwardName) {
+                benchmarks.append(OpBenchmark(name: forwardName, flops: example.flops, tolerance: example.tolerance,
+                                              reference: { try op.forward(call, on: reference.ops) },
+                                              fast: { try op.forward(call, on: fast.ops) }))
+            }
+            guard op.hasBackward, (try? example.attributes.bool("training", default: true, op: op.name)) ?? true,
+                  including(backwardName) else { continue }
+            // The upstream gradient has the output's shape; the forward outputs (dropout's mask)
+            // are the same on both paths, so the fast path's serve both backward passes.
+            let outputs = try op.forward(call, on: fast.ops)
+            var draws = SeededGenerator(seed: gradientSeed)
+            let dy = ExampleValues.uniform(1).tensor(outputs[0].shape, generator: &draws)
+            benchmarks.append(OpBenchmark(name: backwardName, flops: 2 * example.flops, tolerance: example.gradientTolerance,
+                                          reference: { try op.backward(call, outputs: outputs, dy: dy, on: reference.ops).map(\.tensor) },
+                                          fast: { try op.backward(call, outputs: outputs, dy: dy, on: fast.ops).map(\.tensor) }))
+        }
+    }
+    return benchmarks
 }
 
 /// Seconds taken by the fastest of `repeats` calls of `body` (after one warm-up call unless
@@ -94,12 +125,4 @@ public struct BenchmarkFigure: Sendable {
         let number = value.isFinite ? String(format: "%.6g", value) : "null"
         return "{\"name\": \"\(name)\", \"value\": \(number), \"unit\": \"\(unit)\"}"
     }
-}
-
-/// Random Float tensors for benchmarks, from the seeded generator.
-public func benchmarkTensor(_ shape: [Int], generator: inout SeededGenerator, scale: Float = 1) -> Tensor<Float> {
-    let count = shape.reduce(1, *)
-    var scalars = [Float](repeating: 0, count: count)
-    for i in 0..<count { scalars[i] = Float(generator.nextUniform(-1, 1)) * scale }
-    return Tensor(uncheckedShape: shape, scalars: scalars)
 }

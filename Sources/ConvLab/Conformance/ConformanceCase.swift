@@ -1,9 +1,3 @@
-/// One case of a `cnn-golden-v1` file (see `../shared/conformance/FORMAT.md`): an op, its
-/// attributes, its input tensors and optionally the upstream gradient `dy`.
-///
-/// Only `id`, `op`, `attrs`, `inputs` and `grads.dy` are read; any other key is ignored. The
-/// accessors below turn a missing or ill-typed entry into an error that names it, so the runner
-/// can report the case and go on with the next one.
 /// What one case may cost the runner. Every tensor it reads or makes holds at most `values`
 /// values, zero dimensions counted as one; the op does at most `work` multiply-adds or
 /// comparisons by its `- Complexity:` formula, three times that with a backward pass. The
@@ -12,9 +6,12 @@
 /// budget, the case that would exhaust memory or run for hours: a resize `size` of 2^32, a
 /// 2^31-wide pooling window over a large image, a filter with a million output channels.
 public struct ConformanceBudget: Sendable, Equatable {
+    /// The most values one tensor may hold, zero dimensions counted as one.
     public var values: Int
+    /// The most operations one case may do, forward and backward together.
     public var work: Int
 
+    /// A budget of `values` per tensor and `work` per case.
     public init(values: Int, work: Int) {
         self.values = values
         self.work = work
@@ -24,6 +21,12 @@ public struct ConformanceBudget: Sendable, Equatable {
     public static let standard = ConformanceBudget(values: 1 << 22, work: 1 << 30)
 }
 
+/// One case of a `cnn-golden-v1` file (see `../shared/conformance/FORMAT.md`): an op, its
+/// attributes, its input tensors and optionally the upstream gradient `dy`.
+///
+/// Only `id`, `op`, `attrs`, `inputs` and `grads.dy` are read; any other key is ignored. A
+/// missing or ill-typed entry becomes an error that names it (the attributes' through
+/// `OpAttributes`), so the runner can report the case and go on with the next one.
 public struct ConformanceCase: Sendable {
     public let id: String
     public let op: String
@@ -144,88 +147,5 @@ public struct ConformanceCase: Sendable {
     static func describe(_ value: JSONValue) -> String {
         if case let .number(text) = value { return text }
         return value.kind
-    }
-
-    // MARK: - Attributes
-
-    /// An integer attribute, or `defaultValue` when absent.
-    public func int(_ name: String, default defaultValue: Int? = nil) throws -> Int {
-        guard let value = attrs[name] else {
-            if let defaultValue { return defaultValue }
-            throw ConvLabError.argument(op: op, message: "missing attribute '\(name)'")
-        }
-        guard let integer = value.intValue else {
-            throw ConvLabError.argument(op: op, message: "attribute '\(name)' must be an integer, found \(ConformanceCase.describe(value))")
-        }
-        return integer
-    }
-
-    /// A list of integers, or `defaultValue` when absent.
-    public func ints(_ name: String, default defaultValue: [Int]? = nil) throws -> [Int] {
-        guard let value = attrs[name] else {
-            if let defaultValue { return defaultValue }
-            throw ConvLabError.argument(op: op, message: "missing attribute '\(name)'")
-        }
-        guard case let .array(elements) = value else {
-            throw ConvLabError.argument(op: op, message: "attribute '\(name)' must be a list of integers, found \(value.kind)")
-        }
-        return try elements.map { element in
-            guard let integer = element.intValue else {
-                throw ConvLabError.argument(op: op, message: "attribute '\(name)' must hold integers, found \(ConformanceCase.describe(element))")
-            }
-            return integer
-        }
-    }
-
-    /// A `[h, w]` pair such as `strides`, `ksize` or `dilations`. A single integer means both
-    /// axes, and TF's 4-element NHWC form `[1, h, w, 1]` is accepted too.
-    public func size2(_ name: String, default defaultValue: Size2? = nil) throws -> Size2 {
-        if attrs[name] == nil, let defaultValue { return defaultValue }
-        if let single = attrs[name]?.intValue { return Size2(single, single) }
-        let values = try ints(name)
-        if values.count == 4 && values[0] == 1 && values[3] == 1 { return Size2(values[1], values[2]) }
-        return try Size2(values, op: op, name: name)
-    }
-
-    /// A float attribute such as `alpha` or `epsilon`, converted from its text.
-    public func float(_ name: String, default defaultValue: Float? = nil) throws -> Float {
-        guard let value = attrs[name] else {
-            if let defaultValue { return defaultValue }
-            throw ConvLabError.argument(op: op, message: "missing attribute '\(name)'")
-        }
-        guard let scalar = value.floatValue, scalar.isFinite else {
-            throw ConvLabError.argument(op: op, message: "attribute '\(name)' must be a finite number, found \(value.kind)")
-        }
-        return scalar
-    }
-
-    /// A boolean attribute such as `training` or `antialias`.
-    public func bool(_ name: String, default defaultValue: Bool) throws -> Bool {
-        guard let value = attrs[name] else { return defaultValue }
-        guard case let .bool(flag) = value else {
-            throw ConvLabError.argument(op: op, message: "attribute '\(name)' must be true or false, found \(value.kind)")
-        }
-        return flag
-    }
-
-    /// A string attribute such as `padding` or `method`.
-    public func string(_ name: String, default defaultValue: String? = nil) throws -> String {
-        guard let value = attrs[name] else {
-            if let defaultValue { return defaultValue }
-            throw ConvLabError.argument(op: op, message: "missing attribute '\(name)'")
-        }
-        guard case let .string(text) = value else {
-            throw ConvLabError.argument(op: op, message: "attribute '\(name)' must be a string, found \(value.kind)")
-        }
-        return text
-    }
-
-    /// The `padding` attribute, `"SAME"` or `"VALID"`.
-    public func padding() throws -> Padding {
-        do {
-            return try Padding(parsing: try string("padding"))
-        } catch let ConvLabError.argument(_, message) {
-            throw ConvLabError.argument(op: op, message: message)
-        }
     }
 }

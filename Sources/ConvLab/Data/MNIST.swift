@@ -28,10 +28,6 @@ public struct MNIST: Sendable {
     /// Debian's `dataset-fashion-mnist` puts the files here.
     public static let fashionDirectory = "/usr/share/datasets/fashion-mnist"
 
-    /// Fashion-MNIST's ten classes, by label.
-    public static let fashionClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-
     /// The SHA-256 of the decompressed bytes of the four full MNIST files.
     public static let rawSHA256: [String: String] = [
         fileNames.trainImages: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -66,7 +62,7 @@ public struct MNIST: Sendable {
             let candidates = [name, name + ".gz"].map { FileIO.join(directory, $0) }
             guard let path = candidates.first(where: FileIO.exists) else {
                 throw ConvLabError.file(path: candidates[0], offset: nil,
-                    message: "not found (nor \(name).gz); get the full MNIST with `convlab download-mnist DIR`")
+                    message: "not found (nor \(name).gz); `convlab download-mnist` fetches the full MNIST")
             }
             let contents = try IDXFile.readBytes(path)
             let raw = try IDXFile.decompressedBytes(contents, path: path)

@@ -82,9 +82,9 @@ extension Fast {
     }
 
     /// `dOutput * s * (1 - s)` with `s = sigmoid(x)`, as `Reference.sigmoidBackward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
     public static func sigmoidBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape else { return try Reference.sigmoidBackward(x, dOutput: dOutput) }
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "sigmoidBackward")
         return zipLanes(x, dOutput, SigmoidBackwardLanes())
     }
 
@@ -95,9 +95,9 @@ extension Fast {
     }
 
     /// `dOutput * (1 - tanh(x)^2)`, as `Reference.tanhBackward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
     public static func tanhBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape else { return try Reference.tanhBackward(x, dOutput: dOutput) }
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "tanhBackward")
         return zipLanes(x, dOutput, TanhBackwardLanes())
     }
 
@@ -108,9 +108,9 @@ extension Fast {
     }
 
     /// `dOutput` where `x > 0`, else `exp(x) * dOutput` (1 at 0), as `Reference.eluBackward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
     public static func eluBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape else { return try Reference.eluBackward(x, dOutput: dOutput) }
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "eluBackward")
         return zipLanes(x, dOutput, ELUBackwardLanes())
     }
 
@@ -121,27 +121,26 @@ extension Fast {
     }
 
     /// `dOutput * sigmoid(x)`, as `Reference.softplusBackward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
     public static func softplusBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape else { return try Reference.softplusBackward(x, dOutput: dOutput) }
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "softplusBackward")
         return zipLanes(x, dOutput, SoftplusBackwardLanes())
     }
 
     // MARK: - Leaky ReLU
 
     /// `x` if `x > 0` else `alpha * x`, as `Reference.leakyReLUForward`.
-    /// - Throws: the reference's error when `alpha` is not finite.
+    /// - Throws: `ConvLabError` when `alpha` is not finite (the reference's check).
     public static func leakyReLUForward(_ x: Tensor<Float>, alpha: Float = 0.2) throws -> Tensor<Float> {
-        guard alpha.isFinite else { return try Reference.leakyReLUForward(x, alpha: alpha) }
+        try OpCheck.finite(alpha, name: "alpha", op: "leakyReLU")
         return mapLanes(x, LeakyReLULanes(alpha: alpha))
     }
 
     /// `dOutput` where `x > 0`, else `alpha * dOutput` (alpha at 0), as `Reference.leakyReLUBackward`.
-    /// - Throws: the reference's error when the shapes differ or `alpha` is not finite.
+    /// - Throws: `ConvLabError` when the shapes differ or `alpha` is not finite (the reference's checks).
     public static func leakyReLUBackward(_ x: Tensor<Float>, alpha: Float = 0.2, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard alpha.isFinite, x.shape == dOutput.shape else {
-            return try Reference.leakyReLUBackward(x, alpha: alpha, dOutput: dOutput)
-        }
+        try OpCheck.finite(alpha, name: "alpha", op: "leakyReLUBackward")
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "leakyReLUBackward")
         return zipLanes(x, dOutput, LeakyReLUBackwardLanes(alpha: alpha))
     }
 
@@ -149,13 +148,10 @@ extension Fast {
 
     /// The largest channel of each group of `C / units`, as `Reference.maxoutForward`.
     /// - Returns: `[..., units]`.
-    /// - Throws: the reference's error when `x` is a scalar or `units` does not divide `C`.
+    /// - Throws: `ConvLabError` when `x` is a scalar or `units` does not divide `C` (the reference's check).
     /// - Complexity: one pass over `x`.
     public static func maxoutForward(_ x: Tensor<Float>, units: Int) throws -> Tensor<Float> {
-        guard let channels = x.shape.last, units >= 1, channels >= 1, channels % units == 0 else {
-            return try Reference.maxoutForward(x, units: units)
-        }
-        let groupSize = channels / units, groups = x.count / groupSize
+        let groupSize = try OpCheck.maxoutGroupSize(x.shape, units: units, op: "maxout"), groups = x.count / groupSize
         return tensor(Array(x.shape.dropLast()) + [units]) { values in
             x.scalars.withUnsafeBufferPointer { xs in
                 let source = xs.baseAddress!
@@ -172,13 +168,10 @@ extension Fast {
     /// Each unit's upstream gradient to its group's maximum, shared equally among ties, as
     /// `Reference.maxoutBackward`.
     /// - Returns: `dInput`, `[..., C]`.
-    /// - Throws: the reference's error when a shape or `units` is wrong.
+    /// - Throws: `ConvLabError` when a shape or `units` is wrong (the reference's checks).
     public static func maxoutBackward(_ x: Tensor<Float>, units: Int, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard let channels = x.shape.last, units >= 1, channels >= 1, channels % units == 0,
-              dOutput.shape == Array(x.shape.dropLast()) + [units] else {
-            return try Reference.maxoutBackward(x, units: units, dOutput: dOutput)
-        }
-        let groupSize = channels / units, groups = x.count / groupSize
+        let groupSize = try OpCheck.maxoutGroupSize(x.shape, units: units, op: "maxoutBackward"), groups = x.count / groupSize
+        try OpCheck.outputGradient(dOutput.shape, expected: Array(x.shape.dropLast()) + [units], op: "maxoutBackward")
         return tensor(x.shape) { gradient in
             x.scalars.withUnsafeBufferPointer { xs in
                 dOutput.scalars.withUnsafeBufferPointer { dys in

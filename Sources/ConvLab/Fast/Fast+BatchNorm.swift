@@ -89,14 +89,19 @@ extension Fast {
 
     /// Batch normalization in training mode, as `Reference.batchNormForward`.
     /// - Returns: `output` (the shape of `x`), the batch `mean` and biased `variance` (the shape of `gamma`).
-    /// - Throws: the reference's error when the shapes, `axes` or `epsilon` do not fit.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes, `axes` or `epsilon` do not fit.
     /// - Complexity: three passes over `x`, rows split across threads.
     public static func batchNormForward(_ x: Tensor<Float>, gamma: Tensor<Float>, beta: Tensor<Float>, epsilon: Float,
                                         axes: [Int] = [0, 1, 2])
         throws -> (output: Tensor<Float>, mean: Tensor<Float>, variance: Tensor<Float>) {
-        guard let g = try? BatchNormGeometry(x: x.shape, axes: axes, op: "batchNorm"), g.parameterCount > 0,
-              gamma.shape == g.parameterShape, beta.shape == g.parameterShape, epsilon > 0, epsilon.isFinite else {
-            return try Reference.batchNormForward(x, gamma: gamma, beta: beta, epsilon: epsilon, axes: axes)
+        let g = try BatchNormGeometry(x: x.shape, axes: axes, op: "batchNorm")
+        try g.checkParameter(gamma.shape, name: "gamma", op: "batchNorm")
+        try g.checkParameter(beta.shape, name: "beta", op: "batchNorm")
+        try OpCheck.epsilon(epsilon, op: "batchNorm")
+        guard g.parameterCount > 0 else {
+            return try referenceFallback("batchNorm", "no parameters") {
+                try Reference.batchNormForward(x, gamma: gamma, beta: beta, epsilon: epsilon, axes: axes)
+            }
         }
         let columns = g.parameterCount
         let (mean, variance) = x.scalars.withUnsafeBufferPointer { xs in
@@ -117,14 +122,19 @@ extension Fast {
     ///
     /// the reference's chain rule with the per-element factors taken out of its sums.
     /// - Returns: `dInput` (the shape of `x`), `dGamma` and `dBeta` (the shape of `gamma`).
-    /// - Throws: the reference's error when the shapes, `axes` or `epsilon` do not fit.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes, `axes` or `epsilon` do not fit.
     /// - Complexity: four passes over `x` (two for the moments), rows split across threads.
     public static func batchNormBackward(_ x: Tensor<Float>, gamma: Tensor<Float>, dOutput: Tensor<Float>, epsilon: Float,
                                          axes: [Int] = [0, 1, 2])
         throws -> (dInput: Tensor<Float>, dGamma: Tensor<Float>, dBeta: Tensor<Float>) {
-        guard let g = try? BatchNormGeometry(x: x.shape, axes: axes, op: "batchNormBackward"), g.parameterCount > 0,
-              gamma.shape == g.parameterShape, dOutput.shape == x.shape, epsilon > 0, epsilon.isFinite else {
-            return try Reference.batchNormBackward(x, gamma: gamma, dOutput: dOutput, epsilon: epsilon, axes: axes)
+        let g = try BatchNormGeometry(x: x.shape, axes: axes, op: "batchNormBackward")
+        try g.checkParameter(gamma.shape, name: "gamma", op: "batchNormBackward")
+        try OpCheck.epsilon(epsilon, op: "batchNormBackward")
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "batchNormBackward")
+        guard g.parameterCount > 0 else {
+            return try referenceFallback("batchNormBackward", "no parameters") {
+                try Reference.batchNormBackward(x, gamma: gamma, dOutput: dOutput, epsilon: epsilon, axes: axes)
+            }
         }
         let rows = g.groupSize, columns = g.parameterCount, m = Float(rows)
         var dGamma = [Float](repeating: 0, count: columns), dBeta = dGamma
@@ -187,16 +197,17 @@ extension Fast {
 
     /// Batch normalization with given (moving) statistics, as `Reference.batchNormInference`.
     /// - Returns: the shape of `x`.
-    /// - Throws: the reference's error when the shapes or `epsilon` do not fit, or some
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes or `epsilon` do not fit, or some
     ///   `variance + epsilon` is not positive.
     /// - Complexity: one pass over `x`, rows split across threads.
     public static func batchNormInference(_ x: Tensor<Float>, gamma: Tensor<Float>, beta: Tensor<Float>,
                                           mean: Tensor<Float>, variance: Tensor<Float>, epsilon: Float) throws -> Tensor<Float> {
-        guard gamma.rank <= x.rank, Array(x.shape.suffix(gamma.rank)) == gamma.shape, gamma.count > 0,
-              beta.shape == gamma.shape, mean.shape == gamma.shape, variance.shape == gamma.shape,
-              epsilon > 0, epsilon.isFinite, variance.scalars.allSatisfy({ $0 + epsilon > 0 }) else {
-            return try Reference.batchNormInference(x, gamma: gamma, beta: beta, mean: mean, variance: variance,
-                                                    epsilon: epsilon)
+        try OpCheck.batchNormInference(x: x.shape, gamma: gamma.shape, beta: beta.shape, mean: mean.shape,
+                                       variance: variance, epsilon: epsilon, op: "batchNormInference")
+        guard gamma.count > 0 else {
+            return try referenceFallback("batchNormInference", "no parameters") {
+                try Reference.batchNormInference(x, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
+            }
         }
         let invStd = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
         return normalizeColumns(x, columns: gamma.count, mean: mean.scalars, invStd: invStd, gamma: gamma, beta: beta)

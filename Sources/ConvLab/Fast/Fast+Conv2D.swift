@@ -74,6 +74,13 @@ struct ConvLowering {
         return fits(self) && fits(transposedForInputGradient)
     }
 
+    /// Why this conv runs on the reference instead, or nil: explicit pads (the lowering is tuned
+    /// for TF's SAME/VALID pads) and pads too large to copy (see `padsAreBounded`).
+    func fallbackReason(_ padding: Padding) -> String? {
+        if padding.isExplicit { return "explicit pads" }
+        return padsAreBounded ? nil : "padded copies beyond 4x the input"
+    }
+
     var pixels: Int { batch * outH * outW }
     var patchSize: Int { kh * kw * inC }
 }
@@ -86,15 +93,13 @@ extension Fast {
     /// - Complexity: `2 * N*OH*OW * O * KH*KW*C` flops on the packed GEMM.
     public static func conv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2 = 1,
                                      padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
-        // Explicit pads run on the reference: the lowering is tuned for TF's SAME/VALID pads.
-        if padding.isExplicit {
-            return try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
-        }
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         let lowering = ConvLowering(g)
-        guard lowering.padsAreBounded else {
-            return try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2d", reason) {
+                try Reference.conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
+            }
         }
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
         return tensor(g.outputShape) { y in
@@ -113,17 +118,15 @@ extension Fast {
     public static func conv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
                                       strides: Size2 = 1, padding: Padding, dilations: Size2 = 1)
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
-        if padding.isExplicit {
-            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                padding: padding, dilations: dilations)
-        }
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
                                    strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "conv2DBackward")
         let lowering = ConvLowering(g)
-        guard lowering.padsAreBounded else {
-            return try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                padding: padding, dilations: dilations)
+        if let reason = lowering.fallbackReason(padding) {
+            return try referenceFallback("conv2DBackward", reason) {
+                try Reference.conv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                             padding: padding, dilations: dilations)
+            }
         }
         var dInput = zeros(input.shape)   // the strided route adds patches into it
         dOutput.scalars.withUnsafeBufferPointer { dy in

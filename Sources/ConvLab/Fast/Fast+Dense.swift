@@ -9,19 +9,17 @@
 //     dW = x^T [In, N] * dy [N, Out]          dBias = column sums of dy
 //
 // Transposes are not copied: the GEMM's packing reads the operands through strides.
-// Shapes the reference would reject are handed to it, so the errors are the reference's.
+// Shapes are checked by the reference's checks (`OpCheck.dense`), so the errors are the same.
 
 extension Fast {
     /// `x @ W + b`, as `Reference.denseForward`.
     /// - Parameters: `input [N, In]`, `weights [In, Out]`, `bias [Out]`.
     /// - Returns: `[N, Out]`.
-    /// - Throws: the reference's `ConvLabError` for shapes that do not fit.
+    /// - Throws: `ConvLabError` for shapes that do not fit (the reference's checks).
     /// - Complexity: `2 * N * In * Out` flops on the GEMM.
     public static func denseForward(_ input: Tensor<Float>, weights: Tensor<Float>, bias: Tensor<Float>) throws -> Tensor<Float> {
-        guard input.rank == 2, weights.rank == 2, input.shape[1] == weights.shape[0], bias.shape == [weights.shape[1]] else {
-            return try Reference.denseForward(input, weights: weights, bias: bias)
-        }
-        let batch = input.shape[0], inputs = input.shape[1], outputs = weights.shape[1]
+        let (batch, inputs, outputs) = try OpCheck.dense(input: input.shape, weights: weights.shape, op: "dense")
+        try OpCheck.denseBias(bias.shape, weights: weights.shape, op: "dense")
         // The bias rows, then the GEMM adds x * W onto them.
         return tensor([batch, outputs]) { y in
             bias.scalars.withUnsafeBufferPointer { b in
@@ -40,15 +38,12 @@ extension Fast {
 
     /// The gradients of `denseForward`, as `Reference.denseBackward`.
     /// - Returns: `dInput [N, In]`, `dWeights [In, Out]`, `dBias [Out]`.
-    /// - Throws: the reference's `ConvLabError` for shapes that do not fit.
+    /// - Throws: `ConvLabError` for shapes that do not fit (the reference's checks).
     /// - Complexity: two GEMMs of `2 * N * In * Out` flops.
     public static func denseBackward(_ input: Tensor<Float>, weights: Tensor<Float>, dOutput: Tensor<Float>)
         throws -> (dInput: Tensor<Float>, dWeights: Tensor<Float>, dBias: Tensor<Float>) {
-        guard input.rank == 2, weights.rank == 2, input.shape[1] == weights.shape[0],
-              dOutput.shape == [input.shape[0], weights.shape[1]] else {
-            return try Reference.denseBackward(input, weights: weights, dOutput: dOutput)
-        }
-        let batch = input.shape[0], inputs = input.shape[1], outputs = weights.shape[1]
+        let (batch, inputs, outputs) = try OpCheck.dense(input: input.shape, weights: weights.shape, op: "denseBackward")
+        try OpCheck.outputGradient(dOutput.shape, expected: [batch, outputs], op: "denseBackward")
         // Each output is written whole by one GEMM (or the column sums): no zero fill.
         let (x, w, dy) = (input.scalars, weights.scalars, dOutput.scalars)
         let dInput = tensor(input.shape) { dx in

@@ -38,13 +38,15 @@ extension Fast {
     /// - Complexity: `N*OH*OW * C*M * KH*KW` multiply-adds, over contiguous channels.
     public static func depthwiseConv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2 = 1,
                                               padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
-        // Explicit pads run on the reference: the column tables assume TF's SAME/VALID pads.
-        if padding.isExplicit {
-            return try Reference.depthwiseConv2DForward(input, filter: filter, strides: strides, padding: padding,
-                                                        dilations: dilations)
-        }
         let g = try DepthwiseConv2DGeometry(input: input.shape, filter: filter.shape,
                                             strides: strides, padding: padding, dilations: dilations)
+        // Explicit pads run on the reference: the column tables assume TF's SAME/VALID pads.
+        if padding.isExplicit {
+            return try referenceFallback("depthwiseConv2D", "explicit pads") {
+                try Reference.depthwiseConv2DForward(input, filter: filter, strides: strides, padding: padding,
+                                                     dilations: dilations)
+            }
+        }
         let (x, lowering) = channelsRepeated(input, g)
         return x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in
@@ -60,13 +62,15 @@ extension Fast {
     public static func depthwiseConv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>,
                                                strides: Size2 = 1, padding: Padding, dilations: Size2 = 1)
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
-        if padding.isExplicit {
-            return try Reference.depthwiseConv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
-                                                         padding: padding, dilations: dilations)
-        }
         let g = try DepthwiseConv2DGeometry(input: input.shape, filter: filter.shape,
                                             strides: strides, padding: padding, dilations: dilations)
         try g.checkOutputGradient(dOutput.shape, op: "depthwiseConv2DBackward")
+        if padding.isExplicit {
+            return try referenceFallback("depthwiseConv2DBackward", "explicit pads") {
+                try Reference.depthwiseConv2DBackward(input, filter: filter, dOutput: dOutput, strides: strides,
+                                                      padding: padding, dilations: dilations)
+            }
+        }
         let (x, lowering) = channelsRepeated(input, g)
         let (dx, dFilter) = x.scalars.withUnsafeBufferPointer { xs in
             filter.scalars.withUnsafeBufferPointer { w in

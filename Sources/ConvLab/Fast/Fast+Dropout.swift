@@ -11,13 +11,11 @@ extension Fast {
     /// Inverted dropout, as `Reference.dropoutForward`: the same draws from `generator`, so the
     /// same mask and the same generator state afterwards.
     /// - Returns: `output` and `mask` (0 or `1 / keepProbability`), both `x`'s shape.
-    /// - Throws: the reference's error when `keepProbability` is outside (0, 1].
+    /// - Throws: `ConvLabError` when `keepProbability` is outside (0, 1] (the reference's check).
     /// - Complexity: `count(x)` draws, on one thread.
     public static func dropoutForward(_ x: Tensor<Float>, keepProbability: Float, generator: inout SeededGenerator)
         throws -> (output: Tensor<Float>, mask: Tensor<Float>) {
-        guard keepProbability > 0 && keepProbability <= 1 else {
-            return try Reference.dropoutForward(x, keepProbability: keepProbability, generator: &generator)
-        }
+        try OpCheck.keepProbability(keepProbability, shape: x.shape, op: "dropout")
         let keep = Double(keepProbability), scale = 1 / keepProbability
         let count = x.count
         var output = [Float]()
@@ -39,10 +37,10 @@ extension Fast {
     }
 
     /// `dOutput * mask`, as `Reference.dropoutBackward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
     /// - Complexity: one pass, in parallel chunks.
     public static func dropoutBackward(dOutput: Tensor<Float>, mask: Tensor<Float>) throws -> Tensor<Float> {
-        guard dOutput.shape == mask.shape else { return try Reference.dropoutBackward(dOutput: dOutput, mask: mask) }
+        try OpCheck.sameShape(dOutput.shape, mask.shape, names: ("dOutput", "mask"), op: "dropoutBackward")
         return zipLanes(dOutput, mask, DropoutBackwardLanes())
     }
 }

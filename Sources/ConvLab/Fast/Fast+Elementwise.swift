@@ -1,5 +1,5 @@
-// Fast ReLU and bias add: twins of `Reference.reluForward` / `reluBackward` and
-// `Reference.biasAddForward` / `biasAddBackward`.
+// Fast ReLU, add and bias add: twins of `Reference.reluForward` / `reluBackward`,
+// `Reference.addForward` and `Reference.biasAddForward` / `biasAddBackward`.
 //
 // The reference maps element by element through generic closures and `%` per element. Here
 // each op is one pass over contiguous Float memory that the compiler vectorizes, split into
@@ -59,17 +59,25 @@ extension Fast {
     /// `dOutput` where `x > 0`, else 0, as `Reference.reluBackward`: `dOutput * (x > 0 ? 1 : 0)`,
     /// a select on four lanes (a branch per value would mispredict on half of a layer's
     /// activations), so an infinite `dOutput` at `x <= 0` gives NaN there, as in the reference.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
     public static func reluBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape else { return try Reference.reluBackward(x, dOutput: dOutput) }
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: "reluBackward")
         return zipLanes(x, dOutput, LeakyReLUBackwardLanes(alpha: 0))
     }
 
+    /// `a + b`, as `Reference.addForward`, on the shared lane pass.
+    /// - Throws: `ConvLabError` when the shapes differ (the reference's check).
+    public static func addForward(_ a: Tensor<Float>, _ b: Tensor<Float>) throws -> Tensor<Float> {
+        try OpCheck.sameShape(b.shape, a.shape, names: ("b", "a"), op: "add")
+        return zipLanes(a, b, AddLanes())
+    }
+
     /// `input + bias` along the last axis, as `Reference.biasAddForward`.
-    /// - Throws: the reference's error when `bias` is not `[C]`.
+    /// - Throws: `ConvLabError` when `bias` is not `[C]` (the reference's check).
     public static func biasAddForward(_ input: Tensor<Float>, bias: Tensor<Float>) throws -> Tensor<Float> {
-        guard let channels = input.shape.last, bias.shape == [channels], channels > 0 else {
-            return try Reference.biasAddForward(input, bias: bias)
+        let channels = try OpCheck.bias(bias.shape, for: input.shape, op: "biasAdd")
+        guard channels > 0 else {
+            return try referenceFallback("biasAdd", "no channels") { try Reference.biasAddForward(input, bias: bias) }
         }
         var output = input
         output.scalars.withUnsafeMutableBufferPointer { y in
@@ -85,9 +93,12 @@ extension Fast {
     }
 
     /// `(dOutput, Σ dOutput over all but the last axis)`, as `Reference.biasAddBackward`.
-    /// - Throws: the reference's error for a scalar `dOutput`.
+    /// - Throws: `ConvLabError` for a scalar `dOutput` (the reference's check).
     public static func biasAddBackward(dOutput: Tensor<Float>) throws -> (dInput: Tensor<Float>, dBias: Tensor<Float>) {
-        guard let channels = dOutput.shape.last, channels > 0 else { return try Reference.biasAddBackward(dOutput: dOutput) }
+        let channels = try OpCheck.channels(dOutput.shape, name: "dOutput", op: "biasAddBackward")
+        guard channels > 0 else {
+            return try referenceFallback("biasAddBackward", "no channels") { try Reference.biasAddBackward(dOutput: dOutput) }
+        }
         var dBias = zeros([channels])
         dOutput.scalars.withUnsafeBufferPointer { dy in
             dBias.scalars.withUnsafeMutableBufferPointer { db in
@@ -103,10 +114,11 @@ extension Fast {
     /// (`Kernels.biasReLUForward`). Bias add then ReLU would write the sum and then read it back to
     /// write the ReLU, two passes over a tensor that is 12 MB for conv1 at batch 128; here each
     /// value is read once and written once.
-    /// - Throws: the reference's error when `bias` is not `[C]`.
+    /// - Throws: `ConvLabError` when `bias` is not `[C]` (bias add's check).
     public static func biasReLUForward(_ input: Tensor<Float>, bias: Tensor<Float>) throws -> Tensor<Float> {
-        guard let channels = input.shape.last, bias.shape == [channels], channels > 0 else {
-            return try Reference.reluForward(Reference.biasAddForward(input, bias: bias))
+        let channels = try OpCheck.bias(bias.shape, for: input.shape, op: "biasAdd")
+        guard channels > 0 else {
+            return try referenceFallback("biasReLU", "no channels") { try Reference.reluForward(Reference.biasAddForward(input, bias: bias)) }
         }
         return tensor(input.shape) { values in
             input.scalars.withUnsafeBufferPointer { xs in
@@ -123,4 +135,8 @@ extension Fast {
             }
         }
     }
+}
+
+struct AddLanes: LanePairOp {
+    @inline(__always) func callAsFunction(_ a: Fast.Lanes, _ b: Fast.Lanes) -> Fast.Lanes { a + b }
 }

@@ -14,13 +14,16 @@
 extension Fast {
     /// `-Σ_k labels_k * logSoftmax(logits)_k` per row, as `Reference.softmaxCrossEntropyForward`.
     /// - Returns: the per-example loss, `logits`' shape without the last axis.
-    /// - Throws: the reference's error when the shapes differ or `axis` is out of range.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or `axis` is out of range.
     /// - Complexity: three passes over each row, one `exp` per logit.
     public static func softmaxCrossEntropyForward(labels: Tensor<Float>, logits: Tensor<Float>,
                                                   axis: Int = -1) throws -> Tensor<Float> {
-        guard labels.shape == logits.shape,
-              let (rows, length) = lastAxisRows(logits.shape, axis: axis, op: "softmaxCrossEntropy") else {
-            return try Reference.softmaxCrossEntropyForward(labels: labels, logits: logits, axis: axis)
+        let layout = try SoftmaxAxis(logits.shape, axis: axis, op: "softmaxCrossEntropy")
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: "softmaxCrossEntropy")
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback("softmaxCrossEntropy", fallbackReason(layout)) {
+                try Reference.softmaxCrossEntropyForward(labels: labels, logits: logits, axis: axis)
+            }
         }
         return tensor(Array(logits.shape.dropLast())) { values in
             logits.scalars.withUnsafeBufferPointer { xs in
@@ -42,12 +45,16 @@ extension Fast {
     /// `dLogits_k = dOutput * (softmax(logits)_k * Σ_j labels_j - labels_k)` per row, as
     /// `Reference.softmaxCrossEntropyBackward`.
     /// - Returns: `dLogits`, `logits`' shape.
-    /// - Throws: the reference's error when a shape is wrong or `axis` is out of range.
+    /// - Throws: `ConvLabError` (the reference's checks) when a shape is wrong or `axis` is out of range.
     public static func softmaxCrossEntropyBackward(labels: Tensor<Float>, logits: Tensor<Float>,
                                                    dOutput: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        guard labels.shape == logits.shape, dOutput.shape == Array(logits.shape.dropLast()),
-              let (rows, length) = lastAxisRows(logits.shape, axis: axis, op: "softmaxCrossEntropyBackward") else {
-            return try Reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput, axis: axis)
+        let layout = try SoftmaxAxis(logits.shape, axis: axis, op: "softmaxCrossEntropyBackward")
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: "softmaxCrossEntropyBackward")
+        try OpCheck.outputGradient(dOutput.shape, expected: layout.reducedShape, op: "softmaxCrossEntropyBackward")
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback("softmaxCrossEntropyBackward", fallbackReason(layout)) {
+                try Reference.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput, axis: axis)
+            }
         }
         return tensor(logits.shape) { gradient in
             logits.scalars.withUnsafeBufferPointer { xs in
@@ -70,22 +77,19 @@ extension Fast {
     }
 
     /// `max(x, 0) - x * z + log1p(exp(-|x|))` elementwise, as `Reference.sigmoidCrossEntropyForward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ.
     /// - Complexity: one pass, one `exp` and one `log1p` per element.
     public static func sigmoidCrossEntropyForward(labels: Tensor<Float>, logits: Tensor<Float>) throws -> Tensor<Float> {
-        guard labels.shape == logits.shape else {
-            return try Reference.sigmoidCrossEntropyForward(labels: labels, logits: logits)
-        }
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: "sigmoidCrossEntropy")
         return zipLanes(logits, labels, SigmoidCrossEntropyLanes())
     }
 
     /// `dOutput * (sigmoid(x) - z)` elementwise, as `Reference.sigmoidCrossEntropyBackward`.
-    /// - Throws: the reference's error when the shapes differ.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ.
     public static func sigmoidCrossEntropyBackward(labels: Tensor<Float>, logits: Tensor<Float>,
                                                    dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard labels.shape == logits.shape, dOutput.shape == logits.shape else {
-            return try Reference.sigmoidCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput)
-        }
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: "sigmoidCrossEntropyBackward")
+        try OpCheck.sameShape(dOutput.shape, logits.shape, names: ("dOutput", "logits"), op: "sigmoidCrossEntropyBackward")
         return tensor(logits.shape) { dx in
             logits.scalars.withUnsafeBufferPointer { xs in
                 labels.scalars.withUnsafeBufferPointer { zs in
@@ -113,12 +117,10 @@ extension Fast {
     /// chunk of ~64K elements sums its squares on one of the threads, and the chunk sums are
     /// added in chunk order (so the result does not depend on the thread count).
     /// - Returns: a scalar tensor `[]`.
-    /// - Throws: the reference's error when the shapes differ or are empty.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or are empty.
     /// - Complexity: one pass.
     public static func meanSquaredErrorForward(prediction: Tensor<Float>, target: Tensor<Float>) throws -> Tensor<Float> {
-        guard prediction.shape == target.shape, prediction.count > 0 else {
-            return try Reference.meanSquaredErrorForward(prediction: prediction, target: target)
-        }
+        try OpCheck.regression(prediction: prediction.shape, target: target.shape, op: "meanSquaredError")
         let count = prediction.count
         let chunks = (count + elementwiseChunk - 1) / elementwiseChunk
         var partials = [Float](repeating: 0, count: chunks)
@@ -143,12 +145,11 @@ extension Fast {
     }
 
     /// `dOutput * 2 * (prediction - target) / count`, as `Reference.meanSquaredErrorBackward`.
-    /// - Throws: the reference's error when a shape is wrong.
+    /// - Throws: `ConvLabError` (the reference's checks) when a shape is wrong.
     public static func meanSquaredErrorBackward(prediction: Tensor<Float>, target: Tensor<Float>,
                                                 dOutput: Tensor<Float>) throws -> Tensor<Float> {
-        guard prediction.shape == target.shape, prediction.count > 0, dOutput.shape == [] else {
-            return try Reference.meanSquaredErrorBackward(prediction: prediction, target: target, dOutput: dOutput)
-        }
+        try OpCheck.regression(prediction: prediction.shape, target: target.shape, op: "meanSquaredErrorBackward")
+        try OpCheck.scalarGradient(dOutput.shape, op: "meanSquaredErrorBackward")
         let scale = 2 * dOutput.scalars[0] / Float(prediction.count)
         return zipLanes(prediction, target, ScaledDifferenceLanes(scale: scale))
     }

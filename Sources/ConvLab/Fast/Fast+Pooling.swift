@@ -15,10 +15,13 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `maxPool`).
     public static func maxPoolForward(_ input: Tensor<Float>, windowSize: Size2, strides: Size2,
                                       padding: Padding) throws -> Tensor<Float> {
-        // Explicit pads: the reference (avg pool refuses them there, as TF does).
-        if padding.isExplicit { return try Reference.maxPoolForward(input, windowSize: windowSize, strides: strides, padding: padding) }
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPool")
+        if padding.isExplicit {
+            return try referenceFallback("maxPool", "explicit pads") {
+                try Reference.maxPoolForward(input, windowSize: windowSize, strides: strides, padding: padding)
+            }
+        }
         // Every window has a real cell (TF's rule), so every output is written: no zero fill.
         return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { xs in
@@ -39,11 +42,14 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `maxPoolBackward`).
     public static func maxPoolBackward(_ input: Tensor<Float>, dOutput: Tensor<Float>, windowSize: Size2,
                                        strides: Size2, padding: Padding) throws -> Tensor<Float> {
-        // Explicit pads: the reference (avg pool refuses them there, as TF does).
-        if padding.isExplicit { return try Reference.maxPoolBackward(input, dOutput: dOutput, windowSize: windowSize, strides: strides, padding: padding) }
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "maxPoolBackward")
+        if padding.isExplicit {
+            return try referenceFallback("maxPoolBackward", "explicit pads") {
+                try Reference.maxPoolBackward(input, dOutput: dOutput, windowSize: windowSize, strides: strides, padding: padding)
+            }
+        }
         var dInput = zeros(input.shape)
         input.scalars.withUnsafeBufferPointer { xs in
             dOutput.scalars.withUnsafeBufferPointer { dys in
@@ -67,8 +73,7 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `avgPool`).
     public static func avgPoolForward(_ input: Tensor<Float>, windowSize: Size2, strides: Size2,
                                       padding: Padding) throws -> Tensor<Float> {
-        // Explicit pads: the reference (avg pool refuses them there, as TF does).
-        if padding.isExplicit { return try Reference.avgPoolForward(input, windowSize: windowSize, strides: strides, padding: padding) }
+        try padding.requireAlgorithm(op: "avgPool", tfName: "tf.nn.avg_pool2d")  // TF's avg pool takes no explicit pads
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPool")
         var output = zeros(g.outputShape)
@@ -98,8 +103,7 @@ extension Fast {
     /// - Throws: the reference's `ConvLabError`s (naming `avgPoolBackward`).
     public static func avgPoolBackward(_ input: Tensor<Float>, dOutput: Tensor<Float>, windowSize: Size2,
                                        strides: Size2, padding: Padding) throws -> Tensor<Float> {
-        // Explicit pads: the reference (avg pool refuses them there, as TF does).
-        if padding.isExplicit { return try Reference.avgPoolBackward(input, dOutput: dOutput, windowSize: windowSize, strides: strides, padding: padding) }
+        try padding.requireAlgorithm(op: "avgPoolBackward", tfName: "tf.nn.avg_pool2d")
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "avgPoolBackward")
@@ -133,9 +137,9 @@ extension Fast {
     @inline(__always)
     static func forEachCell(_ g: PoolGeometry, _ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
         for a in g.rows.taps(forOutput: i) {
-            let row = i * g.rows.stride + a - g.rows.padBefore
+            let row = g.rows.position(output: i, tap: a)
             for b in g.cols.taps(forOutput: j) {
-                let col = j * g.cols.stride + b - g.cols.padBefore
+                let col = g.cols.position(output: j, tap: b)
                 body(row, col)
             }
         }

@@ -63,12 +63,8 @@ extension Fast {
     /// - Returns: `dInput`, of shape `inputShape`.
     /// - Throws: the reference's `ConvLabError`s (naming `resizeBackward`).
     public static func resizeBackward(inputShape: [Int], dOutput: Tensor<Float>, method: ResizeMethod) throws -> Tensor<Float> {
-        guard dOutput.rank == 4, inputShape.count == 4,
-              dOutput.shape[0] == inputShape[0], dOutput.shape[3] == inputShape[3] else {
-            return try Reference.resizeBackward(inputShape: inputShape, dOutput: dOutput, method: method)
-        }
-        let g = try ResizeGeometry(input: inputShape, size: Size2(dOutput.shape[1], dOutput.shape[2]),
-                                   method: method, op: "resizeBackward")
+        let g = try OpCheck.resizeBackward(inputShape: inputShape, dOutput: dOutput.shape, method: method,
+                                           op: "resizeBackward")
         let rows = FlatTaps(g.rowTaps), columns = FlatTaps(g.colTaps)
         let channels = g.channels
         var dInput = zeros(inputShape)

@@ -8,7 +8,7 @@
 // on in the output row itself (overwritten by the gradient in the same loop) instead of in a
 // second tensor; `exp` is the four-lane version of `Fast+Math.swift`. Every row still subtracts
 // its maximum before `exp`, so logits of +-1000 give finite results, as in the reference. Another
-// axis (with elements after it) falls back to the reference.
+// axis (with elements after it) falls back to the reference, recorded as a fallback.
 
 extension Fast {
     /// The largest of `row[0..<length]` (-infinity when empty), as `SoftmaxAxis.maximum`.
@@ -55,13 +55,15 @@ extension Fast {
         return sum
     }
 
-    /// The rows of `x` over `axis` when that axis is the last one in memory (nothing after it)
-    /// and not empty; nil when the reference must handle (or reject) the call.
-    static func lastAxisRows(_ shape: [Int], axis: Int, op: String) -> (rows: Int, length: Int)? {
-        guard let layout = try? SoftmaxAxis(shape, axis: axis, op: op), layout.inner == 1, layout.length > 0 else {
-            return nil
-        }
-        return (layout.outer, layout.length)
+    /// The rows of a validated layout when its axis is the last one in memory (nothing after it)
+    /// and not empty; nil for the shapes the reference handles instead (a real fallback).
+    static func lastAxisRows(_ layout: SoftmaxAxis) -> (rows: Int, length: Int)? {
+        layout.inner == 1 && layout.length > 0 ? (layout.outer, layout.length) : nil
+    }
+
+    /// Why a layout falls back to the reference.
+    static func fallbackReason(_ layout: SoftmaxAxis) -> String {
+        layout.length == 0 ? "an empty axis" : "axis \(layout.axis) of \(describeShape(layout.shape)) is not the last"
     }
 
     /// Runs `body(x row, dOutput row, result row)` over the rows of two same-shaped tensors and
@@ -84,11 +86,12 @@ extension Fast {
 
     /// Softmax over the last axis, as `Reference.softmaxForward` (other axes: the reference).
     /// - Returns: the shape of `x`; every row sums to 1.
-    /// - Throws: the reference's error for a scalar `x` or an axis out of range.
+    /// - Throws: `ConvLabError` (the reference's checks) for a scalar `x` or an axis out of range.
     /// - Complexity: three passes over each row, one `exp` per element.
     public static func softmaxForward(_ x: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        guard let (rows, length) = lastAxisRows(x.shape, axis: axis, op: "softmax") else {
-            return try Reference.softmaxForward(x, axis: axis)
+        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "softmax")
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback("softmax", fallbackReason(layout)) { try Reference.softmaxForward(x, axis: axis) }
         }
         return mapRows(x, x, rows: rows, length: length) { row, _, y in
             let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: y)
@@ -98,10 +101,12 @@ extension Fast {
 
     /// `dx_k = y_k * (dy_k - Σ_j dy_j * y_j)` per row, as `Reference.softmaxBackward`.
     /// - Returns: `dInput`, the shape of `x`.
-    /// - Throws: the reference's error when the shapes differ or `axis` is out of range.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or `axis` is out of range.
     public static func softmaxBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape, let (rows, length) = lastAxisRows(x.shape, axis: axis, op: "softmaxBackward") else {
-            return try Reference.softmaxBackward(x, dOutput: dOutput, axis: axis)
+        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "softmaxBackward")
+        try layout.check(dOutput.shape, name: "dOutput", op: "softmaxBackward")
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback("softmaxBackward", fallbackReason(layout)) { try Reference.softmaxBackward(x, dOutput: dOutput, axis: axis) }
         }
         return mapRows(x, dOutput, rows: rows, length: length) { row, dy, dx in
             // dx holds the row's softmax y until the last loop replaces it with the gradient.
@@ -118,11 +123,12 @@ extension Fast {
     /// Log-softmax over the last axis, `x_k - m - log Σ_j exp(x_j - m)`, as
     /// `Reference.logSoftmaxForward` (other axes: the reference).
     /// - Returns: the shape of `x`.
-    /// - Throws: the reference's error for a scalar `x` or an axis out of range.
+    /// - Throws: `ConvLabError` (the reference's checks) for a scalar `x` or an axis out of range.
     /// - Complexity: three passes over each row, one `exp` per element and one `log` per row.
     public static func logSoftmaxForward(_ x: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        guard let (rows, length) = lastAxisRows(x.shape, axis: axis, op: "logSoftmax") else {
-            return try Reference.logSoftmaxForward(x, axis: axis)
+        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "logSoftmax")
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback("logSoftmax", fallbackReason(layout)) { try Reference.logSoftmaxForward(x, axis: axis) }
         }
         return mapRows(x, x, rows: rows, length: length) { row, _, y in
             let m = rowMaximum(row, length)
@@ -134,10 +140,12 @@ extension Fast {
 
     /// `dx_k = dy_k - softmax(x)_k * Σ_j dy_j` per row, as `Reference.logSoftmaxBackward`.
     /// - Returns: `dInput`, the shape of `x`.
-    /// - Throws: the reference's error when the shapes differ or `axis` is out of range.
+    /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or `axis` is out of range.
     public static func logSoftmaxBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        guard x.shape == dOutput.shape, let (rows, length) = lastAxisRows(x.shape, axis: axis, op: "logSoftmaxBackward") else {
-            return try Reference.logSoftmaxBackward(x, dOutput: dOutput, axis: axis)
+        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "logSoftmaxBackward")
+        try layout.check(dOutput.shape, name: "dOutput", op: "logSoftmaxBackward")
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback("logSoftmaxBackward", fallbackReason(layout)) { try Reference.logSoftmaxBackward(x, dOutput: dOutput, axis: axis) }
         }
         return mapRows(x, dOutput, rows: rows, length: length) { row, dy, dx in
             let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: dx)

@@ -108,3 +108,6 @@ final class LockedValue<Value>: @unchecked Sendable {
 @_silgen_name("mallopt")
 private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
+
+/// The fast twins are the other path; the composite ops they do not replace come from `KernelOps`.
+extension Fast: KernelOps {}

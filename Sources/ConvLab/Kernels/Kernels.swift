@@ -2,8 +2,10 @@
 /// `Kernels` value, so a whole network moves from the reference loops to the fast kernels by
 /// changing one argument (llm.c's `switch (kernel_num)`).
 ///
-/// Each op area adds its methods in its own `Kernels+Area.swift`. The `.fast` case calls the
-/// `Fast` twin, which falls back to `Reference` for shapes or ops it does not handle.
+///     let y = try Kernels(.fast).ops.conv2DForward(x, filter: w, strides: 1, padding: .same, dilations: 1)
+///
+/// `ops` is the path's op set, `Reference` or `Fast`: both satisfy `KernelOps`, the one list of
+/// every op's signature, so nothing here restates an op.
 public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The naive loops of `Reference`, generic and written like the formulas.
     case reference
@@ -22,11 +24,19 @@ public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible 
     }
 }
 
-/// Float ops on the chosen path. Signatures match `Reference` and `Fast` exactly.
+/// Float ops on the chosen path.
 public struct Kernels: Sendable {
     /// Where every op of this value runs.
     public var path: KernelPath
 
     /// Ops on `path`.
     public init(_ path: KernelPath) { self.path = path }
+
+    /// The ops of this path: `Reference` or `Fast`.
+    public var ops: any KernelOps.Type {
+        switch path {
+        case .reference: Reference.self
+        case .fast: Fast.self
+        }
+    }
 }

@@ -28,24 +28,24 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
     /// `f(x)` through the chosen kernels.
     func forward(_ x: Tensor<Float>, kernels: Kernels) throws -> Tensor<Float> {
         switch self {
-        case .relu: return try kernels.reluForward(x)
-        case .leakyReLU(let alpha): return try kernels.leakyReLUForward(x, alpha: alpha)
-        case .elu: return try kernels.eluForward(x)
-        case .sigmoid: return try kernels.sigmoidForward(x)
-        case .tanh: return try kernels.tanhForward(x)
-        case .softplus: return try kernels.softplusForward(x)
+        case .relu: return try kernels.ops.reluForward(x)
+        case .leakyReLU(let alpha): return try kernels.ops.leakyReLUForward(x, alpha: alpha)
+        case .elu: return try kernels.ops.eluForward(x)
+        case .sigmoid: return try kernels.ops.sigmoidForward(x)
+        case .tanh: return try kernels.ops.tanhForward(x)
+        case .softplus: return try kernels.ops.softplusForward(x)
         }
     }
 
     /// `dOutput * f'(x)`, where `x` is the input the forward pass saw.
     func backward(_ x: Tensor<Float>, dOutput: Tensor<Float>, kernels: Kernels) throws -> Tensor<Float> {
         switch self {
-        case .relu: return try kernels.reluBackward(x, dOutput: dOutput)
-        case .leakyReLU(let alpha): return try kernels.leakyReLUBackward(x, alpha: alpha, dOutput: dOutput)
-        case .elu: return try kernels.eluBackward(x, dOutput: dOutput)
-        case .sigmoid: return try kernels.sigmoidBackward(x, dOutput: dOutput)
-        case .tanh: return try kernels.tanhBackward(x, dOutput: dOutput)
-        case .softplus: return try kernels.softplusBackward(x, dOutput: dOutput)
+        case .relu: return try kernels.ops.reluBackward(x, dOutput: dOutput)
+        case .leakyReLU(let alpha): return try kernels.ops.leakyReLUBackward(x, alpha: alpha, dOutput: dOutput)
+        case .elu: return try kernels.ops.eluBackward(x, dOutput: dOutput)
+        case .sigmoid: return try kernels.ops.sigmoidBackward(x, dOutput: dOutput)
+        case .tanh: return try kernels.ops.tanhBackward(x, dOutput: dOutput)
+        case .softplus: return try kernels.ops.softplusBackward(x, dOutput: dOutput)
         }
     }
 }

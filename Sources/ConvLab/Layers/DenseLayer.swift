@@ -7,9 +7,10 @@ public final class Dense: Layer {
     /// `b`, `[Out]`.
     public let biases: Variable
     /// Applied after the bias, or `nil` (the logits layer).
-    public let activation: Activation?
+    public var activation: Activation? { tail.activation }
     private var input: Tensor<Float>?
-    private var preActivation: Tensor<Float>?
+    /// The activation; the bias is added inside the GEMM, which starts from the bias rows.
+    private var tail: BiasActivation
 
     /// - Parameters:
     ///   - name: the scope, `fc`.
@@ -23,7 +24,7 @@ public final class Dense: Layer {
         self.name = name
         self.weights = Variable(name: name + "/weights", shape: [inputs, outputs], initializer: weightInitializer)
         self.biases = Variable(name: name + "/biases", shape: [outputs], initializer: biasInitializer)
-        self.activation = activation
+        self.tail = BiasActivation(activation)
     }
 
     public var kind: String { "Dense" + (activation.map { "+\($0)" } ?? "") }
@@ -39,49 +40,17 @@ public final class Dense: Layer {
 
     /// `activation(matmul(input, weights) + biases)`: `[N, In]` -> `[N, Out]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let z = try context.kernels.denseForward(input, weights: weights.value, bias: biases.value)
+        let z = try context.kernels.ops.denseForward(input, weights: weights.value, bias: biases.value)
         self.input = input
-        self.preActivation = z
-        return try activation?.forward(z, kernels: context.kernels) ?? z
+        return try tail.forward(z, bias: nil, kernels: context.kernels)
     }
 
     /// Through the activation, then `denseBackward`; fills the gradients of `weights` and `biases`.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        guard let input, let preActivation else { throw missingForward(self) }
-        let dZ = try activation?.backward(preActivation, dOutput: dOutput, kernels: context.kernels) ?? dOutput
-        let grads = try context.kernels.denseBackward(input, weights: weights.value, dOutput: dZ)
+        guard let input, let dZ = try tail.backward(dOutput, kernels: context.kernels) else { throw missingForward(self) }
+        let grads = try context.kernels.ops.denseBackward(input, weights: weights.value, dOutput: dZ)
         weights.gradient = grads.dWeights
         biases.gradient = grads.dBias
         return grads.dInput
-    }
-}
-
-/// `tf.reshape(h, [-1, 7*7*64])`: [N, H, W, C] -> [N, H*W*C], row-major so no scalar moves.
-public final class Flatten: Layer {
-    public let name: String
-    private var inputShape: [Int]?
-
-    /// - Parameter name: the scope (`flatten` by default).
-    public init(_ name: String = "flatten") { self.name = name }
-
-    public var kind: String { "Flatten" }
-
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        guard let first = inputShape.first else {
-            throw ConvLabError.shape(op: name, message: "cannot flatten a scalar")
-        }
-        return [first, inputShape.dropFirst().reduce(1, *)]
-    }
-
-    /// The same scalars reshaped to `[N, H*W*C]`.
-    public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        inputShape = input.shape
-        return try input.reshaped(outputShape(for: input.shape))
-    }
-
-    /// `dOutput` reshaped back to the input's shape.
-    public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        guard let inputShape else { throw missingForward(self) }
-        return try dOutput.reshaped(inputShape)
     }
 }

@@ -37,7 +37,7 @@ public final class Dropout: Layer {
             mask = nil
             return input
         }
-        let (output, mask) = try context.kernels.dropoutForward(input, keepProbability: keepProbability,
+        let (output, mask) = try context.kernels.ops.dropoutForward(input, keepProbability: keepProbability,
                                                                 generator: &generator)
         self.mask = mask
         return output
@@ -47,6 +47,6 @@ public final class Dropout: Layer {
     /// an evaluation pass.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let mask else { return dOutput }  // evaluation mode or keep = 1: the identity
-        return try context.kernels.dropoutBackward(dOutput: dOutput, mask: mask)
+        return try context.kernels.ops.dropoutBackward(dOutput: dOutput, mask: mask)
     }
 }

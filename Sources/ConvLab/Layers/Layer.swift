@@ -131,37 +131,3 @@ func checkChannels(_ shape: [Int], expected: Int, layer: String, kind: String) t
             message: "\(kind) was built for \(expected) input channels but the input has \(shape[3]) (\(describeShape(shape)))")
     }
 }
-
-/// The tail the convolution layers share, `activation(linear + bias)` as the lectures write
-/// `relu(conv2d(x, w) + b)`: it adds the bias per output channel, applies the optional
-/// activation and keeps what the activation's backward pass reads.
-///
-/// With ReLU that is the output, not the pre-activation: `relu(z) > 0` exactly where `z > 0`, so
-/// `reluBackward(relu(z), dOutput)` equals `reluBackward(z, dOutput)` (TF's ReluGrad reads its
-/// op's output the same way), and the bias add and the ReLU become one pass over the tensor.
-struct BiasActivation {
-    let activation: Activation?
-    /// The pre-activation, or the output when the activation is ReLU; nil before any forward pass.
-    private var saved: Tensor<Float>?
-
-    init(_ activation: Activation?) { self.activation = activation }
-
-    mutating func forward(_ linear: Tensor<Float>, bias: Tensor<Float>, kernels k: Kernels) throws -> Tensor<Float> {
-        if activation == .relu {
-            let y = try k.biasReLUForward(linear, bias: bias)
-            saved = y
-            return y
-        }
-        let z = try k.biasAddForward(linear, bias: bias)
-        saved = z
-        return try activation?.forward(z, kernels: k) ?? z
-    }
-
-    /// The gradients of the op before the bias and of the bias; nil before any forward pass.
-    func backward(_ dOutput: Tensor<Float>, kernels k: Kernels) throws -> (dLinear: Tensor<Float>, dBias: Tensor<Float>)? {
-        guard let saved else { return nil }
-        let dZ = try activation?.backward(saved, dOutput: dOutput, kernels: k) ?? dOutput
-        let (dLinear, dBias) = try k.biasAddBackward(dOutput: dZ)
-        return (dLinear, dBias)
-    }
-}

@@ -35,7 +35,7 @@ public final class Resize: Layer {
 
     /// `resizeForward`: `[N, H, W, C]` -> `[N, OH, OW, C]`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let output = try context.kernels.resizeForward(input, size: size, method: method)
+        let output = try context.kernels.ops.resizeForward(input, size: size, method: method)
         inputShape = input.shape
         return output
     }
@@ -43,6 +43,6 @@ public final class Resize: Layer {
     /// `resizeBackward`: each output gradient goes back to the input pixels it was read from.
     public func backward(_ dOutput: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         guard let inputShape else { throw missingForward(self) }
-        return try context.kernels.resizeBackward(inputShape: inputShape, dOutput: dOutput, method: method)
+        return try context.kernels.ops.resizeBackward(inputShape: inputShape, dOutput: dOutput, method: method)
     }
 }

@@ -86,7 +86,7 @@ public final class Sequential {
         var lines = ["layer             forward s  backward s  share"]
         for layer in layers {
             guard let t = timings[layer.name] else { continue }
-            lines.append(layer.name.paddedRight(16) + String(format: "  %9.2f  %10.2f  %4.0f%%", t.forward, t.backward,
+            lines.append(leftAligned(layer.name, 16) + String(format: "  %9.2f  %10.2f  %4.0f%%", t.forward, t.backward,
                                                              100 * (t.forward + t.backward) / max(total, 1e-9)))
         }
         return lines.joined(separator: "\n")
@@ -123,29 +123,13 @@ public final class Sequential {
         var table: [[String]] = [["layer", "kind", "output shape", "parameters"],
                                  ["input", "", spell([1] + inputShape.dropFirst()), ""]]
         for row in rows {
-            table.append([row.name, row.kind, spell(row.outputShape), groupedThousands(row.parameters)])
+            table.append([row.name, row.kind, spell(row.outputShape), thousands(row.parameters)])
         }
-        table.append(["total", "", "", groupedThousands(parameterCount)])
+        table.append(["total", "", "", thousands(parameterCount)])
         let widths = (0..<4).map { column in table.map { $0[column].count }.max() ?? 0 }
         return table.map { cells in
-            cells[0].paddedRight(widths[0]) + "  " + cells[1].paddedRight(widths[1]) + "  "
-                + cells[2].paddedRight(widths[2]) + "  " + cells[3].paddedLeft(widths[3])
+            leftAligned(cells[0], widths[0]) + "  " + leftAligned(cells[1], widths[1]) + "  "
+                + leftAligned(cells[2], widths[2]) + "  " + rightAligned(cells[3], widths[3])
         }.joined(separator: "\n")
     }
-}
-
-/// `3274634` -> `3,274,634`.
-public func groupedThousands(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (i, digit) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { result.append(",") }
-        result.append(digit)
-    }
-    return (value < 0 ? "-" : "") + result
-}
-
-extension String {
-    func paddedRight(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
-    func paddedLeft(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

@@ -47,7 +47,7 @@ extension Reference {
     public static func leakyReLUForward<Scalar: TensorScalar>(
         _ x: Tensor<Scalar>, alpha: Scalar = 0.2
     ) throws -> Tensor<Scalar> {
-        try checkFinite(alpha, name: "alpha", op: "leakyReLU")
+        try OpCheck.finite(alpha, name: "alpha", op: "leakyReLU")
         return x.map { $0 > 0 ? $0 : alpha * $0 }
     }
 
@@ -59,7 +59,7 @@ extension Reference {
     public static func leakyReLUBackward<Scalar: TensorScalar>(
         _ x: Tensor<Scalar>, alpha: Scalar = 0.2, dOutput: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        try checkFinite(alpha, name: "alpha", op: "leakyReLUBackward")
+        try OpCheck.finite(alpha, name: "alpha", op: "leakyReLUBackward")
         return try elementwiseBackward(x, dOutput, op: "leakyReLUBackward") { x in x > 0 ? 1 : alpha }
     }
 
@@ -169,20 +169,11 @@ extension Reference {
         _ x: Tensor<Scalar>, _ dOutput: Tensor<Scalar>, op: String,
         derivative: (Scalar) -> Scalar
     ) throws -> Tensor<Scalar> {
-        guard x.shape == dOutput.shape else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput is \(describeShape(dOutput.shape)) but x is \(describeShape(x.shape))")
-        }
+        try OpCheck.sameShape(dOutput.shape, x.shape, op: op)
         var dInput = Tensor<Scalar>.zerosUnchecked(x.shape)
         for k in 0..<x.count {
             dInput.scalars[k] = dOutput.scalars[k] * derivative(x.scalars[k])
         }
         return dInput
-    }
-
-    private static func checkFinite<Scalar: TensorScalar>(_ value: Scalar, name: String, op: String) throws {
-        guard value.isFinite else {
-            throw ConvLabError.argument(op: op, message: "\(name) must be finite, got \(value)")
-        }
     }
 }

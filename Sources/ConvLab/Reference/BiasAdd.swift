@@ -16,13 +16,7 @@ extension Reference {
     public static func biasAddForward<Scalar: TensorScalar>(
         _ input: Tensor<Scalar>, bias: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        guard let channels = input.shape.last else {
-            throw ConvLabError.shape(op: "biasAdd", message: "input must have rank >= 1 (channels last), got a scalar []")
-        }
-        guard bias.shape == [channels] else {
-            throw ConvLabError.shape(op: "biasAdd",
-                message: "bias must be [\(channels)] for input \(describeShape(input.shape)), got \(describeShape(bias.shape))")
-        }
+        let channels = try OpCheck.bias(bias.shape, for: input.shape, op: "biasAdd")
         var output = input
         for k in 0..<input.count {
             output.scalars[k] += bias.scalars[k % channels]  // the last index is the fastest
@@ -38,9 +32,7 @@ extension Reference {
     public static func biasAddBackward<Scalar: TensorScalar>(
         dOutput: Tensor<Scalar>
     ) throws -> (dInput: Tensor<Scalar>, dBias: Tensor<Scalar>) {
-        guard let channels = dOutput.shape.last else {
-            throw ConvLabError.shape(op: "biasAddBackward", message: "dOutput must have rank >= 1 (channels last), got a scalar []")
-        }
+        let channels = try OpCheck.channels(dOutput.shape, name: "dOutput", op: "biasAddBackward")
         var dBias = Tensor<Scalar>.zerosUnchecked([channels])
         for k in 0..<dOutput.count {
             dBias.scalars[k % channels] += dOutput.scalars[k]

@@ -1,4 +1,4 @@
-/// Conv1D: 1-D cross-correlation as `tf.nn.conv1d`, forward and backward, in plain loops.
+/// Conv1D: 1-D cross-correlation as `tf.nn.conv1d`, forward and backward.
 ///
 /// Lab 11-0 draws it as one filter `w0, w1, w2` sliding along a sequence:
 ///
@@ -10,8 +10,10 @@
 ///     y[n, i, o] = Σ_{k, c} xp[n, i*s + k*d, c] * w[k, c, o]
 ///
 /// where `xp` is the input zero-padded by `WindowAxis` (TF's SAME/VALID rule) and there is no
-/// kernel flip. TF computes conv1d as a conv2d of height 1; here the loop is written out so the
-/// 1-D formula can be read directly.
+/// kernel flip. That is conv2d's formula for an image one row tall, and TF computes conv1d exactly
+/// so: `Conv1DAsConv2D` views the input `[N, W, C]` as `[N, 1, W, C]` and the filter `[K, C, O]` as
+/// `[1, K, C, O]` (the same row-major scalars, nothing copied or added) and runs a conv2d with
+/// stride `(1, s)` and dilation `(1, d)`, the reference loops here, the fast GEMM on the fast path.
 extension Reference {
     /// 1-D cross-correlation, as `tf.nn.conv1d`.
     /// - Parameters:
@@ -28,34 +30,17 @@ extension Reference {
         _ input: Tensor<Scalar>, filter: Tensor<Scalar>,
         stride: Int = 1, padding: Padding, dilation: Int = 1
     ) throws -> Tensor<Scalar> {
-        let g = try Conv1DGeometry(input: input.shape, filter: filter.shape,
-                                   stride: stride, padding: padding, dilation: dilation)
-        var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
-        let x = input.scalars, w = filter.scalars
-        for n in 0..<g.batch {
-            for i in 0..<g.width.output {
-                for o in 0..<g.outChannels {
-                    var sum: Scalar = 0
-                    for k in 0..<g.width.kernel {
-                        // Tap k reads input position i*s + k*d - padLeft; padding contributes 0.
-                        guard let position = g.width.inputPosition(output: i, tap: k) else { continue }
-                        for c in 0..<g.inChannels {
-                            sum += x[g.inputIndex(n, position, c)] * w[g.filterIndex(k, c, o)]
-                        }
-                    }
-                    output.scalars[g.outputIndex(n, i, o)] = sum
-                }
-            }
-        }
-        return output
+        try Conv1DAsConv2D(input: input.shape, filter: filter.shape, stride: stride, padding: padding, dilation: dilation)
+            .forward(input, filter, conv2D: conv2DForward)
     }
 
-    /// The gradients of `conv1DForward` for an upstream gradient `dOutput`.
+    /// The gradients of `conv1DForward` for an upstream gradient `dOutput`:
     ///
     ///     dInput[n, p, c]  += dOutput[n, i, o] * w[k, c, o]
     ///     dFilter[k, c, o] += dOutput[n, i, o] * x[n, p, c]      with p = i*s + k*d - padLeft
     ///
-    /// accumulated (`+=`) over every output whose window covers the element.
+    /// accumulated (`+=`) over every output whose window covers the element: conv2d's backward
+    /// pass on the one-row view.
     /// - Parameters: as `conv1DForward`, plus `dOutput: [N, OW, O]`.
     /// - Returns: `dInput: [N, W, C]` and `dFilter: [K, C, O]`.
     /// - Throws: `ConvLabError` naming the op when the shapes do not fit.
@@ -64,46 +49,20 @@ extension Reference {
         _ input: Tensor<Scalar>, filter: Tensor<Scalar>, dOutput: Tensor<Scalar>,
         stride: Int = 1, padding: Padding, dilation: Int = 1
     ) throws -> (dInput: Tensor<Scalar>, dFilter: Tensor<Scalar>) {
-        let g = try Conv1DGeometry(input: input.shape, filter: filter.shape,
-                                   stride: stride, padding: padding, dilation: dilation)
-        try g.checkOutputGradient(dOutput.shape, op: "conv1DBackward")
-        var dInput = Tensor<Scalar>.zerosUnchecked(input.shape)
-        var dFilter = Tensor<Scalar>.zerosUnchecked(filter.shape)
-        let x = input.scalars, w = filter.scalars, dy = dOutput.scalars
-        for n in 0..<g.batch {
-            for i in 0..<g.width.output {
-                for o in 0..<g.outChannels {
-                    let upstream = dy[g.outputIndex(n, i, o)]
-                    for k in 0..<g.width.kernel {
-                        guard let position = g.width.inputPosition(output: i, tap: k) else { continue }
-                        for c in 0..<g.inChannels {
-                            let xi = g.inputIndex(n, position, c), wi = g.filterIndex(k, c, o)
-                            dInput.scalars[xi] += upstream * w[wi]
-                            dFilter.scalars[wi] += upstream * x[xi]
-                        }
-                    }
-                }
-            }
-        }
-        return (dInput, dFilter)
+        try Conv1DAsConv2D(input: input.shape, filter: filter.shape, stride: stride, padding: padding, dilation: dilation)
+            .backward(input, filter, dOutput, conv2DBackward: conv2DBackward)
     }
 }
 
-/// The validated shapes of one conv1d call and its index arithmetic, shared with a fast twin.
-public struct Conv1DGeometry: Equatable, Sendable {
-    /// `N`.
-    public let batch: Int
-    /// The one axis: `W`, `K`, the stride, the dilation, TF's pads and `OW`.
-    public let width: WindowAxis
-    /// `C`.
-    public let inChannels: Int
-    /// `O`.
-    public let outChannels: Int
+/// A conv1d's validated shapes as the conv2d of a one-row image, for any path's conv2d: the one
+/// place the view is written. The shapes are checked as 1-D first, so errors name `conv1d` and the
+/// shapes the caller passed.
+package struct Conv1DAsConv2D {
+    let geometry: Conv2DGeometry
+    let strides: Size2, padding: Padding, dilations: Size2
 
-    /// - Throws: `ConvLabError` naming `op` and both shapes.
-    public init(input: [Int], filter: [Int], stride: Int, padding: Padding, dilation: Int,
-                op: String = "conv1d") throws {
-        let pair = "(\(describeShape(input)) * \(describeShape(filter)))"
+    package init(input: [Int], filter: [Int], stride: Int, padding: Padding, dilation: Int) throws {
+        let op = "conv1d", pair = "(\(describeShape(input)) * \(describeShape(filter)))"
         guard input.count == 3 else {
             throw ConvLabError.shape(op: op, message: "input must be rank 3 [N,W,C], got \(describeShape(input))")
         }
@@ -111,8 +70,7 @@ public struct Conv1DGeometry: Equatable, Sendable {
             throw ConvLabError.shape(op: op, message: "filter must be rank 3 [K,C,O], got \(describeShape(filter))")
         }
         guard filter[1] == input[2] else {
-            throw ConvLabError.shape(op: op,
-                message: "filter has \(filter[1]) input channels but input has \(input[2]) \(pair)")
+            throw ConvLabError.shape(op: op, message: "filter has \(filter[1]) input channels but input has \(input[2]) \(pair)")
         }
         guard input.allSatisfy({ $0 >= 1 }), filter.allSatisfy({ $0 >= 1 }) else {
             throw ConvLabError.shape(op: op, message: "every dimension must be >= 1 \(pair)")
@@ -122,34 +80,32 @@ public struct Conv1DGeometry: Equatable, Sendable {
                 message: "stride \(stride) with dilation \(dilation): TF allows dilation > 1 only with stride 1")
         }
         try padding.requireAlgorithm(op: op, tfName: "tf.nn.conv1d")
-        batch = input[0]
-        inChannels = input[2]
-        outChannels = filter[2]
-        width = try WindowAxis(input: input[1], kernel: filter[0], stride: stride, dilation: dilation,
-                               padding: padding, op: op, axis: "width")
+        (strides, self.padding, dilations) = (Size2(1, stride), padding, Size2(1, dilation))
+        geometry = try Conv2DGeometry(input: [input[0], 1, input[1], input[2]], filter: [1] + filter,
+                                      strides: strides, padding: padding, dilations: dilations, op: op)
     }
 
     /// `[N, OW, O]`.
-    public var outputShape: [Int] { [batch, width.output, outChannels] }
+    var outputShape: [Int] { [geometry.batch, geometry.cols.output, geometry.outChannels] }
 
-    /// The row-major offset of `x[n, p, c]` in the `[N, W, C]` input.
-    @inline(__always) public func inputIndex(_ n: Int, _ p: Int, _ c: Int) -> Int {
-        (n * width.input + p) * inChannels + c
-    }
-    /// The row-major offset of `w[k, c, o]` in the `[K, C, O]` filter.
-    @inline(__always) public func filterIndex(_ k: Int, _ c: Int, _ o: Int) -> Int {
-        (k * inChannels + c) * outChannels + o
-    }
-    /// The row-major offset of `y[n, i, o]` in the `[N, OW, O]` output.
-    @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ o: Int) -> Int {
-        (n * width.output + i) * outChannels + o
+    /// `t` under another shape: the same scalars, nothing copied.
+    private func view<Scalar>(_ t: Tensor<Scalar>, _ shape: [Int]) -> Tensor<Scalar> {
+        Tensor(uncheckedShape: shape, scalars: t.scalars)
     }
 
-    /// Throws unless `shape` is this call's output shape.
-    public func checkOutputGradient(_ shape: [Int], op: String) throws {
-        guard shape == outputShape else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput is \(describeShape(shape)) but the output is \(describeShape(outputShape))")
-        }
+    package func forward<Scalar>(_ input: Tensor<Scalar>, _ filter: Tensor<Scalar>,
+                                 conv2D: ConvStep<Scalar>) throws -> Tensor<Scalar> {
+        let y = try conv2D(view(input, geometry.input.shape), view(filter, geometry.filter.shape),
+                           strides, padding, dilations)
+        return view(y, outputShape)
+    }
+
+    package func backward<Scalar>(_ input: Tensor<Scalar>, _ filter: Tensor<Scalar>, _ dOutput: Tensor<Scalar>,
+                                  conv2DBackward: ConvStepBackward<Scalar>)
+        throws -> (dInput: Tensor<Scalar>, dFilter: Tensor<Scalar>) {
+        try OpCheck.outputGradient(dOutput.shape, expected: outputShape, op: "conv1DBackward")
+        let grads = try conv2DBackward(view(input, geometry.input.shape), view(filter, geometry.filter.shape),
+                                       view(dOutput, geometry.outputShape), strides, padding, dilations)
+        return (view(grads.dInput, input.shape), view(grads.dFilter, filter.shape))
     }
 }

@@ -21,11 +21,8 @@ extension Reference {
     public static func denseForward<Scalar: TensorScalar>(
         _ input: Tensor<Scalar>, weights: Tensor<Scalar>, bias: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        let (batch, inputs, outputs) = try denseSizes(input.shape, weights.shape, op: "dense")
-        guard bias.shape == [outputs] else {
-            throw ConvLabError.shape(op: "dense",
-                message: "bias must be [\(outputs)] for weights \(describeShape(weights.shape)), got \(describeShape(bias.shape))")
-        }
+        let (batch, inputs, outputs) = try OpCheck.dense(input: input.shape, weights: weights.shape, op: "dense")
+        try OpCheck.denseBias(bias.shape, weights: weights.shape, op: "dense")
         var output = Tensor<Scalar>.zerosUnchecked([batch, outputs])
         for n in 0..<batch {
             for o in 0..<outputs {
@@ -50,11 +47,8 @@ extension Reference {
     public static func denseBackward<Scalar: TensorScalar>(
         _ input: Tensor<Scalar>, weights: Tensor<Scalar>, dOutput: Tensor<Scalar>
     ) throws -> (dInput: Tensor<Scalar>, dWeights: Tensor<Scalar>, dBias: Tensor<Scalar>) {
-        let (batch, inputs, outputs) = try denseSizes(input.shape, weights.shape, op: "denseBackward")
-        guard dOutput.shape == [batch, outputs] else {
-            throw ConvLabError.shape(op: "denseBackward",
-                message: "dOutput is \(describeShape(dOutput.shape)) but the output is [\(batch),\(outputs)] (\(describeShape(input.shape)) @ \(describeShape(weights.shape)))")
-        }
+        let (batch, inputs, outputs) = try OpCheck.dense(input: input.shape, weights: weights.shape, op: "denseBackward")
+        try OpCheck.outputGradient(dOutput.shape, expected: [batch, outputs], op: "denseBackward")
         var dInput = Tensor<Scalar>.zerosUnchecked(input.shape)
         var dWeights = Tensor<Scalar>.zerosUnchecked(weights.shape)
         var dBias = Tensor<Scalar>.zerosUnchecked([outputs])
@@ -69,21 +63,5 @@ extension Reference {
             }
         }
         return (dInput, dWeights, dBias)
-    }
-
-    /// `(N, In, Out)` after checking that `input @ weights` is defined.
-    private static func denseSizes(_ input: [Int], _ weights: [Int], op: String) throws -> (Int, Int, Int) {
-        let pair = "(\(describeShape(input)) @ \(describeShape(weights)))"
-        guard input.count == 2 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 2 [N,In], got \(describeShape(input)); flatten images first")
-        }
-        guard weights.count == 2 else {
-            throw ConvLabError.shape(op: op, message: "weights must be rank 2 [In,Out], got \(describeShape(weights))")
-        }
-        guard input[1] == weights[0] else {
-            throw ConvLabError.shape(op: op,
-                message: "input has \(input[1]) features but weights expect \(weights[0]) \(pair)")
-        }
-        return (input[0], input[1], weights[1])
     }
 }

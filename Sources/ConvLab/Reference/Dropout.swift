@@ -20,10 +20,7 @@ extension Reference {
     public static func dropoutForward<Scalar: TensorScalar>(
         _ x: Tensor<Scalar>, keepProbability: Scalar, generator: inout SeededGenerator
     ) throws -> (output: Tensor<Scalar>, mask: Tensor<Scalar>) {
-        guard keepProbability > 0 && keepProbability <= 1 else {  // also rejects NaN
-            throw ConvLabError.argument(op: "dropout",
-                message: "keepProbability must be in (0, 1], got \(keepProbability) (x \(describeShape(x.shape)))")
-        }
+        try OpCheck.keepProbability(keepProbability, shape: x.shape, op: "dropout")
         let keep = Double(keepProbability)
         let scale = 1 / keepProbability
         var mask = Tensor<Scalar>.zerosUnchecked(x.shape)
@@ -44,10 +41,7 @@ extension Reference {
     public static func dropoutBackward<Scalar: TensorScalar>(
         dOutput: Tensor<Scalar>, mask: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        guard dOutput.shape == mask.shape else {
-            throw ConvLabError.shape(op: "dropoutBackward",
-                message: "dOutput is \(describeShape(dOutput.shape)) but mask is \(describeShape(mask.shape))")
-        }
+        try OpCheck.sameShape(dOutput.shape, mask.shape, names: ("dOutput", "mask"), op: "dropoutBackward")
         var dInput = Tensor<Scalar>.zerosUnchecked(dOutput.shape)
         for k in 0..<dOutput.count {
             dInput.scalars[k] = dOutput.scalars[k] * mask.scalars[k]

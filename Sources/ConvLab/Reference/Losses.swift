@@ -28,7 +28,7 @@ extension Reference {
     ) throws -> Tensor<Scalar> {
         let op = "softmaxCrossEntropy"
         let layout = try SoftmaxAxis(logits.shape, axis: axis, op: op)
-        try checkLabels(labels.shape, logits.shape, op: op)
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: op)
         var loss = Tensor<Scalar>.zerosUnchecked(layout.reducedShape)
         for outer in 0..<layout.outer {
             for inner in 0..<layout.inner {
@@ -64,11 +64,8 @@ extension Reference {
     ) throws -> Tensor<Scalar> {
         let op = "softmaxCrossEntropyBackward"
         let layout = try SoftmaxAxis(logits.shape, axis: axis, op: op)
-        try checkLabels(labels.shape, logits.shape, op: op)
-        guard dOutput.shape == layout.reducedShape else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput is \(describeShape(dOutput.shape)) but the per-example loss is \(describeShape(layout.reducedShape)) (logits \(describeShape(logits.shape)), axis \(axis))")
-        }
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: op)
+        try OpCheck.outputGradient(dOutput.shape, expected: layout.reducedShape, op: op)
         let p = try softmaxForward(logits, axis: axis)
         var dLogits = Tensor<Scalar>.zerosUnchecked(logits.shape)
         for outer in 0..<layout.outer {
@@ -98,7 +95,7 @@ extension Reference {
     public static func sigmoidCrossEntropyForward<Scalar: TensorScalar>(
         labels: Tensor<Scalar>, logits: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        try checkLabels(labels.shape, logits.shape, op: "sigmoidCrossEntropy")
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: "sigmoidCrossEntropy")
         var loss = Tensor<Scalar>.zerosUnchecked(logits.shape)
         for k in 0..<logits.count {
             let x = logits.scalars[k], z = labels.scalars[k]
@@ -115,11 +112,8 @@ extension Reference {
         labels: Tensor<Scalar>, logits: Tensor<Scalar>, dOutput: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
         let op = "sigmoidCrossEntropyBackward"
-        try checkLabels(labels.shape, logits.shape, op: op)
-        guard dOutput.shape == logits.shape else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput is \(describeShape(dOutput.shape)) but logits are \(describeShape(logits.shape))")
-        }
+        try OpCheck.labels(labels.shape, logits: logits.shape, op: op)
+        try OpCheck.sameShape(dOutput.shape, logits.shape, names: ("dOutput", "logits"), op: op)
         var dLogits = Tensor<Scalar>.zerosUnchecked(logits.shape)
         for k in 0..<logits.count {
             let s = stableSigmoid(logits.scalars[k])
@@ -139,7 +133,7 @@ extension Reference {
     public static func meanSquaredErrorForward<Scalar: TensorScalar>(
         prediction: Tensor<Scalar>, target: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        try checkRegression(prediction.shape, target.shape, op: "meanSquaredError")
+        try OpCheck.regression(prediction: prediction.shape, target: target.shape, op: "meanSquaredError")
         var sum: Scalar = 0
         for k in 0..<prediction.count {
             let difference = prediction.scalars[k] - target.scalars[k]
@@ -160,36 +154,13 @@ extension Reference {
         prediction: Tensor<Scalar>, target: Tensor<Scalar>, dOutput: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
         let op = "meanSquaredErrorBackward"
-        try checkRegression(prediction.shape, target.shape, op: op)
-        guard dOutput.shape == [] else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput must be a scalar [] like the loss, got \(describeShape(dOutput.shape))")
-        }
+        try OpCheck.regression(prediction: prediction.shape, target: target.shape, op: op)
+        try OpCheck.scalarGradient(dOutput.shape, op: op)
         let scale = 2 * dOutput.scalars[0] / Scalar(prediction.count)
         var dPrediction = Tensor<Scalar>.zerosUnchecked(prediction.shape)
         for k in 0..<prediction.count {
             dPrediction.scalars[k] = scale * (prediction.scalars[k] - target.scalars[k])
         }
         return dPrediction
-    }
-
-    // MARK: - Shape checks
-
-    private static func checkLabels(_ labels: [Int], _ logits: [Int], op: String) throws {
-        guard labels == logits else {
-            throw ConvLabError.shape(op: op,
-                message: "labels are \(describeShape(labels)) but logits are \(describeShape(logits))")
-        }
-    }
-
-    private static func checkRegression(_ prediction: [Int], _ target: [Int], op: String) throws {
-        guard prediction == target else {
-            throw ConvLabError.shape(op: op,
-                message: "prediction is \(describeShape(prediction)) but target is \(describeShape(target))")
-        }
-        guard prediction.reduce(1, *) > 0 else {
-            throw ConvLabError.shape(op: op,
-                message: "the mean of no elements is undefined (prediction \(describeShape(prediction)))")
-        }
     }
 }

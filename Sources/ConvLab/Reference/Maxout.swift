@@ -19,7 +19,7 @@ extension Reference {
     public static func maxoutForward<Scalar: TensorScalar>(
         _ x: Tensor<Scalar>, units: Int
     ) throws -> Tensor<Scalar> {
-        let groupSize = try maxoutGroupSize(x.shape, units: units, op: "maxout")
+        let groupSize = try OpCheck.maxoutGroupSize(x.shape, units: units, op: "maxout")
         let rows = x.count / (units * groupSize)
         var output = Tensor<Scalar>.zerosUnchecked(Array(x.shape.dropLast()) + [units])
         for r in 0..<rows {
@@ -44,12 +44,8 @@ extension Reference {
     public static func maxoutBackward<Scalar: TensorScalar>(
         _ x: Tensor<Scalar>, units: Int, dOutput: Tensor<Scalar>
     ) throws -> Tensor<Scalar> {
-        let groupSize = try maxoutGroupSize(x.shape, units: units, op: "maxoutBackward")
-        let outputShape = Array(x.shape.dropLast()) + [units]
-        guard dOutput.shape == outputShape else {
-            throw ConvLabError.shape(op: "maxoutBackward",
-                message: "dOutput is \(describeShape(dOutput.shape)) but the output is \(describeShape(outputShape)) (x \(describeShape(x.shape)), units \(units))")
-        }
+        let groupSize = try OpCheck.maxoutGroupSize(x.shape, units: units, op: "maxoutBackward")
+        try OpCheck.outputGradient(dOutput.shape, expected: Array(x.shape.dropLast()) + [units], op: "maxoutBackward")
         let rows = x.count / (units * groupSize)
         var dInput = Tensor<Scalar>.zerosUnchecked(x.shape)
         for r in 0..<rows {
@@ -66,20 +62,5 @@ extension Reference {
             }
         }
         return dInput
-    }
-
-    /// `C / units` after checking that it is a whole number of channels.
-    private static func maxoutGroupSize(_ shape: [Int], units: Int, op: String) throws -> Int {
-        guard let channels = shape.last else {
-            throw ConvLabError.shape(op: op, message: "x must have rank >= 1 (channels last), got a scalar []")
-        }
-        guard units >= 1 else {
-            throw ConvLabError.argument(op: op, message: "units must be >= 1, got \(units) (x \(describeShape(shape)))")
-        }
-        guard channels >= 1, channels % units == 0 else {
-            throw ConvLabError.shape(op: op,
-                message: "\(channels) channels cannot be split into \(units) units (x \(describeShape(shape)))")
-        }
-        return channels / units
     }
 }

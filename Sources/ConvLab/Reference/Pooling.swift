@@ -87,9 +87,9 @@ extension Reference {
         var best = -1
         // Only the taps over real cells (`WindowAxis.taps`): padded cells never win.
         for a in g.rows.taps(forOutput: i) {
-            let row = i * g.rows.stride + a - g.rows.padBefore
+            let row = g.rows.position(output: i, tap: a)
             for b in g.cols.taps(forOutput: j) {
-                let col = j * g.cols.stride + b - g.cols.padBefore
+                let col = g.cols.position(output: j, tap: b)
                 let index = g.inputIndex(n, row, col, c)
                 // Strictly greater: an equal value later in the window does not take over.
                 if best < 0 || x[index] > x[best] { best = index }
@@ -123,9 +123,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
                         for a in g.rows.taps(forOutput: i) {
-                            let row = i * g.rows.stride + a - g.rows.padBefore
+                            let row = g.rows.position(output: i, tap: a)
                             for b in g.cols.taps(forOutput: j) {
-                                let col = j * g.cols.stride + b - g.cols.padBefore
+                                let col = g.cols.position(output: j, tap: b)
                                 sum += input.scalars[g.inputIndex(n, row, col, c)]
                             }
                         }
@@ -164,9 +164,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
                         for a in g.rows.taps(forOutput: i) {
-                            let row = i * g.rows.stride + a - g.rows.padBefore
+                            let row = g.rows.position(output: i, tap: a)
                             for b in g.cols.taps(forOutput: j) {
-                                let col = j * g.cols.stride + b - g.cols.padBefore
+                                let col = g.cols.position(output: j, tap: b)
                                 dInput.scalars[g.inputIndex(n, row, col, c)] += share
                             }
                         }
@@ -175,75 +175,5 @@ extension Reference {
             }
         }
         return dInput
-    }
-}
-
-/// The validated shapes of one pooling call and its index arithmetic, shared by the reference
-/// and fast twins so both agree on every output size, pad and divisor.
-public struct PoolGeometry: Equatable, Sendable {
-    /// `N`.
-    public let batch: Int
-    /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
-    public let rows: WindowAxis
-    /// The width axis: `W`, the window's `KW`, `sw`, TF's pads and `OW`.
-    public let cols: WindowAxis
-    /// `C`, pooled one by one.
-    public let channels: Int
-
-    /// - Throws: `ConvLabError` naming `op` and the input shape.
-    public init(input: [Int], windowSize: Size2, strides: Size2, padding: Padding,
-                op: String = "pool") throws {
-        guard input.count == 4 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
-        }
-        guard input.allSatisfy({ $0 >= 1 }) else {
-            throw ConvLabError.shape(op: op, message: "every dimension of the input must be >= 1, got \(describeShape(input))")
-        }
-        guard windowSize.h >= 1 && windowSize.w >= 1 else {
-            throw ConvLabError.argument(op: op, message: "windowSize \(windowSize) must be >= 1 in both axes (input \(describeShape(input)))")
-        }
-        guard strides.h >= 1 && strides.w >= 1 else {
-            throw ConvLabError.argument(op: op, message: "strides \(strides) must be >= 1 in both axes (input \(describeShape(input)))")
-        }
-        if padding == .valid && (windowSize.h > input[1] || windowSize.w > input[2]) {
-            throw ConvLabError.shape(op: op,
-                message: "VALID window \(windowSize) does not fit the \(input[1])x\(input[2]) image of input \(describeShape(input))")
-        }
-        batch = input[0]
-        channels = input[3]
-        if case .explicit(let pads) = padding,
-           max(pads.top, pads.bottom) >= windowSize.h || max(pads.left, pads.right) >= windowSize.w {
-            // TF's CheckPaddingSize: so every window still holds a real cell.
-            throw ConvLabError.argument(op: op,
-                message: "explicit pads \(padding) must be smaller than the window \(windowSize) on every side, as in TF (input \(describeShape(input)))")
-        }
-        (rows, cols) = try WindowAxis.pair(height: input[1], width: input[2], kernel: windowSize, strides: strides,
-                                           padding: padding, op: op)
-        _ = try TensorShape.extent(outputShape, op: op)   // explicit pads can outgrow the input
-    }
-
-    /// `[N, OH, OW, C]`.
-    public var outputShape: [Int] { [batch, rows.output, cols.output, channels] }
-
-    /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
-    public func realCells(_ i: Int, _ j: Int) -> Int {
-        rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
-    }
-
-    /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
-    @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
-        ((n * rows.input + h) * cols.input + w) * channels + c
-    }
-    /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
-    @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int {
-        ((n * rows.output + i) * cols.output + j) * channels + c
-    }
-
-    /// Throws unless `shape` is this call's output shape.
-    public func checkOutputGradient(_ shape: [Int], op: String) throws {
-        guard shape == outputShape else {
-            throw ConvLabError.shape(op: op,
-                message: "dOutput is \(describeShape(shape)) but the output is \(describeShape(outputShape)) (input \(describeShape([batch, rows.input, cols.input, channels])))")
-        }
     }
 }

@@ -7,8 +7,10 @@
 ///     z = depthwise_conv2d(x, wd)                       [N, OH, OW, C*M]
 ///     y[n, i, j, o] = Σ_k z[n, i, j, k] * wp[0, 0, k, o]
 ///
-/// This file adds no loops of its own: it composes the two reference ops, and its backward pass
-/// is the chain rule through them (pointwise first, then depthwise).
+/// This file adds no loops of its own: `SeparableConvolution` is the composition, written once and
+/// run on either path's convolutions (here the reference loops; `KernelOps` gives the fast path
+/// the same composition over the fast twins). Its backward pass is the chain rule through the two
+/// steps (pointwise first, then depthwise).
 extension Reference {
     /// Depthwise-separable 2-D convolution, as `tf.nn.separable_conv2d`.
     /// - Parameters:
@@ -25,11 +27,10 @@ extension Reference {
         _ input: Tensor<Scalar>, depthwiseFilter: Tensor<Scalar>, pointwiseFilter: Tensor<Scalar>,
         strides: Size2 = 1, padding: Padding, dilations: Size2 = 1
     ) throws -> Tensor<Scalar> {
-        _ = try separableOutputShape(input.shape, depthwiseFilter.shape, pointwiseFilter.shape,
-                                     strides: strides, padding: padding, dilations: dilations)
-        let depthwise = try depthwiseConv2DForward(input, filter: depthwiseFilter, strides: strides,
-                                                   padding: padding, dilations: dilations)
-        return try conv2DForward(depthwise, filter: pointwiseFilter, padding: .valid)
+        try SeparableConvolution(input: input.shape, depthwiseFilter: depthwiseFilter.shape,
+                                 pointwiseFilter: pointwiseFilter.shape, strides: strides, padding: padding,
+                                 dilations: dilations)
+            .forward(input, depthwiseFilter, pointwiseFilter, depthwise: depthwiseConv2DForward, pointwise: conv2DForward)
     }
 
     /// The gradients of `separableConv2DForward` for an upstream gradient `dOutput`.
@@ -45,31 +46,38 @@ extension Reference {
         _ input: Tensor<Scalar>, depthwiseFilter: Tensor<Scalar>, pointwiseFilter: Tensor<Scalar>,
         dOutput: Tensor<Scalar>, strides: Size2 = 1, padding: Padding, dilations: Size2 = 1
     ) throws -> (dInput: Tensor<Scalar>, dDepthwiseFilter: Tensor<Scalar>, dPointwiseFilter: Tensor<Scalar>) {
-        let outputShape = try separableOutputShape(input.shape, depthwiseFilter.shape, pointwiseFilter.shape,
-                                                   strides: strides, padding: padding, dilations: dilations)
-        guard dOutput.shape == outputShape else {
-            throw ConvLabError.shape(op: "separableConv2DBackward",
-                message: "dOutput is \(describeShape(dOutput.shape)) but the output is \(describeShape(outputShape))")
-        }
-        let depthwise = try depthwiseConv2DForward(input, filter: depthwiseFilter, strides: strides,
-                                                   padding: padding, dilations: dilations)
-        let pointwise = try conv2DBackward(depthwise, filter: pointwiseFilter, dOutput: dOutput, padding: .valid)
-        let inner = try depthwiseConv2DBackward(input, filter: depthwiseFilter, dOutput: pointwise.dInput,
-                                                strides: strides, padding: padding, dilations: dilations)
-        return (inner.dInput, inner.dFilter, pointwise.dFilter)
+        try SeparableConvolution(input: input.shape, depthwiseFilter: depthwiseFilter.shape,
+                                 pointwiseFilter: pointwiseFilter.shape, strides: strides, padding: padding,
+                                 dilations: dilations)
+            .backward(input, depthwiseFilter, pointwiseFilter, dOutput, depthwise: depthwiseConv2DForward,
+                      depthwiseBackward: depthwiseConv2DBackward, pointwiseBackward: conv2DBackward)
     }
+}
 
-    /// Validates a separable conv's three shapes together, so a mistake is reported against
-    /// `separableConv2D` with all of them, and returns the output shape `[N, OH, OW, O]`.
-    /// (Internal, not private: the fast twin validates with it too.)
-    static func separableOutputShape(
-        _ input: [Int], _ depthwiseFilter: [Int], _ pointwiseFilter: [Int],
-        strides: Size2, padding: Padding, dilations: Size2
-    ) throws -> [Int] {
+/// A conv2d-shaped op of one path, `(input, filter, strides, padding, dilations) -> output`: what
+/// a composite op is built from.
+package typealias ConvStep<Scalar: TensorScalar> =
+    (Tensor<Scalar>, Tensor<Scalar>, Size2, Padding, Size2) throws -> Tensor<Scalar>
+/// The backward pass of a `ConvStep`, with `dOutput` third.
+package typealias ConvStepBackward<Scalar: TensorScalar> =
+    (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>, Size2, Padding, Size2) throws -> (dInput: Tensor<Scalar>, dFilter: Tensor<Scalar>)
+
+/// A separable convolution's validated shapes and its composition, for any path's depthwise conv
+/// and conv2d: the one place the two steps and their chain rule are written.
+package struct SeparableConvolution {
+    let depthwise: DepthwiseConv2DGeometry
+    let strides: Size2, padding: Padding, dilations: Size2
+    /// `[N, OH, OW, O]`.
+    let outputShape: [Int]
+
+    /// Validates the three shapes together, so a mistake is reported against `separableConv2D`
+    /// with all of them.
+    package init(input: [Int], depthwiseFilter: [Int], pointwiseFilter: [Int], strides: Size2, padding: Padding,
+                 dilations: Size2) throws {
         let op = "separableConv2D"
         try padding.requireAlgorithm(op: op, tfName: "tf.nn.separable_conv2d")
-        let depthwise = try DepthwiseConv2DGeometry(input: input, filter: depthwiseFilter, strides: strides,
-                                                    padding: padding, dilations: dilations, op: op)
+        depthwise = try DepthwiseConv2DGeometry(input: input, filter: depthwiseFilter, strides: strides,
+                                                padding: padding, dilations: dilations, op: op)
         let mixed = depthwise.channels * depthwise.multiplier
         let shapes = "(\(describeShape(input)) * \(describeShape(depthwiseFilter)) * \(describeShape(pointwiseFilter)))"
         guard pointwiseFilter.count == 4, pointwiseFilter[0] == 1, pointwiseFilter[1] == 1,
@@ -81,6 +89,29 @@ extension Reference {
             throw ConvLabError.shape(op: op,
                 message: "pointwise filter has \(pointwiseFilter[2]) input channels but the depthwise step gives C*M = \(depthwise.channels)*\(depthwise.multiplier) = \(mixed) \(shapes)")
         }
-        return [depthwise.batch, depthwise.rows.output, depthwise.cols.output, pointwiseFilter[3]]
+        (self.strides, self.padding, self.dilations) = (strides, padding, dilations)
+        outputShape = [depthwise.batch, depthwise.rows.output, depthwise.cols.output, pointwiseFilter[3]]
+    }
+
+    /// `pointwise(depthwise(x))`.
+    package func forward<Scalar>(_ input: Tensor<Scalar>, _ depthwiseFilter: Tensor<Scalar>,
+                                 _ pointwiseFilter: Tensor<Scalar>, depthwise: ConvStep<Scalar>,
+                                 pointwise: ConvStep<Scalar>) throws -> Tensor<Scalar> {
+        let z = try depthwise(input, depthwiseFilter, strides, padding, dilations)
+        return try pointwise(z, pointwiseFilter, 1, .valid, 1)
+    }
+
+    /// Recomputes `z`, then the pointwise step's backward pass gives `dZ` and `dPointwiseFilter`,
+    /// and the depthwise step's backward pass of `dZ` gives `dInput` and `dDepthwiseFilter`.
+    package func backward<Scalar>(_ input: Tensor<Scalar>, _ depthwiseFilter: Tensor<Scalar>,
+                                  _ pointwiseFilter: Tensor<Scalar>, _ dOutput: Tensor<Scalar>,
+                                  depthwise: ConvStep<Scalar>, depthwiseBackward: ConvStepBackward<Scalar>,
+                                  pointwiseBackward: ConvStepBackward<Scalar>)
+        throws -> (dInput: Tensor<Scalar>, dDepthwiseFilter: Tensor<Scalar>, dPointwiseFilter: Tensor<Scalar>) {
+        try OpCheck.outputGradient(dOutput.shape, expected: outputShape, op: "separableConv2DBackward")
+        let z = try depthwise(input, depthwiseFilter, strides, padding, dilations)
+        let pointwise = try pointwiseBackward(z, pointwiseFilter, dOutput, 1, .valid, 1)
+        let inner = try depthwiseBackward(input, depthwiseFilter, pointwise.dInput, strides, padding, dilations)
+        return (inner.dInput, inner.dFilter, pointwise.dFilter)
     }
 }

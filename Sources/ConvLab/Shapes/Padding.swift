@@ -261,21 +261,6 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension WindowAxis {
-    /// The taps `k` of output `o` whose input position `o * stride + k * dilation - padBefore`
-    /// lies inside `0..<input`: one contiguous range, empty when the window covers only padding.
-    /// A loop over it visits only real cells, so its work is bounded by the input however large
-    /// the kernel is (a SAME max pool with a 2^31-wide window reads the 3 real rows, not 2^31).
-    public func taps(forOutput o: Int) -> Range<Int> {
-        let start = o * stride - padBefore   // the position of tap 0
-        let last = input - 1 - start         // the largest k * dilation still inside
-        guard last >= 0 else { return 0..<0 }
-        let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
-        let end = Swift.min(kernel, last / dilation + 1)
-        return Swift.min(first, end)..<end
-    }
-}
-
 /// The output size of a window of `kernel` taps, by TF's rule (see `Padding`).
 /// - Throws: as `WindowAxis.init`.
 public func outputSize(input: Int, kernel: Int, stride: Int = 1, dilation: Int = 1,

@@ -30,20 +30,20 @@ public enum Loss: String, Sendable, CaseIterable {
         throws -> (loss: Float, dLogits: Tensor<Float>) {
         switch self {
         case .softmaxCrossEntropy:
-            let perExample = try kernels.softmaxCrossEntropyForward(labels: labels, logits: logits)
+            let perExample = try kernels.ops.softmaxCrossEntropyForward(labels: labels, logits: logits, axis: -1)
             let n = perExample.count
             let mean = perExample.scalars.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1))
             let dOutput = Tensor<Float>(uncheckedShape: perExample.shape,
                                         scalars: Array(repeating: 1 / Float(n), count: n))
-            let dLogits = try kernels.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput)
+            let dLogits = try kernels.ops.softmaxCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput, axis: -1)
             return (Float(mean), dLogits)
         case .sigmoidCrossEntropy:
-            let elements = try kernels.sigmoidCrossEntropyForward(labels: labels, logits: logits)
+            let elements = try kernels.ops.sigmoidCrossEntropyForward(labels: labels, logits: logits)
             let n = elements.count
             let mean = elements.scalars.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1))
             let dOutput = Tensor<Float>(uncheckedShape: elements.shape,
                                         scalars: Array(repeating: 1 / Float(n), count: n))
-            let dLogits = try kernels.sigmoidCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput)
+            let dLogits = try kernels.ops.sigmoidCrossEntropyBackward(labels: labels, logits: logits, dOutput: dOutput)
             return (Float(mean), dLogits)
         }
     }

@@ -221,8 +221,8 @@ public enum Capstone {
     /// The leaderboard line: accuracy, training seconds, parameters, multiply-adds.
     public static func leaderboardLine(_ r: Result) -> String {
         String(format: "leaderboard: accuracy %@  training %.1f CPU s (budget %.1f; %.1f s wall-clock)  parameters %@  multiply-adds %@ per digit  [%@]",
-               percent(r.accuracy), r.trainingSeconds, r.budgetSeconds, r.trainingWallSeconds, groupedThousands(r.parameters),
-               groupedThousands(r.multiplyAdds), r.design)
+               percent(r.accuracy), r.trainingSeconds, r.budgetSeconds, r.trainingWallSeconds, thousands(r.parameters),
+               thousands(r.multiplyAdds), r.design)
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }

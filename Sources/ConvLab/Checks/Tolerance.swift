@@ -1,4 +1,4 @@
-import ConvLab
+
 
 /// The one tolerance rule of the test suite: `|actual - expected| <= atol + rtol * |expected|`.
 public struct Tolerance: Sendable, CustomStringConvertible {

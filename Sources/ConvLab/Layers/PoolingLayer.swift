@@ -52,9 +52,9 @@ public final class Pool2D: Layer {
         self.input = input
         switch pooling {
         case .max:
-            return try context.kernels.maxPoolForward(input, windowSize: windowSize, strides: strides, padding: padding)
+            return try context.kernels.ops.maxPoolForward(input, windowSize: windowSize, strides: strides, padding: padding)
         case .average:
-            return try context.kernels.avgPoolForward(input, windowSize: windowSize, strides: strides, padding: padding)
+            return try context.kernels.ops.avgPoolForward(input, windowSize: windowSize, strides: strides, padding: padding)
         }
     }
 
@@ -64,10 +64,10 @@ public final class Pool2D: Layer {
         guard let input else { throw missingForward(self) }
         switch pooling {
         case .max:
-            return try context.kernels.maxPoolBackward(input, dOutput: dOutput, windowSize: windowSize,
+            return try context.kernels.ops.maxPoolBackward(input, dOutput: dOutput, windowSize: windowSize,
                                                        strides: strides, padding: padding)
         case .average:
-            return try context.kernels.avgPoolBackward(input, dOutput: dOutput, windowSize: windowSize,
+            return try context.kernels.ops.avgPoolBackward(input, dOutput: dOutput, windowSize: windowSize,
                                                        strides: strides, padding: padding)
         }
     }
