@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 out=.build/fuzz
 mkdir -p "$out"
 swiftc=${SWIFTC:-swiftc}
-common=(-parse-as-library -O -swift-version 6 -I "$out" -use-ld=lld)
+# -package-name: the library uses `package` access (what the CLI and tests may see, students not);
+# SwiftPM passes the package name itself, swiftc needs it spelled out.
+common=(-parse-as-library -O -swift-version 6 -package-name convlab -I "$out" -use-ld=lld)
 
 newer() {  # newer OUTPUT INPUT...: true when OUTPUT is missing or older than an input
     local output=$1

@@ -33,6 +33,20 @@ struct CommittedRunTests {
         }
     }
 
+    /// The README's training section shows module 11's table of the 2017 recipe's runs as the
+    /// code prints it from the committed files, and quotes the commands that wrote them.
+    @Test func theReadmeShowsTheRunsAsTheCodePrintsThem() throws {
+        let readme = try String(contentsOf: CommittedRunTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var transcript = Transcript()
+        try MNISTConvnetLecture.reproduced(&transcript)
+        let block = "```text\n" + transcript.rendered + "```\n"
+        let shown = readme.contains(block)  // not the whole README in the failure message
+        #expect(shown, "README.md's training section should show, from the committed runs:\n\(block)")
+        for run in MNISTConvnetLecture.convlab2017Runs + MNISTConvnetLecture.tensorFlow2017Runs {
+            #expect(readme.contains(run.command), "README.md does not quote: \(run.command)")
+        }
+    }
+
     /// A line that is not JSON is reported with its file and byte offset.
     @Test func aBrokenLineNamesItsOffset() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("committed-run-\(UUID().uuidString)")

@@ -99,6 +99,26 @@ struct TrainerScoringTests {
     }
 
     /// One training step with dropout off, written out from the public pieces.
+    /// The 2017 script's stddev-1 network starts at a finite loss in the tens of thousands and
+    /// learns from there (TensorFlow's `softmax_cross_entropy_with_logits` is finite too), so its
+    /// recipe trains past `Loss.divergenceThreshold`; the other recipes keep the limit, and with
+    /// it the same first step stops before its update.
+    @Test func theStddevOneRecipeTrainsPastTheDivergenceLimit() throws {
+        #expect(ModelRecipe.lecture7Script2017.divergenceThreshold == nil)
+        #expect(ModelRecipe.lecture7Script2017Glorot.divergenceThreshold == Loss.divergenceThreshold)
+        #expect(ModelRecipe.lecture7.divergenceThreshold == Loss.divergenceThreshold)
+        let inputs = try Tensor<Float>(shape: [2, 28, 28, 1], scalars: (0..<(2 * 784)).map { Float($0 % 251) / 251 })
+        let oneHot = try Tensor<Float>(shape: [2, 10], scalars: (0..<20).map { $0 == 3 || $0 == 17 ? 1 : 0 })
+        let script = try ModelRecipe.lecture7Script2017.trainer(seed: 1, kernels: Kernels(.fast))
+        let loss = try script.step(inputs: inputs, oneHot: oneHot, epoch: 1)
+        #expect(loss.isFinite && loss > 100 * Loss.divergenceThreshold, "\(loss)")
+        #expect(script.optimizer.step == 1)
+        let limited = try ModelRecipe.lecture7Script2017.trainer(seed: 1, kernels: Kernels(.fast))
+        limited.divergenceThreshold = Loss.divergenceThreshold
+        #expect(throws: ConvLabError.self) { try limited.step(inputs: inputs, oneHot: oneHot, epoch: 1) }
+        #expect(limited.optimizer.step == 0)
+    }
+
     private func stepWithoutDropout(_ trainer: Trainer, _ inputs: Tensor<Float>, _ oneHot: Tensor<Float>) throws -> Float {
         let model = trainer.model
         let context = LayerContext(kernels: trainer.kernels, mode: .training, dropout: false)

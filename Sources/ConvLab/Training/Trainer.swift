@@ -185,6 +185,11 @@ public final class Trainer {
     /// Called after every training step (`convlab train --trace` records the dropout masks
     /// here). Not called while scoring.
     public var onStep: ((TrainingStep) throws -> Void)?
+    /// A finite mean loss above this stops training as diverged (`Loss.divergenceThreshold` by
+    /// default); `nil` stops only at NaN or infinity. The 2017 script's stddev-1 network starts
+    /// at a loss in the tens of thousands and learns from there, in TensorFlow as here, so its
+    /// recipe sets `nil`.
+    public var divergenceThreshold: Float? = Loss.divergenceThreshold
 
     private var batch = Tensor<Float>.zerosUnchecked([0])
     private var oneHot = Tensor<Float>.zerosUnchecked([0])
@@ -234,7 +239,7 @@ public final class Trainer {
 
     /// One optimizer step on one batch; returns the batch's loss.
     /// - Throws: `ConvLabError.argument` naming the epoch and step when the loss is NaN,
-    ///   infinite, or above `Loss.divergenceThreshold` (diverged: the true class's float32
+    ///   infinite, or above `divergenceThreshold` (diverged: the true class's float32
     ///   probability is 0); the update is then not applied.
     public func step(inputs: Tensor<Float>, oneHot labels: Tensor<Float>, epoch: Int = 0) throws -> Float {
         try step(inputs: inputs, oneHot: labels, epoch: epoch, dropout: true).loss
@@ -247,7 +252,7 @@ public final class Trainer {
         let context = LayerContext(kernels: kernels, mode: .training, dropout: dropout)
         let logits = try model.forward(inputs, context: context)
         let (value, dLogits) = try loss.evaluate(logits: logits, labels: labels, kernels: kernels)
-        guard value.isFinite, value <= Loss.divergenceThreshold else {
+        guard value.isFinite, value <= divergenceThreshold ?? .infinity else {
             let what = value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "+infinity" : "-infinity")
                 : String(format: "%.3g", Double(value)) + String(format: " (above %.2f: the true class's float32 probability is 0, so -log(softmax) would be +infinity)",
                                                                  Double(Loss.divergenceThreshold))
