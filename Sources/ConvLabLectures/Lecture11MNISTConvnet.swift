@@ -270,13 +270,20 @@ public struct CommittedRun: Sendable {
 
     public var path: String { directory.appendingPathComponent(file).path }
 
+    /// The file's text (module 18's bench text is not JSON lines).
+    /// - Throws: `ConvLabError.file` when it cannot be read as UTF-8.
+    func text() throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConvLabError.file(path: path, offset: nil, message: "cannot read; rerun: \(command)")
+        }
+        return text
+    }
+
     /// The file's JSON objects: one per line, or the whole file as one.
     /// - Throws: `ConvLabError.file` naming the file and the byte offset of a line that is not a
     ///   JSON object.
     func objects() throws -> [[String: Any]] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConvLabError.file(path: path, offset: nil, message: "cannot read; rerun: \(command)")
-        }
+        let text = try text(), data = Data(text.utf8)
         if let whole = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { return [whole] }
         var objects = [[String: Any]](), offset = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

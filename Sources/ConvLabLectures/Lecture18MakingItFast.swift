@@ -286,17 +286,6 @@ extension MakingItFastLecture {
     }
 }
 
-extension CommittedRun {
-    /// The file's text, for a run whose output is not JSON lines.
-    /// - Throws: `ConvLabError.file` when it cannot be read.
-    func text() throws -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConvLabError.file(path: path, offset: nil, message: "cannot read; rerun: \(command)")
-        }
-        return text
-    }
-}
-
 /// A committed bench run's figures by name; a missing one is an error naming the file.
 struct BenchFigures {
     let values: [String: Double]
