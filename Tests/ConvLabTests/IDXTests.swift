@@ -1,5 +1,11 @@
 import Testing
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabApplications
 
 @Suite("IDX files: header, data, errors with offsets")
 struct IDXTests {

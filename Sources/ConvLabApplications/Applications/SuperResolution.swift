@@ -129,11 +129,11 @@ public struct SuperResolutionResults: Sendable {
         for (r, (label, images)) in rows.enumerated() {
             let y = titleH + r * (tile + psnrH + gap)
             canvas.draw(text: label, x: 8, y: y + tile / 2 - 7, scale: 2)
-            let psnr = try peakSignalToNoiseRatio(clippedToUnit(try ConvLab.images(images, 0..<count)),
-                                                  try ConvLab.images(original, 0..<count))
+            let psnr = try peakSignalToNoiseRatio(clippedToUnit(try ConvLabApplications.images(images, 0..<count)),
+                                                  try ConvLabApplications.images(original, 0..<count))
             for i in 0..<count {
                 let x = labelW + i * (tileW + gap)
-                try canvas.draw(image: try ConvLab.images(images, i..<(i + 1)), x: x, y: y, scale: scale, low: 0, high: 1)
+                try canvas.draw(image: try ConvLabApplications.images(images, i..<(i + 1)), x: x, y: y, scale: scale, low: 0, high: 1)
                 if label != "original 28x28" {
                     canvas.draw(text: String(format: "%.1f dB", psnr[i]), x: x, y: y + tile + 3, color: .gray)
                 }
