@@ -66,8 +66,28 @@ let package = Package(
             path: "Sources/ConvLabNN"
         ),
         .target(
-            name: "ConvLabApplications",  // Animation, Conformance, Applications, Benchmark, CLI
-            dependencies: ["ConvLabCore", "ConvLabFast", "ConvLabData", "ConvLabPictures", "ConvLabNN"],
+            name: "ConvLabCLI",  // the one argument parser (the tool's and `convlab animate`'s)
+            dependencies: ["ConvLabCore", "ConvLabData"],
+            path: "Sources/ConvLabCLI"
+        ),
+        .target(
+            name: "ConvLabAnimation",  // `convlab animate`: a sliding window as SVG and PNG frames
+            dependencies: ["ConvLabCore", "ConvLabData", "ConvLabPictures", "ConvLabCLI"],
+            path: "Sources/ConvLabAnimation"
+        ),
+        .target(
+            name: "ConvLabConformance",  // the TensorFlow conformance runner
+            dependencies: ["ConvLabCore", "ConvLabData", "ConvLabNN"],
+            path: "Sources/ConvLabConformance"
+        ),
+        .target(
+            name: "ConvLabBenchmark",  // what `convlab bench` times
+            dependencies: ["ConvLabCore", "ConvLabNN"],
+            path: "Sources/ConvLabBenchmark"
+        ),
+        .target(
+            name: "ConvLabApplications",  // classic kernels on a photograph, SRCNN, the autoencoder
+            dependencies: ["ConvLabCore", "ConvLabData", "ConvLabPictures", "ConvLabNN"],
             path: "Sources/ConvLabApplications",
             // The photograph of `convlab kernels` (CC0, see Resources/Photographs/CREDITS.md).
             resources: [.copy("Resources/Photographs")]
@@ -76,6 +96,7 @@ let package = Package(
         .target(
             name: "ConvLab",
             dependencies: ["ConvLabCore", "ConvLabFast", "ConvLabData", "ConvLabPictures", "ConvLabNN",
+                           "ConvLabCLI", "ConvLabAnimation", "ConvLabConformance", "ConvLabBenchmark",
                            "ConvLabApplications"],
             path: "Sources/ConvLab"
         ),

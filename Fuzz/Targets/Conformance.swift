@@ -4,6 +4,10 @@ import ConvLab
 @testable import ConvLabData
 @testable import ConvLabPictures
 @testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
 @testable import ConvLabApplications
 
 /// Conformance cases files: the JSON reader, the case reader and every op the runner dispatches,

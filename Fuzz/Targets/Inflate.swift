@@ -4,6 +4,10 @@ import ConvLab
 @testable import ConvLabData
 @testable import ConvLabPictures
 @testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
 @testable import ConvLabApplications
 
 /// inflate, gzip and zlib: the first byte picks the container (so one corpus serves all three),

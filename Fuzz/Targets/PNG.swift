@@ -4,6 +4,10 @@ import ConvLab
 @testable import ConvLabData
 @testable import ConvLabPictures
 @testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
 @testable import ConvLabApplications
 
 /// PNG files as `convlab kernels` reads them: decode within `Image`'s budget, size the contact

@@ -8,4 +8,8 @@
 @_exported import ConvLabData
 @_exported import ConvLabPictures
 @_exported import ConvLabNN
+@_exported import ConvLabCLI
+@_exported import ConvLabAnimation
+@_exported import ConvLabConformance
+@_exported import ConvLabBenchmark
 @_exported import ConvLabApplications

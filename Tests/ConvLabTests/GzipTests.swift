@@ -5,6 +5,10 @@ import ConvLab
 @testable import ConvLabData
 @testable import ConvLabPictures
 @testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
 @testable import ConvLabApplications
 
 /// Runs `body` and checks the outcome of decoding a damaged file: either a thrown

@@ -5,6 +5,10 @@ import ConvLab
 @testable import ConvLabData
 @testable import ConvLabPictures
 @testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
 @testable import ConvLabApplications
 
 @Suite("IDX files: header, data, errors with offsets")

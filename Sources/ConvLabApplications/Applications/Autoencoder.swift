@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
 import ConvLabNN

@@ -1,6 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
 import ConvLabNN

@@ -8,7 +8,7 @@
 /// with a fused kernel (`Fast.biasReLUForward`).
 ///
 /// Adding an op: its reference file (the loops and the doc), one requirement here (with the fast
-/// path's stand-in in `Fast+StandIns.swift` until a fast twin exists), its entry in `OpTable` (which
+/// path's stand-in at the end of this file until a fast twin exists), its entry in `OpTable` (which
 /// the conformance runner, `convlab bench` and the cross-check tests iterate), and its tests.
 /// ARCHITECTURE.md walks through one.
 public protocol KernelOps {
@@ -161,3 +161,34 @@ extension KernelOps {
 
 /// The reference loops are one path; their generic ops serve as its Float signatures.
 extension Reference: KernelOps {}
+
+// MARK: - The fast path's stand-ins: ops with no fast twin yet
+
+/// The fast path: Float-only twins of the `Reference` ops with the same names and labels.
+///
+/// Each op here computes what its `Reference` twin computes, differently: packed, cache-blocked
+/// SIMD matrix multiplies (ConvLabFast's `GEMM.swift`), convolutions lowered onto them without an
+/// im2col buffer, loops over contiguous channels, and work split across cores with
+/// `DispatchQueue.concurrentPerform`. A shape a kernel does not handle falls back to the
+/// reference. Every kernel is cross-checked against its twin (`FastCrossCheckTests`) and by
+/// `convlab bench` before it is timed.
+///
+/// Declared here, in the module of the ops, so that an op's stand-in below stays beside its
+/// requirement; its kernels, settings and `KernelOps` conformance are in ConvLabFast.
+public enum Fast {}
+
+/// Each op here runs the reference loops on the fast path, recorded as a fallback, so `convlab
+/// bench` and the cross-check tests list it. The stand-in lives on `Fast`, not in a protocol
+/// extension: `Reference` conforms too, and a default there would shadow its generic op (the
+/// Float call would then pick the default and call itself). A fast twin, in ConvLabFast, replaces it.
+extension Fast {
+    /// `tf.nn.conv2d_transpose`. (The fast `conv2DBackward` computes the same values as its
+    /// `dInput`, but also a `dFilter` this op does not need.)
+    public static func conv2DTranspose(_ input: Tensor<Float>, filter: Tensor<Float>, outputSize: Size2? = nil,
+                                       strides: Size2 = 1, padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
+        try referenceFallback("conv2DTranspose", "no fast twin") {
+            try Reference.conv2DTranspose(input, filter: filter, outputSize: outputSize, strides: strides,
+                                          padding: padding, dilations: dilations)
+        }
+    }
+}

@@ -82,7 +82,7 @@ public struct MNIST: Sendable {
 
     /// The MNIST subset committed with ConvLab: the first 10,000 of the 60,000 training digits
     /// and all 10,000 real test digits (MNIST by LeCun, Cortes and Burges, CC BY-SA 3.0; see
-    /// `Sources/ConvLab/Resources/MNIST/CREDITS.md`).
+    /// `Sources/ConvLabData/Resources/MNIST/CREDITS.md`).
     /// - Parameter validationCount: how many of the first of the 10,000 training digits form
     ///   the validation set (0 by default: all 10,000 train).
     /// The files are decoded once per process and kept (about 63 MB of `Float`s); later calls

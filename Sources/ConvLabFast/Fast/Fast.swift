@@ -2,15 +2,8 @@ import Dispatch
 import Foundation
 import ConvLabCore
 
-/// The fast path: Float-only twins of the `Reference` ops with the same names and labels.
-///
-/// Each op here computes what its `Reference` twin computes, differently: packed, cache-blocked
-/// SIMD matrix multiplies (`Fast/GEMM.swift`), convolutions lowered onto them without an im2col
-/// buffer, loops over contiguous channels, and work split across cores with
-/// `DispatchQueue.concurrentPerform`. A shape a kernel does not handle falls back to the
-/// reference. Every kernel is cross-checked against its twin (`FastCrossCheckTests`) and by
-/// `convlab bench` before it is timed.
-public enum Fast {
+// The fast path's settings and thread pool; `Fast` itself is declared in ConvLabCore (Ops/).
+extension Fast {
     /// How many threads the fast kernels use (default: the active cores). Set it to 1 to measure
     /// one core; values below 1 count as 1 and values above `maximumThreads` as that.
     public static var threads: Int {

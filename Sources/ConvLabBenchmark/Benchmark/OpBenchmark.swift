@@ -1,8 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// One op timed on both paths after its results were compared: `convlab bench` builds a list of

@@ -1,8 +1,6 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// What the runner computed for one case: the output `y` and, when the case gave `dy`, the

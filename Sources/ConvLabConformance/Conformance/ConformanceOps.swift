@@ -1,7 +1,5 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// The dispatcher: a case's op is looked up in `OpTable` by its FORMAT.md name, its inputs and

@@ -1,8 +1,7 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
-import ConvLabNN
+import ConvLabCLI
 
 /// The sliding window of one op on a small input, for `convlab animate`: what to animate.
 ///

@@ -1,8 +1,7 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
-import ConvLabNN
+import ConvLabCLI
 
 /// A storyboard as one self-contained animated SVG: CSS keyframes in its own `<style>`, no script,
 /// no external reference (no `href`, no `url(` outside the file, no web font).

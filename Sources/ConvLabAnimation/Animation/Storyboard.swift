@@ -1,8 +1,7 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
-import ConvLabNN
+import ConvLabCLI
 
 /// What an animation shows, step by step, laid out in pixels: the padded input, the filter, the
 /// output, and for each step the window's cells, the multiply-adds and the output cell it fills.

@@ -1,7 +1,5 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// What one case may cost the runner. Every tensor it reads or makes holds at most `values`

@@ -1,7 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// The lecture 7 convnet (`ModelRecipe.lecture7`: the training helper's layers, trainer and Adam)

@@ -1,8 +1,7 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
-import ConvLabNN
+import ConvLabCLI
 
 /// A storyboard's steps as still pictures, for slides: the same layout as the SVG at twice its
 /// size, drawn on a `Canvas` with the 5x7 bitmap font (which writes `×` as `*` and `∞` as `inf`).

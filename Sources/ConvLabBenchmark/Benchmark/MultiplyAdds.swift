@@ -1,7 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// A convolution's multiply-adds counted two ways, for reading a GFLOP/s figure: `nominal`, the

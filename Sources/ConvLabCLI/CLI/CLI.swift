@@ -1,8 +1,5 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
-import ConvLabPictures
-import ConvLabNN
 
 /// The one argument parser of `convlab`: every subcommand declares its options as data and gets
 /// `--help`, the usage text, the error messages and `--out` from the same code. It lives in the
@@ -156,7 +153,7 @@ public struct CLIArguments: Sendable {
     public let command: String
     public let output: CLICommand.Output
     public var positional: [String] = []
-    var values: [String: String] = [:]
+    package var values: [String: String] = [:]
     var flags: Set<String> = []
 
     init(command: String, output: CLICommand.Output) {

@@ -1,8 +1,7 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 import ConvLabPictures
-import ConvLabNN
+import ConvLabCLI
 
 /// The command line of `convlab animate`, declared for the one argument parser (`CLICommand`) in
 /// the library, so that the command, its `--help` and errors, and the lectures' animations
