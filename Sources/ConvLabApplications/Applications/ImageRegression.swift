@@ -87,7 +87,7 @@ public final class ImageRegression {
 }
 
 /// `0..<count` in a random order (Fisher-Yates with `generator`).
-public func shuffledOrder(_ count: Int, generator: inout SeededGenerator) -> [Int] {
+package func shuffledOrder(_ count: Int, generator: inout SeededGenerator) -> [Int] {
     var order = Array(0..<count)
     for i in stride(from: count - 1, to: 0, by: -1) {
         order.swapAt(i, generator.nextInt(below: i + 1))

@@ -49,7 +49,7 @@ public enum SuperResolution {
     }
 
     /// The tutorial's blocky input for a batch of full-size digits: bicubic down, nearest up.
-    public static func lowResolutionInput(_ images: Tensor<Float>, kernels: Kernels) throws -> Tensor<Float> {
+    package static func lowResolutionInput(_ images: Tensor<Float>, kernels: Kernels) throws -> Tensor<Float> {
         let small = try downsampled(images, kernels: kernels)
         return try upsampled(small, to: Size2(images.shape[1], images.shape[2]), method: .nearest, kernels: kernels)
     }

@@ -78,7 +78,7 @@ public func relativeError(_ a: Double, _ n: Double) -> Double {
 
 /// CS231n's relative error, `max|a - n| / max(1e-8, |a| + |n|)`, taken element-wise and
 /// reported at the worst element, with the input value there so a student can act on it.
-public struct GradientReport: CustomStringConvertible, Sendable {
+package struct GradientReport: CustomStringConvertible, Sendable {
     public let relativeError: Double
     public let index: [Int]
     public let analytic: Double
@@ -98,7 +98,7 @@ public struct GradientReport: CustomStringConvertible, Sendable {
 ///   - numeric: `numericalGradient`'s.
 ///   - input: the tensor the gradient is taken with respect to (only for the report).
 /// - Returns: the worst element; an infinite error with no index when the shapes differ.
-public func gradientReport(analytic: Tensor<Double>, numeric: Tensor<Double>,
+package func gradientReport(analytic: Tensor<Double>, numeric: Tensor<Double>,
                            input: Tensor<Double>) -> GradientReport {
     guard analytic.shape == numeric.shape else {
         return GradientReport(relativeError: .infinity, index: [], analytic: .nan, numeric: .nan, input: .nan)

@@ -27,7 +27,7 @@ public struct Mismatch: CustomStringConvertible, Sendable {
     public let index: [Int]
     public let actual: Double
     public let expected: Double
-    public let maxAbsError: Double
+    package let maxAbsError: Double
     public let message: String
     public var description: String { message }
 }
@@ -62,7 +62,7 @@ public func compare<A: TensorScalar, B: TensorScalar>(
 }
 
 /// The largest absolute difference between two same-shaped tensors (infinity on shape mismatch).
-public func maxAbsError<A: TensorScalar, B: TensorScalar>(_ a: Tensor<A>, _ b: Tensor<B>) -> Double {
+package func maxAbsError<A: TensorScalar, B: TensorScalar>(_ a: Tensor<A>, _ b: Tensor<B>) -> Double {
     guard a.shape == b.shape else { return .infinity }
     var worst = 0.0
     for i in 0..<a.count {
@@ -73,7 +73,7 @@ public func maxAbsError<A: TensorScalar, B: TensorScalar>(_ a: Tensor<A>, _ b: T
 }
 
 /// The multi-index of a flat row-major offset.
-public func unravel(_ offset: Int, _ shape: [Int]) -> [Int] {
+func unravel(_ offset: Int, _ shape: [Int]) -> [Int] {
     var rest = offset
     var index = Array(repeating: 0, count: shape.count)
     for axis in shape.indices.reversed() where shape[axis] > 0 {

@@ -69,7 +69,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// A list of integers, `fallback` when absent.
-    public func ints(_ name: String, default fallback: [Int]? = nil, op: String) throws -> [Int] {
+    func ints(_ name: String, default fallback: [Int]? = nil, op: String) throws -> [Int] {
         guard let value = values[name] else {
             if let fallback { return fallback }
             throw missing(name, op: op)
@@ -99,7 +99,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
 
     /// A `[h, w]` pair such as `strides`, `ksize` or `dilations`. A single integer means both
     /// axes, and TF's 4-element NHWC form `[1, h, w, 1]` is accepted too.
-    public func size2(_ name: String, default fallback: Size2? = nil, op: String) throws -> Size2 {
+    package func size2(_ name: String, default fallback: Size2? = nil, op: String) throws -> Size2 {
         if values[name] == nil, let fallback { return fallback }
         if let single = values[name]?.integer { return Size2(single, single) }
         let list = try ints(name, op: op)
@@ -120,7 +120,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// A boolean such as `training` or `antialias`.
-    public func bool(_ name: String, default fallback: Bool, op: String) throws -> Bool {
+    package func bool(_ name: String, default fallback: Bool, op: String) throws -> Bool {
         guard let value = values[name] else { return fallback }
         guard case let .flag(flag) = value else {
             throw ConvLabError.argument(op: op, message: "attribute '\(name)' must be true or false, found \(value.kind)")

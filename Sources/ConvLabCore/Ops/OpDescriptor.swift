@@ -48,9 +48,9 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// The gradients' names, in order: `"d" + input` for each differentiable input.
-    public var gradientNames: [String] { inputs.filter(\.differentiable).map { "d" + $0.name } }
+    var gradientNames: [String] { inputs.filter(\.differentiable).map { "d" + $0.name } }
 
-    public var hasBackward: Bool { backward != nil }
+    package var hasBackward: Bool { backward != nil }
 
     /// Runs the forward pass on a path (`Reference.self`, `Fast.self`, or `Kernels(path).ops`).
     public func forward(_ call: OpCall, on ops: any KernelOps.Type) throws -> [Tensor<Float>] {
@@ -74,7 +74,7 @@ public struct OpCost: Sendable, Equatable {
     /// The output's shape.
     public let shape: [Int]
     /// The operations one output value costs.
-    public let perValue: Int
+    package let perValue: Int
 
     /// An output of `shape` whose values cost `perValue` operations each.
     public init(_ shape: [Int], perValue: Int) {
@@ -88,7 +88,7 @@ public struct OpCost: Sendable, Equatable {
 public struct OpInput: Sendable {
     public let name: String
     /// Whether it gets a gradient (labels, targets and moving statistics do not).
-    public let differentiable: Bool
+    let differentiable: Bool
     /// The values of example tensors.
     public let values: ExampleValues
 
@@ -156,7 +156,7 @@ public enum ExampleValues: Sendable, Equatable {
 /// for them, so a conformance case decodes only what its op reads.
 public struct OpCall: Sendable {
     public let op: String
-    public let attributes: OpAttributes
+    package let attributes: OpAttributes
     private let tensors: @Sendable (String) throws -> Tensor<Float>
 
     public init(op: String, attributes: OpAttributes, tensors: @escaping @Sendable (String) throws -> Tensor<Float>) {
@@ -187,13 +187,13 @@ public struct OpExample: Sendable {
     public var shapes: [String: [Int]]
     /// Values that differ from the op's default for an input.
     public var values: [String: ExampleValues]
-    public var attributes: OpAttributes
+    package var attributes: OpAttributes
     /// Floating-point operations of one forward call (multiply-add = 2; the backward pass counts
     /// twice); 0 when not meaningful.
     public var flops: Double
     /// How far the fast path may be from the reference: forward, and the gradients.
     public var tolerance: Tolerance
-    public var gradientTolerance: Tolerance
+    package var gradientTolerance: Tolerance
 
     public init(_ label: String, shapes: [String: [Int]], values: [String: ExampleValues] = [:],
                 attributes: OpAttributes = [:], flops: Double = 0,

@@ -2,7 +2,7 @@
 /// and backward calls and the shapes `convlab bench` times (the lecture 7 convnet's layers, then
 /// MobileNet-style depthwise blocks, then activations, losses and batch norm at lecture shapes).
 /// `Conformance`, `convlab bench` and the cross-check tests iterate this list.
-public enum OpTable {
+package enum OpTable {
     /// The ops, in the order `convlab bench` runs them.
     public static let all: [OpDescriptor] = convolutions + pooling + elementwise + losses + normalization
 

@@ -72,15 +72,15 @@ package struct SoftmaxAxis: Sendable {
 /// The reduced axes are the leading `k` axes, so the parameters live on the trailing axes and,
 /// in row-major order, element `e` belongs to parameter `e % parameterCount`; each parameter
 /// averages over `groupSize = count / parameterCount` elements.
-public struct BatchNormGeometry: Equatable, Sendable {
+package struct BatchNormGeometry: Equatable, Sendable {
     /// The shape of `x`.
     public let shape: [Int]
     /// The trailing, unreduced axes of `x`: the shape of `gamma`, `beta`, the mean and the variance.
-    public let parameterShape: [Int]
+    package let parameterShape: [Int]
     /// The number of elements of `parameterShape`.
     public let parameterCount: Int
     /// `m`, the elements behind one mean and variance.
-    public let groupSize: Int
+    package let groupSize: Int
 
     /// - Throws: `ConvLabError` naming `op` when `axes` are not `[0, ..., k-1]` for `1 <= k <= rank`
     ///   or a reduced axis is empty.
@@ -103,10 +103,10 @@ public struct BatchNormGeometry: Equatable, Sendable {
     }
 
     /// The parameter (channel) of flat element `e`.
-    @inline(__always) public func parameterIndex(_ e: Int) -> Int { e % parameterCount }
+    @inline(__always) func parameterIndex(_ e: Int) -> Int { e % parameterCount }
 
     /// Throws unless `parameter` has the shape `parameterShape`.
-    public func checkParameter(_ parameter: [Int], name: String, op: String) throws {
+    package func checkParameter(_ parameter: [Int], name: String, op: String) throws {
         guard parameter == parameterShape else {
             throw ConvLabError.shape(op: op,
                 message: "\(name) is \(describeShape(parameter)) but x \(describeShape(shape)) needs \(describeShape(parameterShape))")

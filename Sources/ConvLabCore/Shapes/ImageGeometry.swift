@@ -42,7 +42,7 @@ extension OutputShaped {
     /// - Parameters:
     ///   - shape: the upstream gradient's shape.
     ///   - op: the op named in the error.
-    public func checkOutputGradient(_ shape: [Int], op: String) throws {
+    package func checkOutputGradient(_ shape: [Int], op: String) throws {
         try OpCheck.outputGradient(shape, expected: outputShape, op: op)
     }
 }
@@ -56,9 +56,9 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
     /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
     public let cols: WindowAxis
     /// `C`.
-    public let inChannels: Int
+    package let inChannels: Int
     /// `O`.
-    public let outChannels: Int
+    package let outChannels: Int
 
     /// - Throws: `ConvLabError` naming `op` and both shapes.
     public init(input: [Int], filter: [Int], strides: Size2, padding: Padding, dilations: Size2,
@@ -112,7 +112,7 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
 /// The validated shapes of one depthwise conv2d call. The windows are exactly conv2d's (the
 /// filter `[KH, KW, C, M]` has conv2d's layout with `O = M`), so this wraps a `Conv2DGeometry`
 /// and only changes the output channel layout to `c*M + m`.
-public struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
+package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
     /// The same windows, pads and input/filter indexing as a conv2d with `M` output channels.
     public let window: Conv2DGeometry
 
@@ -155,7 +155,7 @@ public struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
 }
 
 /// The validated shapes of one pooling call and its index arithmetic.
-public struct PoolGeometry: Equatable, Sendable, OutputShaped {
+package struct PoolGeometry: Equatable, Sendable, OutputShaped {
     /// `N`.
     public let batch: Int
     /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
@@ -205,7 +205,7 @@ public struct PoolGeometry: Equatable, Sendable, OutputShaped {
     public var outputShape: [Int] { output.shape }
 
     /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
-    public func realCells(_ i: Int, _ j: Int) -> Int {
+    package func realCells(_ i: Int, _ j: Int) -> Int {
         rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
     }
 

@@ -49,12 +49,12 @@ public struct LayerSpec: Sendable, Equatable {
     }
 
     /// Max pooling, by default 2x2 with stride 2, VALID.
-    public static func maxPool(_ name: String, window: Int = 2, stride: Int = 2, padding: Padding = .valid) -> LayerSpec {
+    package static func maxPool(_ name: String, window: Int = 2, stride: Int = 2, padding: Padding = .valid) -> LayerSpec {
         LayerSpec(name, .maxPool(window: window, stride: stride, padding: padding))
     }
 
     /// Average pooling, by default 2x2 with stride 2, VALID.
-    public static func averagePool(_ name: String, window: Int = 2, stride: Int = 2, padding: Padding = .valid) -> LayerSpec {
+    static func averagePool(_ name: String, window: Int = 2, stride: Int = 2, padding: Padding = .valid) -> LayerSpec {
         LayerSpec(name, .averagePool(window: window, stride: stride, padding: padding))
     }
 
@@ -106,7 +106,7 @@ public struct LayerTableRow: Sendable, Equatable {
     /// 0 for the network's own layers, 1 inside a residual block's branch or shortcut, and so on.
     public let nesting: Int
     /// Inside a residual block's shortcut (a projection).
-    public let inShortcut: Bool
+    package let inShortcut: Bool
 
     /// The values the row outputs, `H * W * C` (checked by `LayerTable.init`).
     public var activations: Int { outputShape.reduce(1, *) }

@@ -32,7 +32,7 @@ public enum Padding: Hashable, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// Whether the pads were given by hand.
-    public var isExplicit: Bool {
+    package var isExplicit: Bool {
         if case .explicit = self { return true }
         return false
     }
@@ -61,7 +61,7 @@ public enum Padding: Hashable, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// Throws unless SAME or VALID: for ops whose TensorFlow twin (`tfName`) takes no explicit pads.
-    public func requireAlgorithm(op: String, tfName: String) throws {
+    package func requireAlgorithm(op: String, tfName: String) throws {
         if case .explicit = self {
             throw ConvLabError.argument(op: op,
                 message: "\(tfName) takes padding SAME or VALID, not explicit pads \(self)")
@@ -144,7 +144,7 @@ public struct WindowAxis: Equatable, Sendable, CustomStringConvertible {
     /// window accepts: 2^31 - 1 (`TensorShape.maximumExtent`). With every one of them below it,
     /// each position this geometry computes (`o * stride + k * dilation - padBefore`, the pads,
     /// the output size) fits in `Int` with room to spare, whatever a file or a command line asks.
-    public static let maximumSize = TensorShape.maximumExtent
+    package static let maximumSize = TensorShape.maximumExtent
 
     /// The dilated kernel extent `E = (F - 1) * D + 1`.
     public var effectiveKernel: Int { (kernel - 1) * dilation + 1 }

@@ -31,7 +31,7 @@ public struct ResizeTap: Equatable, Sendable {
 
 /// The validated shapes of one resize and its per-axis taps, shared by forward and backward (so
 /// the backward pass is the exact adjoint) and by a fast twin.
-public struct ResizeGeometry: Equatable, Sendable, OutputShaped {
+package struct ResizeGeometry: Equatable, Sendable, OutputShaped {
     /// `N`.
     public let batch: Int
     /// `C`, resized one by one.
@@ -41,9 +41,9 @@ public struct ResizeGeometry: Equatable, Sendable, OutputShaped {
     /// `(OH, OW)`.
     public let outputSize: Size2
     /// `rowTaps[i]`: the input rows output row `i` reads.
-    public let rowTaps: [[ResizeTap]]
+    package let rowTaps: [[ResizeTap]]
     /// `colTaps[j]`: the input columns output column `j` reads.
-    public let colTaps: [[ResizeTap]]
+    package let colTaps: [[ResizeTap]]
 
     /// - Throws: `ConvLabError` naming `op` for a non-NHWC input, an empty image, a size below 1,
     ///   or an output beyond `TensorShape.maximumExtent`.

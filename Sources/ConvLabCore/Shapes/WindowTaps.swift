@@ -11,7 +11,7 @@ extension WindowAxis {
     /// The input position read by tap `k` of output `o`, or `nil` when that position lies in the
     /// zero padding (before 0 or at/after `input`).
     @inline(__always)
-    public func inputPosition(output o: Int, tap k: Int) -> Int? {
+    package func inputPosition(output o: Int, tap k: Int) -> Int? {
         let p = position(output: o, tap: k)
         return p >= 0 && p < input ? p : nil
     }

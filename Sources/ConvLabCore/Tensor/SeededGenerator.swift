@@ -41,7 +41,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [low, high).
-    public mutating func nextUniform(_ low: Double, _ high: Double) -> Double {
+    package mutating func nextUniform(_ low: Double, _ high: Double) -> Double {
         low + (high - low) * nextUnit()
     }
 

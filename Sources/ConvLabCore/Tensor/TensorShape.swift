@@ -7,10 +7,10 @@
 /// positions a loop over the non-empty axes visits. The limit bounds the extent, not only the
 /// element count, so an empty tensor such as `[1099511627776, 0]` (no elements, but 2^40 rows
 /// for a softmax to walk) is refused like a full one of that size.
-public enum TensorShape {
+package enum TensorShape {
     /// The largest extent, and so the largest dimension and element count: 2^31 - 1 (8 GiB of
     /// `Float`), the largest count an `Int32` index reaches.
-    public static let maximumExtent = Int(Int32.max)
+    package static let maximumExtent = Int(Int32.max)
 
     /// The number of elements of `shape` (the product of its dimensions).
     /// - Parameters:
@@ -20,7 +20,7 @@ public enum TensorShape {
     ///     with a tighter budget pass their own.
     /// - Throws: `ConvLabError.shape` naming `op` and the shape when a dimension is negative or
     ///   the extent is larger than `limit`. The product is computed with overflow checks.
-    public static func elementCount(_ shape: [Int], op: String, limit: Int = maximumExtent) throws -> Int {
+    package static func elementCount(_ shape: [Int], op: String, limit: Int = maximumExtent) throws -> Int {
         let extent = try self.extent(shape, op: op, limit: limit)
         return shape.contains(0) ? 0 : extent
     }

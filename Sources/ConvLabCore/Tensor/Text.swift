@@ -13,7 +13,7 @@ public func thousands<I: BinaryInteger>(_ value: I) -> String {
 }
 
 /// `value` right-aligned in `width` columns (never cut).
-public func rightAligned<T: CustomStringConvertible>(_ value: T, _ width: Int) -> String {
+package func rightAligned<T: CustomStringConvertible>(_ value: T, _ width: Int) -> String {
     let text = value.description
     return String(repeating: " ", count: max(0, width - text.count)) + text
 }

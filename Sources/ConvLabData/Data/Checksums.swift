@@ -46,7 +46,7 @@ public enum Checksum {
     ///   - previous: the Adler-32 of the bytes before these (1 to start, the value of no data).
     /// - Complexity: O(n); the modulo is taken once every 5552 bytes, the most that cannot
     ///   overflow 32 bits.
-    public static func adler32<Bytes: Collection<UInt8>>(_ bytes: Bytes, continuing previous: UInt32 = 1) -> UInt32 {
+    package static func adler32<Bytes: Collection<UInt8>>(_ bytes: Bytes, continuing previous: UInt32 = 1) -> UInt32 {
         let modulus: UInt32 = 65521
         var a = previous & 0xFFFF
         var b = previous >> 16

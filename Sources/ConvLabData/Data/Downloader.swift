@@ -34,9 +34,9 @@ public struct MNISTDownloader: Sendable {
     public var mirrors: [String]
     public var files: [File]
     /// Seconds without progress before a request is abandoned.
-    public var timeout: Double
+    package var timeout: Double
     /// The largest download accepted, in bytes.
-    public var maxBytes: Int
+    var maxBytes: Int
 
     /// The four MNIST files, from `mirrors`.
     public init(mirrors: [String] = defaultMirrors, timeout: Double = 60) {
@@ -68,7 +68,7 @@ public struct MNISTDownloader: Sendable {
     /// Fetches one file unless a verified copy is already there.
     /// - Returns: the path written (or found).
     @discardableResult
-    public func downloadFile(_ file: File, to directory: String, log: (String) -> Void = { _ in }) throws -> String {
+    func downloadFile(_ file: File, to directory: String, log: (String) -> Void = { _ in }) throws -> String {
         let destination = FileIO.join(directory, file.name + ".gz")
         if FileIO.exists(destination),
            (try? MNISTDownloader.verify(try FileIO.read(destination), path: destination, file: file)) != nil {

@@ -9,7 +9,7 @@ import ConvLabCore
 /// other; their outputs are concatenated, as `gunzip` does.
 public enum Gzip {
     /// True when `bytes` starts with the gzip magic number 1F 8B.
-    public static func hasMagic(_ bytes: [UInt8]) -> Bool {
+    static func hasMagic(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
@@ -124,7 +124,7 @@ public enum Gzip {
 
 /// zlib streams (RFC 1950): a 2-byte header, a DEFLATE stream, and the Adler-32 of the data,
 /// big-endian. PNG stores its image data this way.
-public enum Zlib {
+package enum Zlib {
     /// Decompresses a zlib stream that fills `bytes` exactly.
     /// - Parameters:
     ///   - bytes: the stream, header to Adler-32.

@@ -19,7 +19,7 @@ public struct IDXFile: Sendable, Equatable {
     /// `maximumFileBytes` as its output cap, so a 1 MB gzip bomb stops at the budget.
     public static let maximumDataBytes = 1 << 27
     /// The budget plus the largest header (4 bytes of magic and 8 dimensions of 4 bytes).
-    public static let maximumFileBytes = maximumDataBytes + 36
+    package static let maximumFileBytes = maximumDataBytes + 36
 
     /// The size of each dimension, e.g. [60000, 28, 28].
     public var dimensions: [Int]
@@ -121,7 +121,7 @@ public struct IDXFile: Sendable, Equatable {
     }
 
     /// The file's bytes: header then data.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var out: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
         for size in dimensions {
             out += [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)]

@@ -52,13 +52,13 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     /// The number converted once from its text; `nil` if this is not a number.
     /// Text beyond float32's range gives an infinity, which callers treat as non-finite input.
-    public var floatValue: Float? {
+    package var floatValue: Float? {
         guard case let .number(text) = self else { return nil }
         return Float(text)
     }
 
     /// The number as an `Int` when it is integral and in range (`2` or `2.0`), else `nil`.
-    public var intValue: Int? {
+    package var intValue: Int? {
         guard case let .number(text) = self else { return nil }
         if let exact = Int(text) { return exact }
         guard let double = Double(text) else { return nil }

@@ -179,7 +179,7 @@ public struct LabeledImages: Sendable {
 /// One mini-batch: images `[B, H, W, C]`, one-hot labels `[B, classes]` and the class indices.
 public struct Batch: Sendable {
     public let images: Tensor<Float>
-    public let oneHotLabels: Tensor<Float>
+    package let oneHotLabels: Tensor<Float>
     public let labels: [Int]
 }
 
@@ -189,7 +189,7 @@ public struct BatchSequence: Sequence, Sendable {
     /// The image indices of the epoch, in batch order.
     public let order: [Int]
     public let size: Int
-    public let dropRemainder: Bool
+    package let dropRemainder: Bool
 
     init(data: LabeledImages, order: [Int], size: Int, dropRemainder: Bool) throws {
         guard size > 0 else {

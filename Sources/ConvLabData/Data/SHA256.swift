@@ -133,7 +133,7 @@ public struct SHA256: Sendable {
 public struct SHA256Digest: Sendable, Equatable, CustomStringConvertible {
     public let bytes: [UInt8]
 
-    public var hexString: String {
+    package var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(64)

@@ -16,12 +16,12 @@ extension Fast {
     public static let maximumThreads = 256
 
     /// Whether this CPU can run the AVX2 + FMA build of the micro-kernels (false off x86-64).
-    public static let cpuHasAVX2: Bool = CPUFeatures.hasAVX2AndFMA
+    package static let cpuHasAVX2: Bool = CPUFeatures.hasAVX2AndFMA
 
     /// Whether the fast path uses the AVX2 + FMA build of the micro-kernels: true when the CPU
     /// has them. Set it to false to run the baseline build (the cross-check tests run both);
     /// setting it to true on a CPU without AVX2 leaves it false.
-    public static var usesAVX2: Bool {
+    package static var usesAVX2: Bool {
         get { avx2Setting.withLock { $0 } }
         set { avx2Setting.withLock { $0 = newValue && cpuHasAVX2 } }
     }

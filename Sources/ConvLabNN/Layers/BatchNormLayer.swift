@@ -20,11 +20,11 @@ public final class BatchNorm: Layer {
     /// The learned offset, `[C]`, initially 0.
     public let beta: Variable
     /// Zero-debiasing accumulators (see the type's comment) and the number of updates.
-    public let movingMean: Variable
+    let movingMean: Variable
     /// The variance's zero-debiasing accumulator, `[C]` (saved, not trained).
-    public let movingVariance: Variable
+    let movingVariance: Variable
     /// How many training steps updated the accumulators, `[1]` (saved, not trained).
-    public let movingSteps: Variable
+    let movingSteps: Variable
     /// Added to the variance before the square root.
     public let epsilon: Float
     /// How much of the accumulators each training step keeps (tutorial #03: 0.999).

@@ -26,8 +26,8 @@ public struct BatchNormMovingAverages<Scalar: TensorScalar>: Sendable, Equatable
     /// TF's `zero_debias`.
     public let zeroDebias: Bool
     /// The accumulators before the bias correction (the averages themselves without `zeroDebias`).
-    public private(set) var biasedMean: Tensor<Scalar>
-    public private(set) var biasedVariance: Tensor<Scalar>
+    private(set) var biasedMean: Tensor<Scalar>
+    private(set) var biasedVariance: Tensor<Scalar>
     /// Updates applied so far (TF's `local_step`).
     public private(set) var step: Int
 

@@ -30,7 +30,7 @@ public final class Dropout: Layer {
     public var kind: String { "Dropout(keep \(keepProbability))" }
 
     /// Restarts the mask stream.
-    public func reseed(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    func reseed(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
 

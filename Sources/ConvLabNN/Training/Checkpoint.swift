@@ -18,7 +18,7 @@ public struct Checkpoint: Sendable {
     public struct Header: Codable, Sendable {
         public var model: String
         public var seed: UInt64
-        public var optimizerStep: Int
+        package var optimizerStep: Int
         public var learningRate: Float
         public var history: [EpochRecord]
         public var tensors: [TensorEntry]
@@ -54,7 +54,7 @@ public struct Checkpoint: Sendable {
     }
 
     /// The file's bytes.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let json = try JSONEncoder().encode(header)
         var data = Data(Checkpoint.magic)
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { data.append(contentsOf: $0) }

@@ -32,7 +32,7 @@ public enum Initializer: Sendable, Equatable {
     static let truncatedUnitStddev = 0.87962566103423978
 
     /// `(fanIn, fanOut)` of a weight shape.
-    public static func fans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {
+    package static func fans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {
         switch shape.count {
         case 0: return (1, 1)
         case 1: return (shape[0], shape[0])

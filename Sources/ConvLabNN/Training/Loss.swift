@@ -15,7 +15,7 @@ public enum Loss: String, Sendable, CaseIterable {
     /// float32, so the lectures' `-log(softmax(logits))` would already be +infinity; the
     /// log-sum-exp form ConvLab computes stays finite (an MLP at learning rate 1e3 reaches
     /// 5e36 in its first epoch), which makes the run no less diverged.
-    public static let divergenceThreshold: Float = -Float.log(Float.leastNonzeroMagnitude)
+    package static let divergenceThreshold: Float = -Float.log(Float.leastNonzeroMagnitude)
 
     public init(parsing text: String) throws {
         guard let loss = Loss(rawValue: text.lowercased()) else {

@@ -32,7 +32,7 @@ public struct ModelRecipe: Sendable {
     /// and TensorFlow's figures compare with the first of them when there is one.
     public var scorings: [Scoring] = []
     /// A finite loss above this stops training as diverged (`Trainer.divergenceThreshold`).
-    public var divergenceThreshold: Float? = Loss.divergenceThreshold
+    package var divergenceThreshold: Float? = Loss.divergenceThreshold
     /// Makes the layers (uninitialized).
     let layers: @Sendable () -> [any Layer]
 
@@ -124,7 +124,7 @@ public struct ModelRecipe: Sendable {
 
     /// The 2017 script with Glorot-uniform weights and zero biases (the `lecture7` recipe's),
     /// everything else as `lecture7-2017`: the clean baseline of module 11's ablation.
-    public static let lecture7Script2017Glorot = lecture7Script(
+    package static let lecture7Script2017Glorot = lecture7Script(
         name: "lecture7-2017-glorot", source: "lecture7-2017 with Glorot-uniform weights and zero biases",
         weights: .glorotUniform, biases: .zeros, scorings: [.script2017])
 

@@ -26,9 +26,9 @@ public final class Optimizer {
         case adam(beta1: Float, beta2: Float, epsilon: Float)
 
         /// `tf.train.RMSPropOptimizer`'s defaults.
-        public static let rmsPropDefaults = Rule.rmsProp(decay: 0.9, momentum: 0, epsilon: 1e-10)
+        static let rmsPropDefaults = Rule.rmsProp(decay: 0.9, momentum: 0, epsilon: 1e-10)
         /// Keras's Adam defaults (epsilon 1e-7).
-        public static let adamDefaults = Rule.adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-7)
+        static let adamDefaults = Rule.adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-7)
     }
 
     public let rule: Rule
@@ -39,10 +39,10 @@ public final class Optimizer {
 
     /// The largest step count (2^31 - 1, about 68 years of steps at one a millisecond); a
     /// checkpoint claiming more is refused, and `apply` refuses to count past it.
-    public static let maximumStep = Int(Int32.max)
+    package static let maximumStep = Int(Int32.max)
 
     /// The slots this rule keeps per variable: what `slots` may hold (as `variable/slot`).
-    public var slotNames: [String] {
+    var slotNames: [String] {
         switch rule {
         case .sgd: return []
         case .momentum: return ["a"]
@@ -51,7 +51,7 @@ public final class Optimizer {
         }
     }
     /// Per-variable state, keyed `variable/slot`: `a` (momentum), `ms`, `mom` (RMSProp), `m`, `v` (Adam).
-    public var slots: [String: Tensor<Float>] = [:]
+    package var slots: [String: Tensor<Float>] = [:]
 
     public init(_ rule: Rule, learningRate: Float) {
         self.rule = rule

@@ -68,9 +68,9 @@ public struct EarlyStopping: Sendable {
     /// The epoch with the best score so far and the score (nil before the first `record`).
     public private(set) var best: (epoch: Int, score: Double)?
     /// Epochs recorded since the best one.
-    public private(set) var epochsSinceBest = 0
+    private(set) var epochsSinceBest = 0
     /// The weights at the best epoch, one tensor per variable of the model, in order.
-    public private(set) var bestWeights: [Tensor<Float>] = []
+    private(set) var bestWeights: [Tensor<Float>] = []
 
     /// - Throws: `ConvLabError.argument` naming `EarlyStopping` when `patience < 1`.
     public init(patience: Int) throws {
@@ -97,7 +97,7 @@ public struct EarlyStopping: Sendable {
     /// Puts the best epoch's weights back into `model`.
     /// - Throws: `ConvLabError.argument` when nothing was recorded, `.shape` when `model` is not
     ///   the model that was recorded (a different number or shape of variables).
-    public func restoreBest(into model: Sequential) throws {
+    package func restoreBest(into model: Sequential) throws {
         guard best != nil else {
             throw ConvLabError.argument(op: "EarlyStopping", message: "no epoch was recorded, so there are no best weights")
         }

@@ -94,7 +94,7 @@ public struct Scoring: Sendable, Equatable {
     public var batchSize: Int?
     /// Only whole batches are scored (78 x 128 = 9,984 of 10,000 digits), but the correct
     /// predictions are still divided by the full count.
-    public var wholeBatchesOnly: Bool
+    package var wholeBatchesOnly: Bool
 
     public init(name: String, dropout: Bool = false, trainsOnTestBatches: Bool = false, batchSize: Int? = nil,
                 wholeBatchesOnly: Bool = false) {
@@ -108,12 +108,12 @@ public struct Scoring: Sendable, Equatable {
     /// Dropout off, no updates, every test example.
     public static let clean = Scoring(name: "clean")
     /// The 2017 script's first choice alone: dropout (keep 0.75) still on while scoring.
-    public static let dropoutOn = Scoring(name: "dropout-on", dropout: true)
+    package static let dropoutOn = Scoring(name: "dropout-on", dropout: true)
     /// Its second alone: an optimizer step on every test batch of 128 (dropout off, as its July
     /// 2017 revision fed `dropout: 1.0`), all 10,000 digits scored.
-    public static let testSteps = Scoring(name: "test-steps", trainsOnTestBatches: true, batchSize: 128)
+    package static let testSteps = Scoring(name: "test-steps", trainsOnTestBatches: true, batchSize: 128)
     /// Its third alone: the 78 whole batches of 128 scored, divided by 10,000.
-    public static let wholeBatches = Scoring(name: "whole-batches", batchSize: 128, wholeBatchesOnly: true)
+    package static let wholeBatches = Scoring(name: "whole-batches", batchSize: 128, wholeBatchesOnly: true)
     /// All three together, as the February 2017 script scored the lecture's table.
     public static let script2017 = Scoring(name: "2017", dropout: true, trainsOnTestBatches: true, batchSize: 128,
                                            wholeBatchesOnly: true)
@@ -173,7 +173,7 @@ public final class Trainer {
     /// Called every few batches (at most ~10 times a second).
     public var onProgress: ((TrainingProgress) -> Void)?
     /// Batch size for evaluation (no gradients, so larger batches are fine).
-    public var evaluationBatchSize = 500
+    var evaluationBatchSize = 500
     /// How each epoch's batches are drawn.
     public var batchOrder = BatchOrder.shuffled
     /// When true an epoch is `count / batchSize` whole batches and the rest of the (shuffled)
@@ -192,7 +192,7 @@ public final class Trainer {
     /// default); `nil` stops only at NaN or infinity. The 2017 script's stddev-1 network starts
     /// at a loss in the tens of thousands and learns from there, in TensorFlow as here, so its
     /// recipe sets `nil`.
-    public var divergenceThreshold: Float? = Loss.divergenceThreshold
+    package var divergenceThreshold: Float? = Loss.divergenceThreshold
 
     private var batch = Tensor<Float>.zerosUnchecked([0])
     private var oneHot = Tensor<Float>.zerosUnchecked([0])
@@ -220,7 +220,7 @@ public final class Trainer {
     }
 
     /// The order of epoch `epoch`'s examples under `batchOrder`.
-    public func epochOrder(count: Int, epoch: Int) -> [Int] {
+    package func epochOrder(count: Int, epoch: Int) -> [Int] {
         switch batchOrder {
         case .shuffled: return shuffledIndices(count: count, epoch: epoch)
         case .file: return Array(0..<count)

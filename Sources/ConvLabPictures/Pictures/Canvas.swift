@@ -10,8 +10,8 @@ public struct Canvas: Sendable, Equatable {
         public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { self.r = r; self.g = g; self.b = b }
         public static let white = Color(255, 255, 255)
         public static let black = Color(0, 0, 0)
-        public static let gray = Color(150, 150, 150)
-        public static let lightGray = Color(225, 225, 225)
+        package static let gray = Color(150, 150, 150)
+        static let lightGray = Color(225, 225, 225)
         /// Distinguishable series colours for plots (the Tableau 10 palette's first six).
         public static let series: [Color] = [
             Color(31, 119, 180), Color(255, 127, 14), Color(44, 160, 44),
@@ -20,7 +20,7 @@ public struct Canvas: Sendable, Equatable {
     }
 
     /// The largest canvas side (the decoders' `Image.maximumSide`): 16384 x 16384 RGB is 768 MiB.
-    public static let maximumSide = Image.maximumSide
+    package static let maximumSide = Image.maximumSide
 
     public let width: Int
     public let height: Int
@@ -102,15 +102,15 @@ public struct Canvas: Sendable, Equatable {
     }
 
     /// The width in pixels that `draw(text:)` uses for `text`.
-    public static func textWidth(_ text: String, scale: Int = 1) -> Int {
+    package static func textWidth(_ text: String, scale: Int = 1) -> Int {
         max(0, text.count * (BitmapFont.width + 1) * scale - scale)
     }
 
     /// The height in pixels of one line of text.
-    public static func textHeight(scale: Int = 1) -> Int { BitmapFont.height * scale }
+    package static func textHeight(scale: Int = 1) -> Int { BitmapFont.height * scale }
 
     /// A straight line from `(x0, y0)` to `(x1, y1)` (Bresenham), `thickness` pixels wide.
-    public mutating func drawLine(x0: Int, y0: Int, x1: Int, y1: Int, color: Color, thickness: Int = 1) {
+    package mutating func drawLine(x0: Int, y0: Int, x1: Int, y1: Int, color: Color, thickness: Int = 1) {
         var x = x0, y = y0
         let dx = abs(x1 - x0), dy = -abs(y1 - y0)
         let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1

@@ -10,12 +10,12 @@ public struct Image: Sendable, Equatable {
     /// The decoders' budget, checked from the header before any pixel is decoded: at most
     /// 16384 pixels on a side and 2^28 bytes of 8-bit samples (256 MiB: 16384 x 16384 grey,
     /// 8192 x 8192 RGBA). A 33 KB PNG can declare 16384 x 16384; this bounds what it costs.
-    public static let maximumSide = 16_384
+    package static let maximumSide = 16_384
     /// See `maximumSide`.
-    public static let maximumBytes = 1 << 28
+    static let maximumBytes = 1 << 28
     /// The largest picture file read (257 MiB): a PNG or binary PGM/PPM within the budget is
     /// smaller; a text P2/P3 file larger than this should be saved as P5/P6 or PNG.
-    public static let maximumFileBytes = maximumBytes + (1 << 20)
+    package static let maximumFileBytes = maximumBytes + (1 << 20)
 
     /// Throws unless a `width x height` image of `channels` 8-bit samples fits the decoders'
     /// budget (`maximumSide`, `maximumBytes`); the caller names the file and the field.

@@ -55,7 +55,7 @@ public struct LinePlot: Sendable {
     /// stays exact. Larger values, infinities and NaN (a diverging loss of 5e36, a loss read
     /// back as 1e308) are not fitted into the axes: each is drawn as a marker clipped to the
     /// top or bottom edge (NaN at the top) with its value written beside it.
-    public static let largestPlotted = 1e15
+    static let largestPlotted = 1e15
 
     /// Whether `value` is drawn to scale (finite and at most `largestPlotted` in magnitude).
     static func isPlotted(_ value: Double) -> Bool { value.isFinite && abs(value) <= largestPlotted }
@@ -245,7 +245,7 @@ public struct LinePlot: Sendable {
 
     /// About five round tick values (1, 2 or 5 times a power of ten) covering `low...high`;
     /// just the ends when the range is empty, reversed or not finite.
-    public static func ticks(_ low: Double, _ high: Double) -> [Double] {
+    package static func ticks(_ low: Double, _ high: Double) -> [Double] {
         let raw = (high - low) / 5
         guard raw.isFinite, raw > 0, low.isFinite, high.isFinite else { return [low, high].filter(\.isFinite) }
         let magnitude = Double.pow(10, (Double.log(raw) / Double.log(10)).rounded(.down))

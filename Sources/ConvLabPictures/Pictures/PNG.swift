@@ -13,7 +13,7 @@ import ConvLabData
 /// byte, 1/2/4-bit grey is scaled to 0...255. Every chunk's CRC is checked. Writing: 8-bit grey,
 /// grey + alpha, RGB and RGBA, with a filter chosen per row.
 public enum PNG {
-    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    package static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Reads a PNG file (within `Image.maximumSide` and `Image.maximumBytes`).
     public static func read(_ path: String) throws -> Image {
@@ -38,7 +38,7 @@ public enum PNG {
     /// Decodes the bytes of a PNG file.
     /// - Throws: `ConvLabError.file(path:offset:message:)` with the file offset of the chunk,
     ///   field or compressed byte at fault.
-    public static func decode(_ bytes: [UInt8], path: String) throws -> Image {
+    package static func decode(_ bytes: [UInt8], path: String) throws -> Image {
         func fail(_ offset: Int, _ message: String) -> ConvLabError {
             .file(path: path, offset: offset, message: message)
         }

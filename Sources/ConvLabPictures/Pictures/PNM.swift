@@ -7,7 +7,7 @@ import ConvLabData
 /// whitespace, with `#` comments to the end of a line; then, for P5/P6, exactly one
 /// whitespace byte and the samples (one byte each when maxval < 256, else two, big-endian),
 /// or, for P2/P3, the samples as decimal text. Samples are scaled from 0...maxval to 0...255.
-public enum PNM {
+package enum PNM {
     /// Reads a PGM or PPM file.
     public static func read(_ path: String) throws -> Image {
         try decode(try FileIO.read(path, limit: Image.maximumFileBytes, kind: "a picture"), path: path)
@@ -15,7 +15,7 @@ public enum PNM {
 
     /// Decodes a P2, P3, P5 or P6 file.
     /// - Throws: `ConvLabError.file` with the offset of the bad header field or sample.
-    public static func decode(_ bytes: [UInt8], path: String) throws -> Image {
+    package static func decode(_ bytes: [UInt8], path: String) throws -> Image {
         func fail(_ offset: Int, _ message: String) -> ConvLabError {
             .file(path: path, offset: offset, message: message)
         }
