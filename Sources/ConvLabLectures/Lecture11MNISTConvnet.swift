@@ -307,13 +307,11 @@ extension MNISTConvnetLecture {
             command: "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed \(seed) "
                 + "--threads 1 --json > Lectures/results/convlab-lecture7-2017-seed\(seed).jsonl")
     }
-    /// TensorFlow's seed 1 is an earlier one-epoch run on its default two threads.
     static let tensorFlow2017Runs = seeds2017.map { seed in
         CommittedRun(
             file: "tf-lecture7-2017-seed\(seed).jsonl",
             command: "python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --data ../shared/data/mnist "
-                + (seed == 1 ? "--epochs 1 --seeds 1" : "--epochs 3 --seeds \(seed) --threads 1")
-                + " > Lectures/results/tf-lecture7-2017-seed\(seed).jsonl")
+                + "--epochs 3 --seeds \(seed) --threads 1 > Lectures/results/tf-lecture7-2017-seed\(seed).jsonl")
     }
     /// Seed 1's ConvLab run: the ablation's last two rows.
     static let convlab2017 = convlab2017Runs[0]

@@ -1,4 +1,5 @@
 import ConvLab
+import Foundation
 
 /// Module 18, "Making it fast": the code `Lectures/18-making-it-fast.md` walks through.
 enum MakingItFastLecture {
@@ -11,6 +12,9 @@ enum MakingItFastLecture {
             Snippet("gemm-sizes", gemmSizes),
             Snippet("padding-taps", paddingTaps),
             Snippet("fast-versus-reference", fastVersusReference),
+            Snippet("measured-peak", measuredPeak),
+            Snippet("what-each-step-bought", whatEachStepBought),
+            Snippet("against-pytorch", againstPyTorch),
             Snippet("answers", answers),
         ],
         figures: [Figure("im2col.svg", { Array(try im2colFigure().utf8) })])
@@ -161,5 +165,149 @@ enum MakingItFastLecture {
         }
         out.say(table)
         // @end
+    }
+}
+
+// MARK: - Measured on one machine: committed runs of `convlab bench` and PyTorch
+
+extension MakingItFastLecture {
+    /// `convlab bench` on this build: the peak probe, conv2's, fc's and the depthwise conv's
+    /// rates, every layer of lecture 7's network and the whole network on 1 and 2 threads.
+    static let benchRun = CommittedRun(
+        file: "bench-convnet.jsonl",
+        command: "swift run -c release convlab bench --ops conv2,fc,dw3x3_forward,convnet --layers --json "
+            + "> Lectures/results/bench-convnet.jsonl")
+    /// The same bench on the build the steps of "Closing the gap" started from (commit ee79340),
+    /// whose `--json` has no per-layer figures, so its text is kept.
+    static let benchBefore = CommittedRun(
+        file: "bench-convnet-ee79340.txt",
+        command: "swift run -c release convlab bench --ops convnet --layers > Lectures/results/bench-convnet-ee79340.txt")
+    /// PyTorch on the same network and work, run right after `benchRun`.
+    static let torchRun = CommittedRun(
+        file: "torch-convnet.jsonl",
+        command: "python3 Benchmarks/torch_convnet_bench.py --seconds 1.5 > Lectures/results/torch-convnet.jsonl")
+    public static let committedRuns = [benchRun, benchBefore, torchRun]
+
+    /// The `{"name", "value"}` lines of a `convlab bench --json` or `torch_convnet_bench.py` run.
+    static func figures(_ run: CommittedRun) throws -> BenchFigures {
+        var values: [String: Double] = [:]
+        for object in try run.objects() {
+            if let name = object["name"] as? String, let value = (object["value"] as? NSNumber)?.doubleValue {
+                values[name] = value
+            }
+        }
+        return BenchFigures(values: values, path: run.path)
+    }
+
+    /// The text of a `convlab bench --layers` run: each layer's CPU milliseconds (forward,
+    /// backward) and the images per second of the training step and of inference per thread count.
+    static func textFigures(_ run: CommittedRun) throws -> (layers: [String: (forward: Double, backward: Double)],
+                                                           train: [Int: Double], infer: [Int: Double]) {
+        let text = try run.text()
+        var layers: [String: (forward: Double, backward: Double)] = [:], train: [Int: Double] = [:], infer: [Int: Double] = [:]
+        for line in text.split(separator: "\n") {
+            // "    conv1 (Conv2D+relu)   forward  4.10 (  8.02)   backward 11.93 ( 23.51)"
+            let words = line.replacingOccurrences(of: "(", with: " ").replacingOccurrences(of: ")", with: " ")
+                .split(separator: " ").map(String.init)
+            if let f = words.firstIndex(of: "forward"), let b = words.firstIndex(of: "backward"), b == f + 3, words.count > b + 2,
+               let forward = Double(words[f + 2]), let backward = Double(words[b + 2]) {
+                layers[words[0]] = (forward, backward)
+            }
+            // "  lecture 7 convnet, batch 128, 2 threads: train 1144.2 images/s (...), infer 4451.0 images/s (...)"
+            if let t = words.firstIndex(of: "train"), let i = words.firstIndex(of: "infer"), t >= 2,
+               let threads = Int(words[t - 2]), let trainRate = Double(words[t + 1]), let inferRate = Double(words[i + 1]) {
+                train[threads] = trainRate
+                infer[threads] = inferRate
+            }
+        }
+        guard !layers.isEmpty, !train.isEmpty else {
+            throw ConvLabError.file(path: run.path, offset: nil, message: "holds no per-layer or training lines; rerun: \(run.command)")
+        }
+        return (layers, train, infer)
+    }
+
+    /// The machine's measured peak beside what the kernels reached on it.
+    static func measuredPeak(_ out: inout Transcript) throws {
+        // @code measured-peak
+        let run = try figures(benchRun)
+        let peak = try run["peak_gflops"]
+        out.say("load average when the run started: \(try run["load_average_1min"], decimals: 2) (on 2 cores)")
+        out.say("peak, measured: \(try run["peak_gflops_1thread"], decimals: 1) GFLOP/s on 1 thread, \(peak, decimals: 1) on 2")
+        var table = Table("op (batch 128, 2 threads)", "GFLOP/s", "share of the measured peak")
+        for (label, name) in [("conv2 forward, nominal multiply-adds", "conv2_forward"),
+                              ("conv2 forward, real multiply-adds", "conv2_forward_real"),
+                              ("conv2 backward", "conv2_backward"),
+                              ("fc forward, 128 x 3136 x 1024", "fc_forward"),
+                              ("fc backward", "fc_backward"),
+                              ("depthwise 3x3 forward, [128,28,28,32]", "dw3x3_forward")] {
+            let gflops = try run[name + "_gflops"]
+            table.row("\(label)", "\(gflops, decimals: 1)", "\(100 * gflops / peak, decimals: 0)%")
+        }
+        out.say(table)
+        // @end
+    }
+
+    /// Each layer's CPU time before and after the steps of "Closing the gap", and the whole network.
+    static func whatEachStepBought(_ out: inout Transcript) throws {
+        // @code what-each-step-bought
+        let before = try textFigures(benchBefore), after = try figures(benchRun)
+        var table = Table("layer (batch 128, CPU ms)", "forward, before", "after", "backward, before", "after")
+        for layer in ["conv1", "pool1", "conv2", "pool2", "fc"] {
+            guard let old = before.layers[layer] else { continue }
+            table.row("\(layer)", "\(old.forward, decimals: 1)", "\(try after["layer_\(layer)_forward_cpu_ms"], decimals: 1)",
+                      "\(old.backward, decimals: 1)", "\(try after["layer_\(layer)_backward_cpu_ms"], decimals: 1)")
+        }
+        out.say(table)
+        for threads in [1, 2] {
+            let suffix = threads == 2 ? "" : "_1thread"
+            guard let oldTrain = before.train[threads], let oldInfer = before.infer[threads] else { continue }
+            let train = try after["train_images_per_s" + suffix], infer = try after["infer_images_per_s" + suffix]
+            out.say("\(threads) thread\(threads == 1 ? "" : "s"): training \(oldTrain, decimals: 0) -> \(train, decimals: 0) images/s "
+                    + "(\(train / oldTrain, decimals: 2)x), inference \(oldInfer, decimals: 0) -> \(infer, decimals: 0) (\(infer / oldInfer, decimals: 2)x)")
+        }
+        // @end
+    }
+
+    /// ConvLab against PyTorch: one pair of runs, the ratios.
+    static func againstPyTorch(_ out: inout Transcript) throws {
+        // @code against-pytorch
+        let convlab = try figures(benchRun), torch = try figures(torchRun)
+        var table = Table("lecture 7's convnet, batch 128", "ConvLab", "PyTorch", "ratio")
+        for (label, mine, theirs) in [("training images/s, 1 thread", "train_images_per_s_1thread", "torch_train_images_per_s_threads1"),
+                                      ("training images/s, 2 threads", "train_images_per_s", "torch_train_images_per_s_threads2"),
+                                      ("inference images/s, 1 thread", "infer_images_per_s_1thread", "torch_infer_images_per_s_threads1"),
+                                      ("inference images/s, 2 threads", "infer_images_per_s", "torch_infer_images_per_s_threads2"),
+                                      ("conv2 forward GFLOP/s (nominal), 2 threads", "conv2_forward_gflops", "torch_conv2_forward_gflops_threads2")] {
+            let a = try convlab[mine], b = try torch[theirs]
+            table.row("\(label)", "\(a, decimals: 1)", "\(b, decimals: 1)", "\(a / b, decimals: 2)")
+        }
+        out.say(table)
+        // @end
+    }
+}
+
+extension CommittedRun {
+    /// The file's text, for a run whose output is not JSON lines.
+    /// - Throws: `ConvLabError.file` when it cannot be read.
+    func text() throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConvLabError.file(path: path, offset: nil, message: "cannot read; rerun: \(command)")
+        }
+        return text
+    }
+}
+
+/// A committed bench run's figures by name; a missing one is an error naming the file.
+struct BenchFigures {
+    let values: [String: Double]
+    let path: String
+
+    subscript(name: String) -> Double {
+        get throws {
+            guard let value = values[name] else {
+                throw ConvLabError.file(path: path, offset: nil, message: "has no figure '\(name)'")
+            }
+            return value
+        }
     }
 }

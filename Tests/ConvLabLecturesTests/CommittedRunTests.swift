@@ -2,34 +2,44 @@
 import Foundation
 import Testing
 
-/// Module 11's tables of full-MNIST runs are read from files committed in `Lectures/results/`
-/// (the doc-test then holds the text to those files). These tests hold the files to their
+/// Module 11's tables of full-MNIST runs and module 18's benchmark figures are read from files
+/// committed in `Lectures/results/` (the doc-test then holds the text to those files). These tests hold the files to their
 /// commands: each file is there and readable, each command writes that very file, and the text
 /// quotes every command, so a reader can regenerate every figure.
-@Suite("module 11's committed runs")
+@Suite("modules 11 and 18's committed runs")
 struct CommittedRunTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test(arguments: MNISTConvnetLecture.committedRuns.map(\.file))
+    /// Every committed run, and the module text that quotes its command.
+    static let runs = MNISTConvnetLecture.committedRuns.map { ($0, "11-mnist-convnet.md") }
+        + MakingItFastLecture.committedRuns.map { ($0, "18-making-it-fast.md") }
+
+    @Test(arguments: runs.map(\.0.file))
     func eachFileIsCommittedAndReadable(file: String) throws {
-        let run = MNISTConvnetLecture.committedRuns.first { $0.file == file }!
+        let run = CommittedRunTests.runs.first { $0.0.file == file }!.0
         #expect(run.path == CommittedRunTests.root.appendingPathComponent("Lectures/results/\(file)").path)
-        #expect(!(try run.objects()).isEmpty, "\(file) holds no JSON object")
+        if file.hasSuffix(".txt") {
+            #expect(!(try run.text()).isEmpty, "\(file) is empty")
+        } else {
+            #expect(!(try run.objects()).isEmpty, "\(file) holds no JSON object")
+        }
     }
 
-    @Test(arguments: MNISTConvnetLecture.committedRuns.map(\.file))
+    @Test(arguments: runs.map(\.0.file))
     func eachCommandWritesItsFile(file: String) throws {
-        let command = MNISTConvnetLecture.committedRuns.first { $0.file == file }!.command
+        let command = CommittedRunTests.runs.first { $0.0.file == file }!.0.command
         #expect(command.hasSuffix("> Lectures/results/\(file)") || command.hasSuffix("--json Lectures/results/\(file)"),
                 "\(command) does not write Lectures/results/\(file)")
     }
 
     @Test func theTextQuotesEveryCommand() throws {
-        let markdown = try String(contentsOf: CommittedRunTests.root.appendingPathComponent("Lectures/11-mnist-convnet.md"),
-                                  encoding: .utf8)
-        for command in MNISTConvnetLecture.quotedCommands {
-            #expect(markdown.contains(command), "Lectures/11-mnist-convnet.md does not quote: \(command)")
+        let quoted = MNISTConvnetLecture.quotedCommands.map { ($0, "11-mnist-convnet.md") }
+            + MakingItFastLecture.committedRuns.map { ($0.command, "18-making-it-fast.md") }
+        for (command, module) in quoted {
+            let markdown = try String(contentsOf: CommittedRunTests.root.appendingPathComponent("Lectures/\(module)"),
+                                      encoding: .utf8)
+            #expect(markdown.contains(command), "Lectures/\(module) does not quote: \(command)")
         }
     }
 
