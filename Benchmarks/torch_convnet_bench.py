@@ -27,25 +27,35 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tf_convnet_bench import BATCH, rates, timed  # noqa: E402
 
 
+def lecture7_net():
+    """Lecture 7's network (ConvLab's `ModelRecipe.lecture7`) as an `nn.Sequential` in PyTorch's
+    default initialization; `torch_train_accuracy.py` builds the same one and re-initializes it.
+
+    conv 5x5x32 SAME + ReLU, max pool 2x2, conv 5x5x64 SAME + ReLU, max pool, dense 1024 + ReLU,
+    dropout (keep 0.75), dense 10. TensorFlow's SAME for a 5x5 kernel at stride 1 pads
+    (5 - 1) / 2 = 2 on every side, so `padding=2` is exact (an even kernel would pad one more
+    at the bottom/right, which a symmetric `padding` cannot say). The 2x2 stride-2 pools see even
+    sizes (28, 14), where SAME adds no padding, so PyTorch's unpadded `MaxPool2d(2)` is the same.
+    """
+    from torch import nn
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(7 * 7 * 64, 1024), nn.ReLU(), nn.Dropout(0.25),
+        nn.Linear(1024, 10))
+
+
 def measure(threads, seconds, layout):
     import numpy as np
     import torch
-    from torch import nn
     import torch.nn.functional as F
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(threads)
     torch.manual_seed(7)
     memory_format = torch.channels_last if layout == "channels_last" else torch.contiguous_format
 
-    # Lecture 7: conv 5x5x32 SAME + relu, pool 2x2, conv 5x5x64 SAME + relu, pool, dense 1024 + relu,
-    # dropout (keep 0.75), dense 10. A 5x5 stride-1 SAME conv pads 2 on every side.
-    model = nn.Sequential(
-        nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(7 * 7 * 64, 1024), nn.ReLU(), nn.Dropout(0.25),
-        nn.Linear(1024, 10),
-    ).to(memory_format=memory_format)
+    model = lecture7_net().to(memory_format=memory_format)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     rng = np.random.RandomState(7)
     x = torch.from_numpy(rng.uniform(0, 1, size=(BATCH, 1, 28, 28)).astype(np.float32))
