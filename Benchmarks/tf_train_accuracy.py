@@ -65,9 +65,10 @@ def load(data_dir, train_count):
     return train_x, train_y, test_x, test_y
 
 
-def read_checkpoint(path):
-    """The variables of a ConvLab checkpoint ("CONVLAB1", UInt32 header length, JSON header,
-    Float32 tensors in the header's order), optimizer slots left out."""
+def read_checkpoint_file(path):
+    """A whole ConvLab checkpoint ("CONVLAB1", UInt32 header length, JSON header, Float32 tensors
+    in the header's order): the header and every (name, value), optimizer slots included
+    (`optimizer/<variable>/m`)."""
     import struct
     with open(path, "rb") as f:
         data = f.read()
@@ -80,9 +81,15 @@ def read_checkpoint(path):
         count = int(np.prod(entry["shape"]))
         value = np.frombuffer(data, dtype="<f4", count=count, offset=offset).reshape(entry["shape"])
         offset += 4 * count
-        if not entry["name"].startswith("optimizer/"):
-            tensors.append((entry["name"], value))
-    return tensors
+        tensors.append((entry["name"], value))
+    if offset != len(data):
+        raise SystemExit(f"{path}: {len(data) - offset} bytes after the last tensor")
+    return header, tensors
+
+
+def read_checkpoint(path):
+    """The variables of a ConvLab checkpoint in the header's order, optimizer slots left out."""
+    return [(name, value) for name, value in read_checkpoint_file(path)[1] if not name.startswith("optimizer/")]
 
 
 def build(tf, model, init, bias_init, seed):
@@ -129,6 +136,48 @@ def lecture7_fc(tf, variables, x):
     return tf.nn.relu(tf.matmul(tf.reshape(pool2, [-1, 7 * 7 * 64]), w3) + b3)
 
 
+def script2017_logits(tf, variables, x, keep):
+    """The 2017 script's logits from the eight variables of `lecture7_fc`'s order, with dropout
+    (tf.nn.dropout, stateful, seeded by the global seed) when keep < 1."""
+    fc = lecture7_fc(tf, variables, x)
+    if keep < 1:
+        fc = tf.nn.dropout(fc, rate=1 - keep)
+    return tf.matmul(fc, variables[6]) + variables[7]
+
+
+def script2017_step(tf, variables, optimizer):
+    """The script's training step as a tf.function (x, y) -> (loss, logits): dropout keep 0.75,
+    softmax cross-entropy, one `optimizer` update; the logits are the forward pass's, before it."""
+    @tf.function
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            logits = script2017_logits(tf, variables, x, 0.75)
+            loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot(y, 10), logits=logits))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss, logits
+    return step
+
+
+def clean_accuracy(clean_logits, test_x, test_y):
+    """The share of test digits whose clean logits (no dropout, no update) pick the label."""
+    clean = np.concatenate([clean_logits(test_x[i:i + 500]).numpy() for i in range(0, len(test_x), 500)])
+    return float(np.mean(np.argmax(clean, axis=1) == test_y))
+
+
+def score_script2017(step, state, test_x, test_y, batch=128):
+    """The script's test pass, on a copy: `step` on each of the 78 whole batches of 128 test digits
+    in file order, each batch scored on the logits before its update, correct / 10,000; then every
+    variable in `state` (the weights and the optimizer's slots and beta powers) is put back."""
+    saved = [v.numpy() for v in state]
+    correct = 0
+    for i in range(len(test_x) // batch):
+        _, logits = step(test_x[i * batch:(i + 1) * batch], test_y[i * batch:(i + 1) * batch])
+        correct += int(np.sum(np.argmax(logits.numpy(), axis=1) == test_y[i * batch:(i + 1) * batch]))
+    for v, value in zip(state, saved):
+        v.assign(value)
+    return correct / len(test_x)
+
+
 def run_script2017(tf, args, seed):
     """The 2017 script's recipe and scoring (see the module docstring), one seed."""
     glorot = args.model == "lecture7-2017-glorot"
@@ -148,27 +197,9 @@ def run_script2017(tf, args, seed):
 
     variables = [weight([5, 5, 1, 32]), bias([32]), weight([5, 5, 32, 64]), bias([64]),
                  weight([7 * 7 * 64, 1024]), bias([1024]), weight([1024, 10]), bias([10])]
-    w4, b4 = variables[6:]
-
-    def logits_of(x, keep):
-        fc = lecture7_fc(tf, variables, x)
-        if keep < 1:
-            fc = tf.nn.dropout(fc, rate=1 - keep)
-        return tf.matmul(fc, w4) + b4
-
     optimizer = tf.compat.v1.train.AdamOptimizer(0.001)
-
-    @tf.function
-    def step(x, y):
-        with tf.GradientTape() as tape:
-            logits = logits_of(x, 0.75)
-            loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot(y, 10), logits=logits))
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        return loss, logits
-
-    @tf.function
-    def clean_logits(x):
-        return logits_of(x, 1.0)
+    step = script2017_step(tf, variables, optimizer)
+    clean_logits = tf.function(lambda x: script2017_logits(tf, variables, x, 1.0))
 
     train_x, train_y, test_x, test_y = load(args.data, 55000)
     batch, steps = 128, 55000 // 128
@@ -182,18 +213,10 @@ def run_script2017(tf, args, seed):
         for i in range(steps):
             idx = order[i * batch:(i + 1) * batch]
             losses.append(float(step(train_x[idx], train_y[idx])[0]))
-        clean = np.concatenate([clean_logits(test_x[i:i + 500]).numpy() for i in range(0, 10000, 500)])
-        accuracy = float(np.mean(np.argmax(clean, axis=1) == test_y))
-        # The script's test pass, on a copy: everything it changes is put back afterwards.
-        saved = [v.numpy() for v in variables + optimizer.variables()]
-        correct = 0
-        for i in range(10000 // batch):
-            _, logits = step(test_x[i * batch:(i + 1) * batch], test_y[i * batch:(i + 1) * batch])
-            correct += int(np.sum(np.argmax(logits.numpy(), axis=1) == test_y[i * batch:(i + 1) * batch]))
-        for v, value in zip(variables + optimizer.variables(), saved):
-            v.assign(value)
+        accuracy = clean_accuracy(clean_logits, test_x, test_y)
+        score = score_script2017(step, variables + optimizer.variables(), test_x, test_y)
         print(json.dumps({"epoch": epoch, "test_accuracy": round(accuracy, 4),
-                          "test_accuracy_2017": round(correct / 10000, 4),
+                          "test_accuracy_2017": round(score, 4),
                           "train_loss": round(float(np.mean(losses)), 5),
                           "seconds": round(time.time() - start, 1), "seed": seed, "model": args.model}),
               flush=True)
