@@ -1,14 +1,4 @@
-import ConvLab
-@testable import ConvLabCore
-@testable import ConvLabFast
-@testable import ConvLabData
-@testable import ConvLabPictures
-@testable import ConvLabNN
-@testable import ConvLabCLI
-@testable import ConvLabAnimation
-@testable import ConvLabConformance
-@testable import ConvLabBenchmark
-@testable import ConvLabApplications
+@testable import ConvLab
 
 /// IDX files, raw or gzip, with ConvLab's own budget (`IDXFile.maximumDataBytes`), then what
 /// `MNIST.load` does with them: image files become labelled images in [0, 1].

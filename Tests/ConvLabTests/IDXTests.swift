@@ -1,15 +1,5 @@
 import Testing
-import ConvLab
-@testable import ConvLabCore
-@testable import ConvLabFast
-@testable import ConvLabData
-@testable import ConvLabPictures
-@testable import ConvLabNN
-@testable import ConvLabCLI
-@testable import ConvLabAnimation
-@testable import ConvLabConformance
-@testable import ConvLabBenchmark
-@testable import ConvLabApplications
+@testable import ConvLab
 
 @Suite("IDX files: header, data, errors with offsets")
 struct IDXTests {

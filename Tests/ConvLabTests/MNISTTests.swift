@@ -1,16 +1,6 @@
 import Foundation
 import Testing
-import ConvLab
-@testable import ConvLabCore
-@testable import ConvLabFast
-@testable import ConvLabData
-@testable import ConvLabPictures
-@testable import ConvLabNN
-@testable import ConvLabCLI
-@testable import ConvLabAnimation
-@testable import ConvLabConformance
-@testable import ConvLabBenchmark
-@testable import ConvLabApplications
+@testable import ConvLab
 
 /// Directory listing and removal for the data tests.
 enum FileManagerShim {

@@ -1,14 +1,4 @@
-import ConvLab
-@testable import ConvLabCore
-@testable import ConvLabFast
-@testable import ConvLabData
-@testable import ConvLabPictures
-@testable import ConvLabNN
-@testable import ConvLabCLI
-@testable import ConvLabAnimation
-@testable import ConvLabConformance
-@testable import ConvLabBenchmark
-@testable import ConvLabApplications
+@testable import ConvLab
 import ConvLabTestSupport
 import Testing
 
