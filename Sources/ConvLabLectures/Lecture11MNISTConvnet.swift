@@ -19,6 +19,7 @@ enum MNISTConvnetLecture {
             // Loss before training: Float sums of thousands of stddev-1 products, to 0.1%.
             Snippet("script-2017", loose: [.relative(0.001, after: "loss before training")], script2017),
             Snippet("reproduced", reproduced),
+            Snippet("same-weights", sameWeights),
             Snippet("ablation", ablation),
             Snippet("dropout-gap", dropoutGap),
             Snippet("answers", answers),
@@ -305,7 +306,7 @@ public struct CommittedRun: Sendable {
 
 extension MNISTConvnetLecture {
     /// The seeds of the 2017 recipe's runs, three epochs each in both libraries.
-    static let seeds2017 = [1, 2, 3]
+    static let seeds2017 = Array(1...6)
     /// The runs the reproduction, the ablation and the dropout comparison read: the 2017
     /// recipe in ConvLab and in TensorFlow 2.21, one file per seed.
     static let convlab2017Runs = seeds2017.map { seed in
@@ -339,8 +340,24 @@ extension MNISTConvnetLecture {
             + "--seed 1 --trace /tmp/trace-seed1",
         "swift run -c release convlab train --model lecture7 --data ../shared/data/mnist --epochs 1 --seed 1 --trace /tmp/trace-full-seed1",
     ]
-    public static let committedRuns = convlab2017Runs + tensorFlow2017Runs + [convlabGlorot, sameMasks300, sameMasksEpoch]
-    public static let quotedCommands = committedRuns.map(\.command) + traceCommands
+    /// TensorFlow's 2017 test pass from ConvLab's own weights and Adam state: seed 3 after epoch 1,
+    /// many dropout draws. Two runs of ten draws were stopped after 8 and 6 and merged.
+    static let sameWeights = CommittedRun(
+        file: "tf-score-checkpoint-seed3-e1.json",
+        command: "python3 Benchmarks/tf_score_checkpoint.py --merge /tmp/s3-part0.json /tmp/s3-part1.json "
+            + "--json Lectures/results/tf-score-checkpoint-seed3-e1.json")
+    /// What wrote the checkpoint and the two partial runs `sameWeights` merges.
+    static let sameWeightsCommands = [
+        "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed 3 --threads 1 "
+            + "--json --checkpoint /tmp/seed3-e1.ckpt",
+        "python3 Benchmarks/tf_score_checkpoint.py /tmp/seed3-e1.ckpt --data ../shared/data/mnist --draws 10 --first-seed 1 "
+            + "--fresh-draws 0 --threads 1 --json /tmp/s3-part0.json",
+        "python3 Benchmarks/tf_score_checkpoint.py /tmp/seed3-e1.ckpt --data ../shared/data/mnist --draws 10 --first-seed 11 "
+            + "--fresh-draws 2 --threads 1 --json /tmp/s3-part1.json",
+    ]
+    public static let committedRuns = convlab2017Runs + tensorFlow2017Runs
+        + [convlabGlorot, sameMasks300, sameMasksEpoch, sameWeights]
+    public static let quotedCommands = committedRuns.map(\.command) + traceCommands + sameWeightsCommands
 
     /// What the course's 2017 script did differently, read off the recipes: its batches, its test
     /// pass, its initial weights and the loss they start from.
@@ -428,7 +445,40 @@ extension MNISTConvnetLecture {
                 : outside.dropFirst().reduce(outside[0]) { $0 + "; " + $1 } + "; \(done.count - outside.count) of \(done.count) lie within it"
             out.say("epoch \(epoch): TF's \(tf.count) runs span \(low, decimals: 4) to \(high, decimals: 4); "
                     + "ConvLab's mean \(mean, decimals: 4) lies \(mean >= low && mean <= high ? "within" : "outside") it; " + verdict)
+            // The difference of the means in units of its standard error (Welch's t, sample variances).
+            guard done.count >= 2 else { continue }
+            func meanAndVariance(_ x: [Double]) -> (Double, Double) {
+                let m = x.reduce(0, +) / Double(x.count)
+                return (m, x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1))
+            }
+            let (c, cv) = meanAndVariance(done), (t, tv) = meanAndVariance(tf)
+            let error = (cv / Double(done.count) + tv / Double(tf.count)).squareRoot()
+            out.say("epoch \(epoch): ConvLab's mean minus TF's \(c - t, decimals: 4), standard error \(error, decimals: 4), "
+                    + "Welch's t \(error > 0 ? (c - t) / error : 0, decimals: 2)")
         }
+        // @end
+    }
+
+    /// Is the 2017 test pass the same in both libraries? TensorFlow's, run from ConvLab's own
+    /// weights and Adam state over many dropout draws, beside ConvLab's one draw of those weights.
+    static func sameWeights(_ out: inout Transcript) throws {
+        // @code same-weights
+        let result = try sameWeights.objects()[0]
+        guard let convlab = result["convlab"] as? [String: Any], let tf = result["tf_2017_restored_adam"] as? [String: Any],
+              let draws = (tf["draws"] as? [[String: Any]])?.compactMap({ ($0["test_accuracy_2017"] as? NSNumber)?.doubleValue }),
+              let ownScore = (convlab["test_accuracy_2017"] as? NSNumber)?.doubleValue,
+              let ownClean = (convlab["test_accuracy"] as? NSNumber)?.doubleValue,
+              let tfClean = (result["tf_clean_accuracy"] as? NSNumber)?.doubleValue, draws.count >= 2 else {
+            throw ConvLabError.file(path: sameWeights.path, offset: nil, message: "missing fields; rerun: \(sameWeights.command)")
+        }
+        let mean = draws.reduce(0, +) / Double(draws.count)
+        let sd = (draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(draws.count - 1)).squareRoot()
+        let epoch = (convlab["epoch"] as? NSNumber)?.intValue ?? 0, seed = (convlab["seed"] as? NSNumber)?.intValue ?? 0
+        out.say("ConvLab's weights after epoch \(epoch) of seed \(seed), with Adam's state:")
+        out.say("  clean score: ConvLab \(ownClean, decimals: 4), TF \(tfClean, decimals: 4)")
+        out.say("  2017 way, ConvLab's draw: \(ownScore, decimals: 4)")
+        out.say("  2017 way, TF's \(draws.count) draws: mean \(mean, decimals: 4), sd \(sd, decimals: 4), "
+                + "\(draws.min()!, decimals: 4) to \(draws.max()!, decimals: 4); \(draws.filter { $0 < ownScore }.count) below ConvLab's")
         // @end
     }
 
