@@ -453,7 +453,7 @@ extension MNISTConvnetLecture {
             }
             let (c, cv) = meanAndVariance(done), (t, tv) = meanAndVariance(tf)
             let error = (cv / Double(done.count) + tv / Double(tf.count)).squareRoot()
-            out.say("epoch \(epoch): ConvLab's mean minus TF's \(c - t, decimals: 4), standard error \(error, decimals: 4), "
+            out.say("epoch \(epoch): ConvLab's mean minus TF's \(c - t, decimals: 5), standard error \(error, decimals: 4), "
                     + "Welch's t \(error > 0 ? (c - t) / error : 0, decimals: 2)")
         }
         // @end
