@@ -36,14 +36,69 @@ let package = Package(
     targets: [
         // MARK: - Library
 
+        // One module per layer of ARCHITECTURE.md's table, so its "may use" column is what each
+        // target may import: a layering violation is a compile error. `ConvLab` re-exports them all.
+        .target(
+            name: "ConvLabCore",  // Tensor, Shapes, Checks, Reference, Ops
+            path: "Sources/ConvLabCore"
+        ),
+        .target(
+            name: "ConvLabFast",  // the SIMD twins of the reference ops
+            dependencies: ["ConvLabCore", "ConvLabSIMD", "ConvLabSIMDAVX2"],
+            path: "Sources/ConvLabFast"
+        ),
+        .target(
+            name: "ConvLabData",  // compression, checksums, IDX, files, MNIST, downloads
+            dependencies: ["ConvLabCore"],
+            path: "Sources/ConvLabData",
+            // The embedded MNIST subset (CC BY-SA 3.0, see Resources/MNIST/CREDITS.md),
+            // read through Bundle.module by MNIST.embedded().
+            resources: [.copy("Resources/MNIST")]
+        ),
+        .target(
+            name: "ConvLabPictures",  // images, PNG, PGM/PPM, plots, canvases
+            dependencies: ["ConvLabCore", "ConvLabData"],
+            path: "Sources/ConvLabPictures"
+        ),
+        .target(
+            name: "ConvLabNN",  // Kernels (the path switch), Layers, Training
+            dependencies: ["ConvLabCore", "ConvLabFast", "ConvLabData"],
+            path: "Sources/ConvLabNN"
+        ),
+        .target(
+            name: "ConvLabCLI",  // the one argument parser (the tool's and `convlab animate`'s)
+            dependencies: ["ConvLabCore", "ConvLabData"],
+            path: "Sources/ConvLabCLI"
+        ),
+        .target(
+            name: "ConvLabAnimation",  // `convlab animate`: a sliding window as SVG and PNG frames
+            dependencies: ["ConvLabCore", "ConvLabData", "ConvLabPictures", "ConvLabCLI"],
+            path: "Sources/ConvLabAnimation"
+        ),
+        .target(
+            name: "ConvLabConformance",  // the TensorFlow conformance runner
+            dependencies: ["ConvLabCore", "ConvLabData", "ConvLabNN"],
+            path: "Sources/ConvLabConformance"
+        ),
+        .target(
+            name: "ConvLabBenchmark",  // what `convlab bench` times
+            dependencies: ["ConvLabCore", "ConvLabNN"],
+            path: "Sources/ConvLabBenchmark"
+        ),
+        .target(
+            name: "ConvLabApplications",  // classic kernels on a photograph, SRCNN, the autoencoder
+            dependencies: ["ConvLabCore", "ConvLabData", "ConvLabPictures", "ConvLabNN"],
+            path: "Sources/ConvLabApplications",
+            // The photograph of `convlab kernels` (CC0, see Resources/Photographs/CREDITS.md).
+            resources: [.copy("Resources/Photographs")]
+        ),
+        // `import ConvLab` gives all of the above.
         .target(
             name: "ConvLab",
-            dependencies: ["ConvLabSIMD", "ConvLabSIMDAVX2"],
-            path: "Sources/ConvLab",
-            // The embedded MNIST subset (CC BY-SA 3.0, see Resources/MNIST/CREDITS.md),
-            // read through Bundle.module by MNIST.embedded(); the photograph of `convlab kernels`
-            // (CC0, see Resources/Photographs/CREDITS.md).
-            resources: [.copy("Resources/MNIST"), .copy("Resources/Photographs")]
+            dependencies: ["ConvLabCore", "ConvLabFast", "ConvLabData", "ConvLabPictures", "ConvLabNN",
+                           "ConvLabCLI", "ConvLabAnimation", "ConvLabConformance", "ConvLabBenchmark",
+                           "ConvLabApplications"],
+            path: "Sources/ConvLab"
         ),
         // The code the read-along lectures in Lectures/ walk through, one file per module.
         .target(

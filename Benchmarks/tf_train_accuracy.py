@@ -12,7 +12,7 @@ tutorials' `avg_cost` compute it.
     python3 Benchmarks/tf_train_accuracy.py --model tutorial03 --epochs 5
     python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --epochs 3 --seeds 1 2 3
 
-Models (as in Sources/ConvLab/Training/Models.swift):
+Models (as in Sources/ConvLabNN/Training/Models.swift):
   lecture7            conv5x5x32-pool-conv5x5x64-pool-dense1024-dropout(keep .75)-dense10,
                       Adam 1e-3, batch 128, 60,000 training digits, Glorot uniform, zero biases
   tutorial03          conv3x3x4-pool-conv3x3x8-pool-dense10, gradient descent 0.1, batch 100,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets into .build/fuzz/: ConvLab's library sources compiled once with
-# coverage instrumentation and AddressSanitizer (-sanitize=fuzzer,address) into a static
-# library, then one executable per Fuzz/Targets/*.swift, whose main is libFuzzer's.
+# Builds the libFuzzer targets into .build/fuzz/: ConvLab's library modules compiled once with
+# coverage instrumentation and AddressSanitizer (-sanitize=fuzzer,address) into static
+# libraries, then one executable per Fuzz/Targets/*.swift, whose main is libFuzzer's.
 # SwiftPM is not used: `swift build` links every executable with its own main, which
 # -sanitize=fuzzer would clash with. The SIMD micro-kernel modules are built without
 # instrumentation (they take pointers the instrumented code has already bounds-checked).
@@ -36,24 +36,36 @@ if newer "$out/libConvLabSIMD.a" "${simd[@]}"; then
         Sources/ConvLabSIMDAVX2/*.swift
 fi
 
-library=($(find Sources/ConvLab -name '*.swift' | sort) Fuzz/Support/BundleModule.swift)
-if newer "$out/libConvLab.a" "${library[@]}" "$out/libConvLabSIMD.a"; then
-    echo "fuzz build: ConvLab (instrumented)"
-    # Built under a temporary name and moved into place: a failed build leaves no library that
-    # looks newer than the sources.
-    rm -f "$out/libConvLab.a"
-    "$swiftc" "${common[@]}" -sanitize=fuzzer,address -enable-testing -module-name ConvLab -emit-module \
-        -emit-module-path "$out/ConvLab.swiftmodule" -emit-library -static -o "$out/libConvLab.a.partial" "${library[@]}"
-    mv "$out/libConvLab.a.partial" "$out/libConvLab.a"
-fi
+# The library's modules in dependency order (Package.swift), each instrumented and built with
+# -enable-testing (the targets `@testable import` them), then the thin ConvLab that re-exports them.
+modules=(ConvLabCore ConvLabFast ConvLabData ConvLabPictures ConvLabNN ConvLabCLI ConvLabAnimation ConvLabConformance
+    ConvLabBenchmark ConvLabApplications ConvLab)
+previous=("$out/libConvLabSIMD.a")
+for module in "${modules[@]}"; do
+    sources=($(find "Sources/$module" -name '*.swift' | sort))
+    # Bundle.module for the modules with resources (SwiftPM generates it; here a stand-in).
+    case $module in ConvLabData | ConvLabApplications) sources+=(Fuzz/Support/BundleModule.swift) ;; esac
+    if newer "$out/lib$module.a" "${sources[@]}" "${previous[@]}"; then
+        echo "fuzz build: $module (instrumented)"
+        # Built under a temporary name and moved into place: a failed build leaves no library that
+        # looks newer than the sources.
+        rm -f "$out/lib$module.a"
+        "$swiftc" "${common[@]}" -sanitize=fuzzer,address -enable-testing -module-name "$module" -emit-module \
+            -emit-module-path "$out/$module.swiftmodule" -emit-library -static -o "$out/lib$module.a.partial" "${sources[@]}"
+        mv "$out/lib$module.a.partial" "$out/lib$module.a"
+    fi
+    previous+=("$out/lib$module.a")
+done
+libraries=()
+for module in "${modules[@]}"; do libraries+=(-l"$module"); done
 
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=($(ls Fuzz/Targets | sed 's/\.swift$//'))
 for target in "${targets[@]}"; do
-    if newer "$out/fuzz-$target" "Fuzz/Targets/$target.swift" Fuzz/Support/FuzzCheck.swift "$out/libConvLab.a"; then
+    if newer "$out/fuzz-$target" "Fuzz/Targets/$target.swift" Fuzz/Support/FuzzCheck.swift "${previous[@]}"; then
         echo "fuzz build: fuzz-$target"
         "$swiftc" "${common[@]}" -sanitize=fuzzer,address -module-name "Fuzz$target" \
             "Fuzz/Targets/$target.swift" Fuzz/Support/FuzzCheck.swift \
-            -L "$out" -lConvLab -lConvLabSIMD -lConvLabSIMDAVX2 -o "$out/fuzz-$target"
+            -L "$out" "${libraries[@]}" -lConvLabSIMD -lConvLabSIMDAVX2 -o "$out/fuzz-$target"
     fi
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds ConvLab's embedded MNIST subset from the full MNIST files.
 
-Usage: python3 Tools/make-embedded-mnist.py ../shared/data/mnist Sources/ConvLab/Resources/MNIST
+Usage: python3 Tools/make-embedded-mnist.py ../shared/data/mnist Sources/ConvLabData/Resources/MNIST
 
 Writes the first 10,000 training digits and labels (the IDX header's count rewritten), the
 full 10,000-digit test set, all gzip -9 with a zero timestamp so the output is reproducible,

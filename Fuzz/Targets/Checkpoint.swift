@@ -1,5 +1,15 @@
 import Foundation
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// Checkpoint files as `convlab train --model mlp --resume` reads them: decode, restore into a
 /// fresh MLP trainer (once with the recipe's gradient descent, which keeps no slots, once with

@@ -1,4 +1,14 @@
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// IDX files, raw or gzip, with ConvLab's own budget (`IDXFile.maximumDataBytes`), then what
 /// `MNIST.load` does with them: image files become labelled images in [0, 1].

@@ -1,4 +1,14 @@
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// inflate, gzip and zlib: the first byte picks the container (so one corpus serves all three),
 /// the rest is the stream. The output cap is 16 MiB so a bomb costs milliseconds, not seconds.

@@ -1,4 +1,14 @@
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// PNG files as `convlab kernels` reads them: decode within `Image`'s budget, size the contact
 /// sheet from the header's size, and only then turn the pixels into an RGB tensor.

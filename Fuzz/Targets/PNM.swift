@@ -1,4 +1,14 @@
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// PGM and PPM files (P2, P3, P5, P6) within `Image`'s budget, and the grey/RGB conversions.
 @_cdecl("LLVMFuzzerTestOneInput")

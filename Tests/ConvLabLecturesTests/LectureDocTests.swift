@@ -11,12 +11,14 @@ private func read(_ relativePath: String) throws -> String {
     try String(contentsOf: packageRoot.appendingPathComponent(relativePath), encoding: .utf8)
 }
 
-/// The library's files that hold a `// @code` region a module may show.
+/// The library's files (every `Sources/ConvLab*` module but the lectures') that hold a `// @code`
+/// region a module may show.
 private func librarySourcesWithRegions() throws -> [String] {
-    let folder = packageRoot.appendingPathComponent("Sources/ConvLab")
+    let folder = packageRoot.appendingPathComponent("Sources")
     let paths = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
-    return try paths.filter { $0.hasSuffix(".swift") }.sorted()
-        .map { try read("Sources/ConvLab/" + $0) }
+    return try paths.filter { $0.hasPrefix("ConvLab") && !$0.hasPrefix("ConvLabLectures/") && $0.hasSuffix(".swift") }
+        .sorted()
+        .map { try read("Sources/" + $0) }
         .filter { $0.contains("// @code ") }
 }
 
@@ -54,11 +56,11 @@ struct LectureDocTests {
         let file = "Lectures/\(lecture.markdown)"
         let markdown = try read(file)
         // A module shows its own file's regions, and the library's (the gradient checker is one
-        // copy, in Sources/ConvLab/Checks, that the lectures and the tests share).
+        // copy, in Sources/ConvLabCore/Checks, that the lectures and the tests share).
         let source = try ([read("Sources/ConvLabLectures/\(lecture.source)")] + librarySourcesWithRegions())
             .joined(separator: "\n")
         let mismatches = try DocTest.checkCode(markdown: markdown, file: file, source: source,
-                                               sourceFile: "\(lecture.source) or Sources/ConvLab")
+                                               sourceFile: "\(lecture.source) or Sources/ConvLab*")
         #expect(mismatches.isEmpty, "\(mismatches.map(\.description).joined(separator: "\n"))")
         let codeBlocks = try DocTest.blocks(in: markdown, file: file).filter { $0.kind == .code }
         #expect(!codeBlocks.isEmpty, "\(file) shows none of its code")

@@ -1,6 +1,16 @@
 import Foundation
 import Testing
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 // Seeded fuzzing of every input format ConvLab reads, in the ordinary test run: each test
 // mutates valid files (bit flips, interesting integers over 4-byte fields in both byte orders,

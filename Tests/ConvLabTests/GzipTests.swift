@@ -1,5 +1,15 @@
 import Testing
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// Runs `body` and checks the outcome of decoding a damaged file: either a thrown
 /// `ConvLabError.file` naming `path` with a byte offset inside the file (0...size), or success.

@@ -1,6 +1,16 @@
 import Foundation
 import Testing
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 /// Directory listing and removal for the data tests.
 enum FileManagerShim {

@@ -1,6 +1,16 @@
 import Foundation
 import Testing
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 
 // Issue #18's thirteen findings, one regression test each (named by its number), and the
 // "Also" list: inputs that parse fine and are then used must end in a ConvLabError, never a

@@ -1,4 +1,14 @@
-@testable import ConvLab
+import ConvLab
+@testable import ConvLabCore
+@testable import ConvLabFast
+@testable import ConvLabData
+@testable import ConvLabPictures
+@testable import ConvLabNN
+@testable import ConvLabCLI
+@testable import ConvLabAnimation
+@testable import ConvLabConformance
+@testable import ConvLabBenchmark
+@testable import ConvLabApplications
 import ConvLabTestSupport
 import Testing
 

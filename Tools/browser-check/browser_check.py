@@ -10,7 +10,7 @@
         page, a lecture with an animation and an API page in Chromium (see site_check.py)
 
 `svg-times` inlines the SVG into a small HTML page whose style sets, on every animated element
-(class `k`, see Sources/ConvLab/Animation/AnimationSVG.swift), `animation-delay: -T s` and
+(class `k`, see Sources/ConvLabAnimation/Animation/AnimationSVG.swift), `animation-delay: -T s` and
 `animation-play-state: paused`: every element's animation starts at 0 with the loop's duration,
 so this shows exactly the picture at time T. `svg-live` checks the SVG animates on its own, as
 an image (how GitHub shows it); Chromium's virtual time moves it on, but not to an exact time.
