@@ -397,6 +397,12 @@ extension MNISTConvnetLecture {
         return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
     }
 
+    /// The mean and the sample variance (n - 1 in the denominator) of two or more values.
+    static func meanAndSampleVariance(_ x: [Double]) -> (mean: Double, variance: Double) {
+        let mean = x.reduce(0, +) / Double(x.count)
+        return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1))
+    }
+
     /// The lecture's table beside the script's recipe rerun in ConvLab and in TensorFlow 2.21,
     /// every seed, each scored the 2017 way and cleanly (read from the committed runs), and
     /// whether ConvLab's runs lie within TensorFlow's spread at each epoch. The README's
@@ -447,11 +453,7 @@ extension MNISTConvnetLecture {
                     + "ConvLab's mean \(mean, decimals: 4) lies \(mean >= low && mean <= high ? "within" : "outside") it; " + verdict)
             // The difference of the means in units of its standard error (Welch's t, sample variances).
             guard done.count >= 2 else { continue }
-            func meanAndVariance(_ x: [Double]) -> (Double, Double) {
-                let m = x.reduce(0, +) / Double(x.count)
-                return (m, x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1))
-            }
-            let (c, cv) = meanAndVariance(done), (t, tv) = meanAndVariance(tf)
+            let (c, cv) = meanAndSampleVariance(done), (t, tv) = meanAndSampleVariance(tf)
             let error = (cv / Double(done.count) + tv / Double(tf.count)).squareRoot()
             out.say("epoch \(epoch): ConvLab's mean minus TF's \(c - t, decimals: 5), standard error \(error, decimals: 4), "
                     + "Welch's t \(error > 0 ? (c - t) / error : 0, decimals: 2)")
@@ -471,8 +473,8 @@ extension MNISTConvnetLecture {
               let tfClean = (result["tf_clean_accuracy"] as? NSNumber)?.doubleValue, draws.count >= 2 else {
             throw ConvLabError.file(path: sameWeights.path, offset: nil, message: "missing fields; rerun: \(sameWeights.command)")
         }
-        let mean = draws.reduce(0, +) / Double(draws.count)
-        let sd = (draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(draws.count - 1)).squareRoot()
+        let (mean, variance) = meanAndSampleVariance(draws)
+        let sd = variance.squareRoot()
         let epoch = (convlab["epoch"] as? NSNumber)?.intValue ?? 0, seed = (convlab["seed"] as? NSNumber)?.intValue ?? 0
         out.say("ConvLab's weights after epoch \(epoch) of seed \(seed), with Adam's state:")
         out.say("  clean score: ConvLab \(ownClean, decimals: 4), TF \(tfClean, decimals: 4)")
