@@ -53,7 +53,7 @@ public final class ImageRegression {
         guard batchSize >= 1 else {
             throw ConvLabError.argument(op: "trainEpoch", message: "batch size must be at least 1, got \(batchSize)")
         }
-        let order = shuffledOrder(targets.shape[0], generator: &generator)
+        let order = LabeledImages.shuffledIndices(targets.shape[0], using: &generator)
         var lossSum: Float = 0
         var steps = 0
         for range in batchRanges(count: order.count, size: batchSize) {
@@ -84,15 +84,6 @@ public final class ImageRegression {
         outputShape[0] = input.shape[0]
         return Tensor(uncheckedShape: outputShape, scalars: outputs)
     }
-}
-
-/// `0..<count` in a random order (Fisher-Yates with `generator`).
-package func shuffledOrder(_ count: Int, generator: inout SeededGenerator) -> [Int] {
-    var order = Array(0..<count)
-    for i in stride(from: count - 1, to: 0, by: -1) {
-        order.swapAt(i, generator.nextInt(below: i + 1))
-    }
-    return order
 }
 
 /// Consecutive ranges of at most `size` covering `0..<count`.

@@ -231,13 +231,7 @@ public final class Trainer {
     /// The seeded shuffle of epoch `epoch` (Fisher-Yates on `SeededGenerator`).
     public func shuffledIndices(count: Int, epoch: Int) -> [Int] {
         var generator = SeededGenerator(seed: Trainer.derivedSeed(seed, epoch: epoch, stream: 1))
-        var order = Array(0..<count)
-        if count > 1 {
-            for i in stride(from: count - 1, to: 0, by: -1) {
-                order.swapAt(i, generator.nextInt(below: i + 1))
-            }
-        }
-        return order
+        return LabeledImages.shuffledIndices(count, using: &generator)
     }
 
     /// One optimizer step on one batch; returns the batch's loss.
