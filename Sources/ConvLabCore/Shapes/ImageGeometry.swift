@@ -209,6 +209,19 @@ package struct PoolGeometry: Equatable, Sendable, OutputShaped {
         rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
     }
 
+    /// Calls `body(row, col)` for each cell of window `(i, j)` that lies inside the image, in
+    /// row-major window order (top row first, then left to right): the cells a pool reads, on
+    /// both paths. Padded cells are never visited (`WindowAxis.taps`).
+    @inlinable @inline(__always)
+    package func forEachCell(_ i: Int, _ j: Int, _ body: (_ row: Int, _ col: Int) -> Void) {
+        for a in rows.taps(forOutput: i) {
+            let row = rows.position(output: i, tap: a)
+            for b in cols.taps(forOutput: j) {
+                body(row, cols.position(output: j, tap: b))
+            }
+        }
+    }
+
     /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
     @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int { input.index(n, h, w, c) }
     /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
