@@ -52,6 +52,28 @@ struct PNGTests {
         #expect(try PNG.decode(file, path: "roundtrip.png") == image)
     }
 
+    // The decoder checks each row's filter byte (0...4) before undoing the row: row 1 of this
+    // 2x2 grey image says 5, which must be refused with the row named.
+    @Test func unknownFilterTypeIsAnErrorNamingTheRow() throws {
+        var file = PNG.signature
+        var ihdr: [UInt8] = [0, 0, 0, 2, 0, 0, 0, 2]
+        ihdr += [8, 0, 0, 0, 0]
+        PNG.appendChunk("IHDR", ihdr, to: &file)
+        PNG.appendChunk("IDAT", Zlib.compress([0, 10, 20, 5, 30, 40]), to: &file)
+        PNG.appendChunk("IEND", [], to: &file)
+        #expect(throws: ConvLabError.self) { try PNG.decode(file, path: "filter5.png") }
+        do {
+            _ = try PNG.decode(file, path: "filter5.png")
+        } catch {
+            #expect("\(error)".contains("image data row 1: unknown filter type 5 (0...4 exist)"), "\(error)")
+        }
+        var good = PNG.signature
+        PNG.appendChunk("IHDR", ihdr, to: &good)
+        PNG.appendChunk("IDAT", Zlib.compress([0, 10, 20, 2, 30, 40]), to: &good)
+        PNG.appendChunk("IEND", [], to: &good)
+        #expect(try PNG.decode(good, path: "filter2.png").pixels == [10, 20, 40, 60])
+    }
+
     @Test func encodedFilesCompressSmoothImages() throws {
         let ramp: [UInt8] = (0..<(64 * 64 * 3)).map { (i: Int) -> UInt8 in UInt8((i / 3 % 64) * 4) }
         let image = try Image(width: 64, height: 64, channels: 3, pixels: ramp)

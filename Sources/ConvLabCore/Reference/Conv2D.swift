@@ -33,14 +33,11 @@ extension Reference {
                 for j in 0..<g.cols.output {
                     for o in 0..<g.outChannels {
                         var sum: Scalar = 0
-                        for a in 0..<g.rows.kernel {
-                            // Seek to input row i*sh + a*dh - padTop; rows outside the image are zero padding.
-                            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-                            for b in 0..<g.cols.kernel {
-                                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
-                                for c in 0..<g.inChannels {
-                                    sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, o)]
-                                }
+                        // Tap (a, b) reads input cell (i*sh + a*dh - padTop, j*sw + b*dw - padLeft);
+                        // taps on the zero padding add nothing and are skipped.
+                        g.forEachTap(i, j) { a, b, row, col in
+                            for c in 0..<g.inChannels {
+                                sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, o)]
                             }
                         }
                         output.scalars[g.outputIndex(n, i, j, o)] = sum
@@ -77,15 +74,11 @@ extension Reference {
                 for j in 0..<g.cols.output {
                     for o in 0..<g.outChannels {
                         let upstream = dy[g.outputIndex(n, i, j, o)]
-                        for a in 0..<g.rows.kernel {
-                            guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-                            for b in 0..<g.cols.kernel {
-                                guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
-                                for c in 0..<g.inChannels {
-                                    let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, o)
-                                    dInput.scalars[xi] += upstream * w[wi]
-                                    dFilter.scalars[wi] += upstream * x[xi]
-                                }
+                        g.forEachTap(i, j) { a, b, row, col in
+                            for c in 0..<g.inChannels {
+                                let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, o)
+                                dInput.scalars[xi] += upstream * w[wi]
+                                dFilter.scalars[wi] += upstream * x[xi]
                             }
                         }
                     }

@@ -41,13 +41,9 @@ extension Reference {
                     for c in 0..<conv.outChannels {
                         // Input cell (i, j) is output (i, j) of the forward conv: its window's taps.
                         let value = x[conv.outputIndex(n, i, j, c)]
-                        for a in 0..<conv.rows.kernel {
-                            guard let row = conv.rows.inputPosition(output: i, tap: a) else { continue }
-                            for b in 0..<conv.cols.kernel {
-                                guard let col = conv.cols.inputPosition(output: j, tap: b) else { continue }
-                                for o in 0..<conv.inChannels {
-                                    output.scalars[conv.inputIndex(n, row, col, o)] += value * w[conv.filterIndex(a, b, o, c)]
-                                }
+                        conv.forEachTap(i, j) { a, b, row, col in
+                            for o in 0..<conv.inChannels {
+                                output.scalars[conv.inputIndex(n, row, col, o)] += value * w[conv.filterIndex(a, b, o, c)]
                             }
                         }
                     }

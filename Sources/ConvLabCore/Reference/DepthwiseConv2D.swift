@@ -34,13 +34,9 @@ extension Reference {
                     for c in 0..<g.channels {
                         for m in 0..<g.multiplier {
                             var sum: Scalar = 0
-                            for a in 0..<g.rows.kernel {
-                                guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-                                for b in 0..<g.cols.kernel {
-                                    guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
-                                    // Only channel c of the input: no sum over channels.
-                                    sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, m)]
-                                }
+                            g.window.forEachTap(i, j) { a, b, row, col in
+                                // Only channel c of the input: no sum over channels.
+                                sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, m)]
                             }
                             output.scalars[g.outputIndex(n, i, j, c, m)] = sum
                         }
@@ -78,14 +74,10 @@ extension Reference {
                     for c in 0..<g.channels {
                         for m in 0..<g.multiplier {
                             let upstream = dy[g.outputIndex(n, i, j, c, m)]
-                            for a in 0..<g.rows.kernel {
-                                guard let row = g.rows.inputPosition(output: i, tap: a) else { continue }
-                                for b in 0..<g.cols.kernel {
-                                    guard let col = g.cols.inputPosition(output: j, tap: b) else { continue }
-                                    let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, m)
-                                    dInput.scalars[xi] += upstream * w[wi]
-                                    dFilter.scalars[wi] += upstream * x[xi]
-                                }
+                            g.window.forEachTap(i, j) { a, b, row, col in
+                                let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, m)
+                                dInput.scalars[xi] += upstream * w[wi]
+                                dFilter.scalars[wi] += upstream * x[xi]
                             }
                         }
                     }

@@ -85,15 +85,11 @@ extension Reference {
         _ x: [Scalar], _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int, _ c: Int
     ) -> Int {
         var best = -1
-        // Only the taps over real cells (`WindowAxis.taps`): padded cells never win.
-        for a in g.rows.taps(forOutput: i) {
-            let row = g.rows.position(output: i, tap: a)
-            for b in g.cols.taps(forOutput: j) {
-                let col = g.cols.position(output: j, tap: b)
-                let index = g.inputIndex(n, row, col, c)
-                // Strictly greater: an equal value later in the window does not take over.
-                if best < 0 || x[index] > x[best] { best = index }
-            }
+        // Only the cells inside the image (`forEachCell`): padded cells never win.
+        g.forEachCell(i, j) { row, col in
+            let index = g.inputIndex(n, row, col, c)
+            // Strictly greater: an equal value later in the window does not take over.
+            if best < 0 || x[index] > x[best] { best = index }
         }
         // TF's SAME rule pads at most KH - 1 rows, so every window holds a real cell.
         return best
@@ -122,12 +118,8 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
-                        for a in g.rows.taps(forOutput: i) {
-                            let row = g.rows.position(output: i, tap: a)
-                            for b in g.cols.taps(forOutput: j) {
-                                let col = g.cols.position(output: j, tap: b)
-                                sum += input.scalars[g.inputIndex(n, row, col, c)]
-                            }
+                        g.forEachCell(i, j) { row, col in
+                            sum += input.scalars[g.inputIndex(n, row, col, c)]
                         }
                         output.scalars[g.outputIndex(n, i, j, c)] = sum / divisor
                     }
@@ -163,12 +155,8 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
-                        for a in g.rows.taps(forOutput: i) {
-                            let row = g.rows.position(output: i, tap: a)
-                            for b in g.cols.taps(forOutput: j) {
-                                let col = g.cols.position(output: j, tap: b)
-                                dInput.scalars[g.inputIndex(n, row, col, c)] += share
-                            }
+                        g.forEachCell(i, j) { row, col in
+                            dInput.scalars[g.inputIndex(n, row, col, c)] += share
                         }
                     }
                 }

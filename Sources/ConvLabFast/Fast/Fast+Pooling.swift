@@ -101,7 +101,7 @@ extension Fast {
                     for i in 0..<g.rows.output {
                         for j in 0..<g.cols.output {
                             let out = y + g.outputIndex(n, i, j, 0)   // starts at zero
-                            forEachCell(g, i, j) { row, col in
+                            g.forEachCell(i, j) { row, col in
                                 let cell = x + g.inputIndex(n, row, col, 0)
                                 for c in 0..<g.channels { out[c] += cell[c] }
                             }
@@ -133,7 +133,7 @@ extension Fast {
                         for j in 0..<g.cols.output {
                             let upstream = dy + g.outputIndex(n, i, j, 0)
                             let divisor = Float(g.realCells(i, j))
-                            forEachCell(g, i, j) { row, col in
+                            g.forEachCell(i, j) { row, col in
                                 let cell = dx + g.inputIndex(n, row, col, 0)
                                 for c in 0..<g.channels { cell[c] += upstream[c] / divisor }
                             }
@@ -148,18 +148,6 @@ extension Fast {
     /// One thread for small tensors, where starting threads costs more than it saves.
     static func poolThreads(_ g: PoolGeometry) -> Int {
         g.batch * g.rows.input * g.cols.input * g.channels >= elementwiseChunk ? threads : 1
-    }
-
-    /// Calls `body(row, col)` for each cell of window `(i, j)` inside the image, in window order.
-    @inline(__always)
-    static func forEachCell(_ g: PoolGeometry, _ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
-        for a in g.rows.taps(forOutput: i) {
-            let row = g.rows.position(output: i, tap: a)
-            for b in g.cols.taps(forOutput: j) {
-                let col = g.cols.position(output: j, tap: b)
-                body(row, col)
-            }
-        }
     }
 
     /// Adds each channel's `upstream` gradient to the first cell of window `(i, j)` that holds
@@ -179,7 +167,7 @@ extension Fast {
                 return v
             }
             var best = SIMD4<Float>(), first = true
-            forEachCell(g, i, j) { row, col in
+            g.forEachCell(i, j) { row, col in
                 let value = load(x + g.inputIndex(n, row, col, 0))
                 best = first ? value : best.replacing(with: value, where: value .> best)
                 first = false
@@ -187,7 +175,7 @@ extension Fast {
             let gradient = load(upstream)
             let bestIsNaN = best .!= best
             var pending = SIMDMask<SIMD4<Int32>>(repeating: true)
-            forEachCell(g, i, j) { row, col in
+            g.forEachCell(i, j) { row, col in
                 let value = load(x + g.inputIndex(n, row, col, 0))
                 let hit = pending .& ((value .== best) .| (bestIsNaN .& (value .!= value)))
                 let add = SIMD4<Float>(repeating: 0).replacing(with: gradient, where: hit)
@@ -267,7 +255,7 @@ extension Fast {
     static func maxPoolValues(_ x: UnsafePointer<Float>, _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int,
                               _ best: UnsafeMutablePointer<Float>) {
         var first = true
-        forEachCell(g, i, j) { row, col in
+        g.forEachCell(i, j) { row, col in
             let cell = x + g.inputIndex(n, row, col, 0)
             if first {
                 for c in 0..<g.channels { best[c] = cell[c] }

@@ -68,18 +68,28 @@ extension Fast {
         layout.length == 0 ? "an empty axis" : "axis \(layout.axis) of \(describeShape(layout.shape)) is not the last"
     }
 
-    /// Runs `body(x row, dOutput row, result row)` over the rows of two same-shaped tensors and
-    /// returns the tensor of result rows.
+    /// What the four softmax ops share around their row kernels: checks `x` along `axis` (and, for
+    /// a backward pass, the upstream gradient `dOutput`) under the name `op`; then, when the axis
+    /// is the last in memory, runs `body(x row, dOutput row, result row, length)` over the rows
+    /// and returns the tensor of result rows, and otherwise returns `reference()`, recorded as a
+    /// fallback of `op`.
     @inline(__always)
-    static func mapRows(_ x: Tensor<Float>, _ dOutput: Tensor<Float>, rows: Int, length: Int,
-                        _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void)
-        -> Tensor<Float> {
-        tensor(x.shape) { values in
+    static func softmaxRows(_ op: String, _ x: Tensor<Float>, dOutput: Tensor<Float>? = nil, axis: Int,
+                            reference: () throws -> Tensor<Float>,
+                            _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)
+        throws -> Tensor<Float> {
+        let layout = try SoftmaxAxis(x.shape, axis: axis, op: op)
+        if let dOutput { try layout.check(dOutput.shape, name: "dOutput", op: op) }
+        guard let (rows, length) = lastAxisRows(layout) else {
+            return try referenceFallback(op, fallbackReason(layout), reference)
+        }
+        let dOutput = dOutput ?? x   // a forward pass reads no upstream rows
+        return tensor(x.shape) { values in
             x.scalars.withUnsafeBufferPointer { xs in
                 dOutput.scalars.withUnsafeBufferPointer { dys in
                     let source = xs.baseAddress!, upstream = dys.baseAddress!
                     forEachRow(rows, length: length) { r in
-                        body(source + r * length, upstream + r * length, values + r * length)
+                        body(source + r * length, upstream + r * length, values + r * length, length)
                     }
                 }
             }
@@ -91,11 +101,7 @@ extension Fast {
     /// - Throws: `ConvLabError` (the reference's checks) for a scalar `x` or an axis out of range.
     /// - Complexity: three passes over each row, one `exp` per element.
     public static func softmaxForward(_ x: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "softmax")
-        guard let (rows, length) = lastAxisRows(layout) else {
-            return try referenceFallback("softmax", fallbackReason(layout)) { try Reference.softmaxForward(x, axis: axis) }
-        }
-        return mapRows(x, x, rows: rows, length: length) { row, _, y in
+        try softmaxRows("softmax", x, axis: axis, reference: { try Reference.softmaxForward(x, axis: axis) }) { row, _, y, length in
             let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: y)
             for k in 0..<length { y[k] /= sum }
         }
@@ -105,12 +111,8 @@ extension Fast {
     /// - Returns: `dInput`, the shape of `x`.
     /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or `axis` is out of range.
     public static func softmaxBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "softmaxBackward")
-        try layout.check(dOutput.shape, name: "dOutput", op: "softmaxBackward")
-        guard let (rows, length) = lastAxisRows(layout) else {
-            return try referenceFallback("softmaxBackward", fallbackReason(layout)) { try Reference.softmaxBackward(x, dOutput: dOutput, axis: axis) }
-        }
-        return mapRows(x, dOutput, rows: rows, length: length) { row, dy, dx in
+        try softmaxRows("softmaxBackward", x, dOutput: dOutput, axis: axis,
+                        reference: { try Reference.softmaxBackward(x, dOutput: dOutput, axis: axis) }) { row, dy, dx, length in
             // dx holds the row's softmax y until the last loop replaces it with the gradient.
             let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: dx)
             var dot: Float = 0
@@ -128,11 +130,7 @@ extension Fast {
     /// - Throws: `ConvLabError` (the reference's checks) for a scalar `x` or an axis out of range.
     /// - Complexity: three passes over each row, one `exp` per element and one `log` per row.
     public static func logSoftmaxForward(_ x: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "logSoftmax")
-        guard let (rows, length) = lastAxisRows(layout) else {
-            return try referenceFallback("logSoftmax", fallbackReason(layout)) { try Reference.logSoftmaxForward(x, axis: axis) }
-        }
-        return mapRows(x, x, rows: rows, length: length) { row, _, y in
+        try softmaxRows("logSoftmax", x, axis: axis, reference: { try Reference.logSoftmaxForward(x, axis: axis) }) { row, _, y, length in
             let m = rowMaximum(row, length)
             // The exponentials land in y only to be summed; y is rewritten just below.
             let logSum = Float.log(shiftedExponentials(row, length, maximum: m, into: y))
@@ -144,12 +142,8 @@ extension Fast {
     /// - Returns: `dInput`, the shape of `x`.
     /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or `axis` is out of range.
     public static func logSoftmaxBackward(_ x: Tensor<Float>, dOutput: Tensor<Float>, axis: Int = -1) throws -> Tensor<Float> {
-        let layout = try SoftmaxAxis(x.shape, axis: axis, op: "logSoftmaxBackward")
-        try layout.check(dOutput.shape, name: "dOutput", op: "logSoftmaxBackward")
-        guard let (rows, length) = lastAxisRows(layout) else {
-            return try referenceFallback("logSoftmaxBackward", fallbackReason(layout)) { try Reference.logSoftmaxBackward(x, dOutput: dOutput, axis: axis) }
-        }
-        return mapRows(x, dOutput, rows: rows, length: length) { row, dy, dx in
+        try softmaxRows("logSoftmaxBackward", x, dOutput: dOutput, axis: axis,
+                        reference: { try Reference.logSoftmaxBackward(x, dOutput: dOutput, axis: axis) }) { row, dy, dx, length in
             let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: dx)
             var total: Float = 0
             for k in 0..<length { total += dy[k] }

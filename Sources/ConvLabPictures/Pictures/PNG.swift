@@ -165,6 +165,7 @@ public enum PNG {
         var out = [UInt8](repeating: 0, count: h.height * rowBytes)
         for y in 0..<h.height {
             let filter = raw[y * (rowBytes + 1)]
+            guard filter <= 4 else { throw fail(y, "unknown filter type \(filter) (0...4 exist)") }
             let source = y * (rowBytes + 1) + 1
             let row = y * rowBytes
             let above = row - rowBytes  // valid only for y > 0
@@ -173,19 +174,23 @@ public enum PNG {
                 let a = i >= bpp ? out[row + i - bpp] : 0
                 let b = y > 0 ? out[above + i] : 0
                 let c = (i >= bpp && y > 0) ? out[above + i - bpp] : 0
-                let prediction: UInt8
-                switch filter {
-                case 0: prediction = 0
-                case 1: prediction = a
-                case 2: prediction = b
-                case 3: prediction = UInt8((Int(a) + Int(b)) / 2)
-                case 4: prediction = paeth(a, b, c)
-                default: throw fail(y, "unknown filter type \(filter) (0...4 exist)")
-                }
-                out[row + i] = x &+ prediction
+                out[row + i] = x &+ prediction(filter: filter, a, b, c)
             }
         }
         return out
+    }
+
+    /// The byte that filter type `filter` (0 none, 1 sub, 2 up, 3 average, 4 Paeth; the caller
+    /// checks it is one of these) predicts from the byte's left (`a`), upper (`b`) and upper-left
+    /// (`c`) neighbours, each 0 outside the image. The decoder adds it back, the encoder subtracts it.
+    @inline(__always) static func prediction(filter: UInt8, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+        switch filter {
+        case 0: return 0
+        case 1: return a
+        case 2: return b
+        case 3: return UInt8((Int(a) + Int(b)) / 2)
+        default: return paeth(a, b, c)
+        }
     }
 
     /// The Paeth predictor: whichever of left, above, upper-left is closest to left + above - upper-left.
@@ -270,15 +275,7 @@ public enum PNG {
                     let a = i >= bpp ? p[row + i - bpp] : 0
                     let b = y > 0 ? p[row - rowBytes + i] : 0
                     let c = (i >= bpp && y > 0) ? p[row - rowBytes + i - bpp] : 0
-                    let prediction: UInt8
-                    switch filter {
-                    case 0: prediction = 0
-                    case 1: prediction = a
-                    case 2: prediction = b
-                    case 3: prediction = UInt8((Int(a) + Int(b)) / 2)
-                    default: prediction = paeth(a, b, c)
-                    }
-                    let value = p[row + i] &- prediction
+                    let value = p[row + i] &- prediction(filter: filter, a, b, c)
                     candidate[i] = value
                     cost += value < 128 ? Int(value) : 256 - Int(value)
                 }
