@@ -20,7 +20,13 @@ batches twice:
   A  (same)  with ConvLab's masks fed in (fc * 1/0.75, zero where ConvLab dropped the unit: what
              tf.nn.dropout computes for its own mask);
   B  (own)   with TensorFlow's own masks (the script's tf.nn.dropout, rate 0.25, stateful, the
-             global seed set to --seed), i.e. `tf_train_accuracy.script2017_step` unchanged.
+             global seed set to --seed), i.e. `tf_train_accuracy.script2017_step` unchanged;
+
+and, if asked (`--legs same,own,ulp`), a third run that measures how fast this training amplifies
+rounding: ConvLab's masks again, but every initial weight moved by one unit in the last place
+(numpy.nextafter towards +inf). Two runs of the same library that differ by one ulp diverge at
+some rate; ConvLab and TensorFlow, whose sums round differently, cannot be expected to stay
+together longer than that. Its end state is scored cleanly only.
 
 It prints the step losses beside ConvLab's (the first 20 steps, then every 25th, and the last),
 their relative differences, the first step where the difference exceeds 1e-4 and 1e-2, and the
@@ -65,6 +71,8 @@ from tf_train_accuracy import (clean_accuracy, lecture7_fc, load, read_checkpoin
 
 BETA1, BETA2, EPSILON, LEARNING_RATE = 0.9, 0.999, 1e-8, 0.001
 TRAIN_COUNT = 55000  # read_data_sets' training digits, the last 55,000 of the file
+# Where each leg's step losses go in the --json file (its scores under the same name + "_scores").
+KEYS = {"same": "tf_same_masks", "own": "tf_own_masks", "ulp": "tf_same_masks_ulp"}
 
 
 def fed_mask_step(tf, variables, optimizer):
@@ -189,7 +197,8 @@ def main():
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
     ap.add_argument("--steps", type=int, default=0, help="how many of the trace's steps to replay (0: all)")
     ap.add_argument("--legs", default="same,own",
-                    help="which TF runs, in this order: same (ConvLab's masks), own (TF's masks), or both")
+                    help="which TF runs, in this order, comma-separated: same (ConvLab's masks), own (TF's "
+                         "masks), ulp (ConvLab's masks, initial weights one ulp up)")
     ap.add_argument("--seed", type=int, default=1, help="the global seed of TensorFlow's own masks (leg B)")
     ap.add_argument("--draws", type=int, default=5, help="2017-way test passes scored per leg (0: clean only)")
     ap.add_argument("--first-draw-seed", type=int, default=1, help="the draws use tf.random.set_seed(first, ...)")
@@ -199,8 +208,8 @@ def main():
     ap.add_argument("--json", help="write every step's losses, the scores and the checks here as well")
     args = ap.parse_args()
     legs = args.legs.split(",")
-    if not legs or any(leg not in ("same", "own") for leg in legs) or args.draws < 0 or args.steps < 0:
-        raise SystemExit("--legs takes same and/or own, comma-separated; --draws and --steps at least 0")
+    if not legs or any(leg not in ("same", "own", "ulp") for leg in legs) or args.draws < 0 or args.steps < 0:
+        raise SystemExit("--legs takes same, own and/or ulp, comma-separated; --draws and --steps at least 0")
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
@@ -245,52 +254,79 @@ def main():
         print("(each: max |a - b| / max |b| over the tensor; m = (1 - beta1) * gradient, dw = the update;\n"
               " n = how many updates differ by more than lr/2, i.e. weights that stepped another way)\n")
 
-    columns = {"same": [float("nan")] * steps, "own": [float("nan")] * steps}
+    columns = {leg: [float("nan")] * steps for leg in ("same", "own", "ulp")}
+    labels = {"same": "A, ConvLab's masks", "own": "B, TF's own masks", "ulp": "C, ConvLab's masks, weights 1 ulp up"}
+    nudged = [(name, np.nextafter(value, np.float32(np.inf))) for name, value in initial]
+    final_same = None  # leg A's final weights, which leg C's are measured against
     for leg in legs:
-        label = "A, ConvLab's masks" if leg == "same" else "B, TF's own masks"
-        masks = convlab_masks[:steps] if leg == "same" else None
-        losses, variables, optimizer = replay(tf, initial, batches, masks, args.seed, label)
+        label = labels[leg]
+        masks = None if leg == "own" else convlab_masks[:steps]
+        losses, variables, optimizer = replay(tf, nudged if leg == "ulp" else initial, batches, masks, args.seed, label)
         columns[leg] = losses
-        out[f"tf_{leg}_masks"] = losses
+        out[KEYS[leg]] = losses
         save()
+        final = {name: v.numpy().astype(np.float64) for (name, _), v in zip(initial, variables)}
+        if leg == "same":
+            final_same = final
+        if leg == "ulp" and final_same is not None:
+            out["final_weights_distance_ulp"] = {
+                name: float(np.linalg.norm(final[name] - final_same[name]) / np.linalg.norm(final_same[name]))
+                for name in final}
         if leg == "same" and args.convlab_checkpoint:
             header, tensors = read_checkpoint_file(args.convlab_checkpoint)
             named = dict(tensors)
             out["final_weights_distance"] = {
-                name: float(np.linalg.norm(v.numpy().astype(np.float64) - named[name])
-                            / np.linalg.norm(named[name].astype(np.float64)))
-                for (name, _), v in zip(initial, variables)}
+                name: float(np.linalg.norm(final[name] - named[name]) / np.linalg.norm(named[name].astype(np.float64)))
+                for name in final}
             record = header["history"][-1]
             out["convlab_scores"] = {"test_accuracy": record["test_accuracy"], "test_accuracy_2017": next(
                 (s["accuracy"] for s in record.get("scores", []) if s["scoring"] == "2017"), None)}
-        out[f"tf_{leg}_masks_scores"] = score(tf, variables, optimizer, test_x, test_y, args.draws,
+        # Leg C measures a rate, not a state: its end is scored cleanly only.
+        out[f"{KEYS[leg]}_scores"] = score(tf, variables, optimizer, test_x, test_y, 0 if leg == "ulp" else args.draws,
                                               args.first_draw_seed, label)
         save()
 
-    a, b, c = np.array(convlab_losses[:steps]), np.array(columns["same"]), np.array(columns["own"])
-    relative = (b - a) / np.abs(a)
-    print(f"{'step':>5} {'ConvLab':>13} {'TF, same masks':>15} {'relative':>10} {'TF, own masks':>14}")
+    a = np.array(convlab_losses[:steps])
+    b, c, u = (np.array(columns[leg]) for leg in ("same", "own", "ulp"))
+    relative = (b - a) / np.abs(a)      # TF with ConvLab's masks against ConvLab
+    relative_ulp = (u - b) / np.abs(b)  # TF one ulp off against TF (NaN unless both legs ran)
+    print(f"{'step':>5} {'ConvLab':>13} {'TF, same masks':>15} {'relative':>10} "
+          f"{'TF, 1 ulp off':>14} {'vs same':>10} {'TF, own masks':>14}")
     shown = sorted({s for s in range(1, min(steps, 20) + 1)} | set(range(25, steps + 1, 25)) | {steps})
     for s in shown:
-        print(f"{s:>5} {a[s - 1]:>13.7g} {b[s - 1]:>15.7g} {relative[s - 1]:>10.2e} {c[s - 1]:>14.7g}")
-    thresholds = {}
-    for limit in (1e-6, 1e-4, 1e-2):
-        over = np.nonzero(np.abs(relative) > limit)[0]
-        thresholds[str(limit)] = int(over[0]) + 1 if over.size else None
-        print(f"first step with |relative difference| > {limit:g}: {thresholds[str(limit)] or 'none'}")
-    means = {"convlab": float(a.mean()), "tf_same_masks": float(np.mean(b)), "tf_own_masks": float(np.mean(c))}
+        i = s - 1
+        print(f"{s:>5} {a[i]:>13.7g} {b[i]:>15.7g} {relative[i]:>10.2e} {u[i]:>14.7g} {relative_ulp[i]:>10.2e} "
+              f"{c[i]:>14.7g}")
+    thresholds = {"tf_vs_convlab": {}, "ulp_vs_tf": {}}
+    for name, series in (("tf_vs_convlab", relative), ("ulp_vs_tf", relative_ulp)):
+        if np.all(np.isnan(series)):
+            continue
+        for limit in (1e-6, 1e-4, 1e-2):
+            over = np.nonzero(np.abs(series) > limit)[0]
+            thresholds[name][str(limit)] = int(over[0]) + 1 if over.size else None
+        what = "TF (ConvLab's masks) vs ConvLab" if name == "tf_vs_convlab" else "TF one ulp off vs TF"
+        print(f"{what}: first step with |relative difference| above 1e-6, 1e-4, 1e-2: "
+              + ", ".join(str(thresholds[name][str(x)] or "none") for x in (1e-6, 1e-4, 1e-2)))
+    means = {"convlab": float(a.mean()), "tf_same_masks": float(np.mean(b)), "tf_own_masks": float(np.mean(c)),
+             "tf_same_masks_ulp": float(np.mean(u))}
     print(f"mean loss over steps 1-{steps}: ConvLab {means['convlab']:.6g}, TF same masks "
-          f"{means['tf_same_masks']:.6g}, TF own masks {means['tf_own_masks']:.6g}")
-    out.update({"relative_difference": [float(x) for x in relative], "first_step_over": thresholds, "mean_loss": means})
+          f"{means['tf_same_masks']:.6g}, TF one ulp off {means['tf_same_masks_ulp']:.6g}, "
+          f"TF own masks {means['tf_own_masks']:.6g}")
+    out.update({"relative_difference": [float(x) for x in relative],
+                "relative_difference_ulp": [float(x) for x in relative_ulp],
+                "first_step_over": thresholds, "mean_loss": means})
     if "final_weights_distance" in out:
         print("leg A's final weights against ConvLab's (|w_TF - w_ConvLab| / |w_ConvLab|): "
               + ", ".join(f"{n} {d:.2e}" for n, d in out["final_weights_distance"].items()))
+    if "final_weights_distance_ulp" in out:
+        print("leg C's final weights against leg A's (|w_C - w_A| / |w_A|): "
+              + ", ".join(f"{n} {d:.2e}" for n, d in out["final_weights_distance_ulp"].items()))
     if "convlab_scores" in out:
         print(f"ConvLab's own scores: clean {out['convlab_scores']['test_accuracy']:.4f}, "
               f"2017 way {out['convlab_scores']['test_accuracy_2017']}")
     for leg in legs:
-        s = out[f"tf_{leg}_masks_scores"]
-        line = f"TF {'same' if leg == 'same' else 'own'} masks: clean {s['clean_accuracy']:.4f}"
+        s = out[f"{KEYS[leg]}_scores"]
+        line = f"{labels[leg]}: clean {s['clean_accuracy']:.4f}"
         if s["n"]:
             line += (f", 2017 way over {s['n']} draws: mean {s['mean']:.4f}, sd {s['sd'] or 0:.4f}, "
                      f"{s['min']:.4f} to {s['max']:.4f}")
