@@ -69,7 +69,7 @@ from tf_same_masks import KEEP, read_trace  # noqa: E402
 from tf_train_accuracy import (clean_accuracy, lecture7_fc, load, read_checkpoint,  # noqa: E402
                                read_checkpoint_file, score_script2017, script2017_logits, script2017_step)
 
-BETA1, BETA2, EPSILON, LEARNING_RATE = 0.9, 0.999, 1e-8, 0.001
+LEARNING_RATE = 0.001  # the script's; tf.compat.v1's Adam keeps its beta1 0.9, beta2 0.999, epsilon 1e-8
 TRAIN_COUNT = 55000  # read_data_sets' training digits, the last 55,000 of the file
 # Where each leg's step losses go in the --json file (its scores under the same name + "_scores").
 KEYS = {"same": "tf_same_masks", "own": "tf_own_masks", "ulp": "tf_same_masks_ulp"}
@@ -101,12 +101,14 @@ def replay(tf, initial, batches, masks, seed, label):
     optimizer = tf.compat.v1.train.AdamOptimizer(LEARNING_RATE)  # epsilon 1e-8
     if masks is None:
         tf.random.set_seed(seed)
-        step = script2017_step(tf, variables, optimizer)
+        own = script2017_step(tf, variables, optimizer)
+        step = lambda x, y, i: own(x, y)  # noqa: E731
     else:
         fed = fed_mask_step(tf, variables, optimizer)
+        step = lambda x, y, i: fed(x, y, tf.constant(masks[i]))  # noqa: E731
     losses, start = [], time.time()
     for i, (x, y) in enumerate(batches):
-        loss, _ = step(x, y) if masks is None else fed(x, y, tf.constant(masks[i]))
+        loss, _ = step(x, y, i)
         losses.append(float(loss))
         if (i + 1) % 50 == 0 or i + 1 == len(batches):
             print(f"{label}: step {i + 1}, loss {losses[-1]:.6g}, mean so far {np.mean(losses):.6g} "
