@@ -181,7 +181,17 @@ def score_script2017(step, state, test_x, test_y, batch=128):
 def run_script2017(tf, args, seed):
     """The 2017 script's recipe and scoring (see the module docstring), one seed."""
     glorot = args.model == "lecture7-2017-glorot"
-    generator = tf.random.Generator.from_seed(seed)
+    if args.independent_seeds:
+        # A Philox key of its own for each seed, spread by NumPy's SeedSequence.
+        key = np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64).view(np.int64)[0]
+        generator = tf.random.Generator.from_state(tf.constant([0, 0, key], dtype=tf.int64), alg="philox")
+    else:
+        # Measured in TF 2.21: from_seed(s) starts Philox at counter c + s under one key, so seed
+        # s + 1 draws seed s's numbers shifted by one block of four. Every bias tensor (plain normal
+        # draws) of seed s + 1 is seed s's shifted by four places; the truncated-normal weights,
+        # drawn by rejection, mostly differ. So the seeds are not independent draws
+        # (Benchmarks/tf_seed_overlap.py prints the overlap).
+        generator = tf.random.Generator.from_seed(seed)
     tf.random.set_seed(seed)  # the dropout masks (stateful tf.nn.dropout)
 
     def weight(shape):
@@ -232,6 +242,9 @@ def main():
     ap.add_argument("--init", default="glorot_uniform")
     ap.add_argument("--bias-init", default="zeros")
     ap.add_argument("--init-from", help="a ConvLab checkpoint whose variables are the initial weights")
+    ap.add_argument("--independent-seeds", action="store_true",
+                    help="lecture7-2017: give each seed its own Philox key; without it consecutive seeds share their "
+                         "initial biases, shifted by four places (see run_script2017, tf_seed_overlap.py)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
