@@ -92,12 +92,23 @@ def read_checkpoint(path):
     return [(name, value) for name, value in read_checkpoint_file(path)[1] if not name.startswith("optimizer/")]
 
 
-def build(tf, model, init, bias_init, seed):
+def keras_layer_seed(seed, i, independent):
+    """The initializer seed of layer i. Keras seeds a stateless stream with it, so with `seed + i`
+    layer i + 1 of seed s draws the same uniforms as layer i of seed s + 1 (scaled to its own
+    limit): neighbouring seeds share weights across layers. `independent` spreads (seed, i) with
+    NumPy's SeedSequence instead."""
+    if not independent:
+        return seed + i
+    return int(np.random.SeedSequence([seed, i]).generate_state(1, dtype=np.uint32)[0] & 0x7FFFFFFF)
+
+
+def build(tf, model, init, bias_init, seed, independent=False):
     layers = tf.keras.layers
-    kw = lambda i: dict(kernel_initializer=tf.keras.initializers.get({"class_name": init, "config": {"seed": seed + i}}),
+    layer_seed = lambda i: keras_layer_seed(seed, i, independent)
+    kw = lambda i: dict(kernel_initializer=tf.keras.initializers.get({"class_name": init, "config": {"seed": layer_seed(i)}}),
                         bias_initializer=bias_init)
     if model == "notebook":
-        kw = lambda i: dict(kernel_initializer=tf.keras.initializers.TruncatedNormal(stddev=0.1, seed=seed + i),
+        kw = lambda i: dict(kernel_initializer=tf.keras.initializers.TruncatedNormal(stddev=0.1, seed=layer_seed(i)),
                             bias_initializer=tf.keras.initializers.Constant(0.1))
     if model in ("lecture7", "notebook"):
         keep = 0.5 if model == "notebook" else 0.75
@@ -178,20 +189,32 @@ def score_script2017(step, state, test_x, test_y, batch=128):
     return correct / len(test_x)
 
 
+# The 2017 script's eight variables, in the order their initial values are drawn.
+SCRIPT2017_VARIABLES = [("conv1/weights", [5, 5, 1, 32]), ("conv1/biases", [32]),
+                        ("conv2/weights", [5, 5, 32, 64]), ("conv2/biases", [64]),
+                        ("fc/weights", [7 * 7 * 64, 1024]), ("fc/biases", [1024]),
+                        ("softmax_linear/weights", [1024, 10]), ("softmax_linear/biases", [10])]
+
+
+def script2017_generator(tf, seed, independent):
+    """The generator seed `seed` draws the 2017 recipe's initial variables from (also used by
+    tf_seed_overlap.py, which compares two seeds' draws)."""
+    if independent:
+        # A Philox key of its own for each seed, spread by NumPy's SeedSequence.
+        key = np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64).view(np.int64)[0]
+        return tf.random.Generator.from_state(tf.constant([0, 0, key], dtype=tf.int64), alg="philox")
+    # Measured in TF 2.21: from_seed(s) starts Philox at counter c + s under one key, so seed
+    # s + 1 draws seed s's numbers shifted by one block of four. Every bias tensor (plain normal
+    # draws) of seed s + 1 is seed s's shifted by four places; the truncated-normal weights,
+    # drawn by rejection, mostly differ. So the seeds are not independent draws
+    # (Benchmarks/tf_seed_overlap.py prints the overlap).
+    return tf.random.Generator.from_seed(seed)
+
+
 def run_script2017(tf, args, seed):
     """The 2017 script's recipe and scoring (see the module docstring), one seed."""
     glorot = args.model == "lecture7-2017-glorot"
-    if args.independent_seeds:
-        # A Philox key of its own for each seed, spread by NumPy's SeedSequence.
-        key = np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64).view(np.int64)[0]
-        generator = tf.random.Generator.from_state(tf.constant([0, 0, key], dtype=tf.int64), alg="philox")
-    else:
-        # Measured in TF 2.21: from_seed(s) starts Philox at counter c + s under one key, so seed
-        # s + 1 draws seed s's numbers shifted by one block of four. Every bias tensor (plain normal
-        # draws) of seed s + 1 is seed s's shifted by four places; the truncated-normal weights,
-        # drawn by rejection, mostly differ. So the seeds are not independent draws
-        # (Benchmarks/tf_seed_overlap.py prints the overlap).
-        generator = tf.random.Generator.from_seed(seed)
+    generator = script2017_generator(tf, seed, args.independent_seeds)
     tf.random.set_seed(seed)  # the dropout masks (stateful tf.nn.dropout)
 
     def weight(shape):
@@ -205,8 +228,7 @@ def run_script2017(tf, args, seed):
     def bias(shape):
         return tf.Variable(tf.zeros(shape) if glorot else generator.normal(shape, stddev=1.0))
 
-    variables = [weight([5, 5, 1, 32]), bias([32]), weight([5, 5, 32, 64]), bias([64]),
-                 weight([7 * 7 * 64, 1024]), bias([1024]), weight([1024, 10]), bias([10])]
+    variables = [weight(shape) if name.endswith("weights") else bias(shape) for name, shape in SCRIPT2017_VARIABLES]
     optimizer = tf.compat.v1.train.AdamOptimizer(0.001)
     step = script2017_step(tf, variables, optimizer)
     clean_logits = tf.function(lambda x: script2017_logits(tf, variables, x, 1.0))
@@ -243,8 +265,10 @@ def main():
     ap.add_argument("--bias-init", default="zeros")
     ap.add_argument("--init-from", help="a ConvLab checkpoint whose variables are the initial weights")
     ap.add_argument("--independent-seeds", action="store_true",
-                    help="lecture7-2017: give each seed its own Philox key; without it consecutive seeds share their "
-                         "initial biases, shifted by four places (see run_script2017, tf_seed_overlap.py)")
+                    help="give each seed independent initial weights. lecture7-2017: its own Philox key; without it "
+                         "consecutive seeds share their initial biases, shifted by four places (see run_script2017, "
+                         "tf_seed_overlap.py). Keras models: per-layer seeds from SeedSequence; without it layer i + 1 "
+                         "of seed s draws what layer i of seed s + 1 draws (see keras_layer_seed)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
@@ -258,7 +282,7 @@ def main():
         if args.model.startswith("lecture7-2017"):
             run_script2017(tf, args, seed)
             continue
-        net, optimizer, batch, count = build(tf, args.model, args.init, args.bias_init, seed)
+        net, optimizer, batch, count = build(tf, args.model, args.init, args.bias_init, seed, args.independent_seeds)
         train_x, train_y, test_x, test_y = load(args.data, count)
         if args.init_from:
             tensors = read_checkpoint(args.init_from)

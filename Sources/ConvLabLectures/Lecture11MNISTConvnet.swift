@@ -20,6 +20,7 @@ enum MNISTConvnetLecture {
             Snippet("script-2017", loose: [.relative(0.001, after: "loss before training")], script2017),
             Snippet("reproduced", reproduced),
             Snippet("same-weights", sameWeights),
+            Snippet("same-start", sameStart),
             Snippet("ablation", ablation),
             Snippet("dropout-gap", dropoutGap),
             Snippet("answers", answers),
@@ -308,7 +309,7 @@ extension MNISTConvnetLecture {
     /// The seeds of the 2017 recipe's runs, three epochs each: ConvLab's, and TensorFlow's
     /// (drawn with `--independent-seeds`, each seed its own Philox key).
     static let seeds2017 = Array(1...7)
-    static let tensorFlowSeeds2017 = Array(1...3)
+    static let tensorFlowSeeds2017 = Array(1...7)
     /// The runs the reproduction, the ablation and the dropout comparison read: the 2017
     /// recipe in ConvLab and in TensorFlow 2.21, one file per seed.
     static let convlab2017Runs = seeds2017.map { seed in
@@ -357,9 +358,24 @@ extension MNISTConvnetLecture {
         "python3 Benchmarks/tf_score_checkpoint.py /tmp/seed3-e1.ckpt --data ../shared/data/mnist --draws 10 --first-seed 11 "
             + "--fresh-draws 2 --threads 1 --json /tmp/s3-part1.json",
     ]
+    /// TensorFlow trained from ConvLab's initial weights (epoch 1 of the 2017 recipe, the same
+    /// batches, TensorFlow's own dropout masks), for the seeds whose ConvLab runs lie lowest.
+    static let sameStartSeeds = [3, 6]
+    static let sameStartRuns = sameStartSeeds.map { seed in
+        CommittedRun(
+            file: "tf-own-masks-2017-seed\(seed).json",
+            command: "python3 Benchmarks/tf_same_masks_2017.py /tmp/trace-2017-seed\(seed) --legs own --seed \(seed) --draws 4 "
+                + "--threads 1 --json Lectures/results/tf-own-masks-2017-seed\(seed).json")
+    }
+    /// The traces `sameStartRuns` read.
+    static let sameStartTraceCommands = sameStartSeeds.map { seed in
+        "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed \(seed) "
+            + "--threads 1 --trace /tmp/trace-2017-seed\(seed)"
+    }
     public static let committedRuns = convlab2017Runs + tensorFlow2017Runs
-        + [convlabGlorot, sameMasks300, sameMasksEpoch, sameWeights]
+        + [convlabGlorot, sameMasks300, sameMasksEpoch, sameWeights] + sameStartRuns
     public static let quotedCommands = committedRuns.map(\.command) + traceCommands + sameWeightsCommands
+        + sameStartTraceCommands
 
     /// What the course's 2017 script did differently, read off the recipes: its batches, its test
     /// pass, its initial weights and the loss they start from.
@@ -483,6 +499,32 @@ extension MNISTConvnetLecture {
         out.say("  2017 way, ConvLab's draw: \(ownScore, decimals: 4)")
         out.say("  2017 way, TF's \(draws.count) draws: mean \(mean, decimals: 4), sd \(sd, decimals: 4), "
                 + "\(draws.min()!, decimals: 4) to \(draws.max()!, decimals: 4); \(draws.filter { $0 < ownScore }.count) below ConvLab's")
+        // @end
+    }
+
+    /// Where the low epoch-1 scores come from: TensorFlow trained from the starting weights of
+    /// ConvLab's lowest runs, beside ConvLab's own run and TensorFlow's runs from their own starts.
+    static func sameStart(_ out: inout Transcript) throws {
+        // @code same-start
+        func number(_ object: [String: Any]?, _ key: String) -> Double? { (object?[key] as? NSNumber)?.doubleValue }
+        let tfOwnStarts = try tensorFlow2017Runs.compactMap { try $0.epochs().first?["test_accuracy_2017"] }
+        var table = Table(["seed", "ConvLab clean", "ConvLab 2017 way", "TF clean", "TF 2017 way, mean", "draws", "TF range"])
+        for (seed, run) in zip(sameStartSeeds, sameStartRuns) {
+            let result = try run.objects()[0], tf = result["tf_own_masks_scores"] as? [String: Any]
+            let convlab = try convlab2017Runs[seed - 1].epochs().first
+            guard let steps = (result["steps"] as? NSNumber)?.intValue, steps == 429,
+                  let ownClean = convlab?["test_accuracy"], let ownScore = convlab?["test_accuracy_2017"],
+                  let clean = number(tf, "clean_accuracy"), let mean = number(tf, "mean"),
+                  let low = number(tf, "min"), let high = number(tf, "max"), let draws = number(tf, "n") else {
+                throw ConvLabError.file(path: run.path, offset: nil, message: "missing fields or not a whole epoch; rerun: \(run.command)")
+            }
+            table.row(["\(seed)", "\(ownClean, decimals: 4)", "\(ownScore, decimals: 4)", "\(clean, decimals: 4)",
+                       "\(mean, decimals: 4)", "\(Int(draws))", "\(low, decimals: 4) to \(high, decimals: 4)"])
+        }
+        out.say("epoch 1, TensorFlow trained from ConvLab's initial weights on the same batches, with its own dropout masks:")
+        out.say(table)
+        out.say("TF's \(tfOwnStarts.count) runs from their own initial weights, 2017 way: "
+                + "\(tfOwnStarts.min()!, decimals: 4) to \(tfOwnStarts.max()!, decimals: 4)")
         // @end
     }
 
