@@ -1,5 +1,4 @@
 import ConvLab
-import Foundation
 
 /// `convlab animate`: one animated SVG of a sliding window, and optionally its frames as PNGs.
 /// Its options are declared with the library's `AnimationArguments`, which the lectures' animated

@@ -1,5 +1,4 @@
 import ConvLab
-import Foundation
 
 /// Every subcommand, in the order `convlab help` lists them. Each is declared in its own file.
 let commands: [CLICommand] = [

@@ -1,5 +1,4 @@
 import ConvLab
-import Foundation
 
 let kernelsCommand = CLICommand(
     name: "kernels", summary: "blur, sharpen, edges, Sobel and emboss on a photograph, as one labelled PNG",

@@ -1,23 +1,21 @@
 import ConvLabCore
-import ConvLabData
-import ConvLabPictures
 import ConvLabCLI
 
 /// The command line of `convlab animate`, declared for the one argument parser (`CLICommand`) in
 /// the library, so that the command, its `--help` and errors, and the lectures' animations
 /// (`Figure.animation`) read the same options.
-public struct AnimationArguments: Sendable {
-    public var config = AnimationConfig()
+package struct AnimationArguments: Sendable {
+    package var config = AnimationConfig()
     /// `--out`: the SVG to write (default `out/animate/animation.svg`).
-    public var out: String
+    package var out: String
     /// `--frames`: a directory for the PNG frames, if asked.
-    public var frames: String? = nil
+    package var frames: String? = nil
     /// `--help` or `-h` was given.
-    public var help = false
+    package var help = false
 
-    public static let summary = "one animated SVG of a window sliding over TF's padded input, its multiply-adds, the output filling in"
+    package static let summary = "one animated SVG of a window sliding over TF's padded input, its multiply-adds, the output filling in"
 
-    public static let options: [CLIOption] = [
+    package static let options: [CLIOption] = [
         .value("op", "OP", """
             conv2d (default), depthwise, max-pool, avg-pool, conv2d-transpose (tf.nn.conv2d, depthwise_conv2d,
                                 max_pool2d, avg_pool2d, conv2d_transpose: the gradient of a strided conv, each input cell
@@ -50,29 +48,29 @@ public struct AnimationArguments: Sendable {
         .value("frames", "DIR", "also write each step as DIR/frame-NNN.png, and the last state, for slides"),
     ]
 
-    public static let notes = """
+    package static let notes = """
       Every output value is computed by ConvLab's reference op, never by the drawing code; the SVG
       uses CSS keyframes (no script, no external file). With no options: lab 11-0's 3x3 toy image
       under a 2x2 filter of ones, VALID, giving [[12, 16], [24, 28]].
     """
 
     /// `convlab animate`'s command, running `run` on what it parsed.
-    public static func command(run: @escaping @Sendable (CLIArguments) throws -> Void = { _ in }) -> CLICommand {
+    package static func command(run: @escaping @Sendable (CLIArguments) throws -> Void = { _ in }) -> CLICommand {
         CLICommand(name: "animate", summary: summary, options: options, output: .file("animation.svg"), notes: notes, run: run)
     }
 
     /// The `--help` text.
-    public static var usage: String { command().usage }
+    package static var usage: String { command().usage }
 
     /// Parses a command line.
     /// - Throws: `ConvLabError.argument` naming `animate` and the option.
-    public init(_ arguments: [String]) throws {
+    package init(_ arguments: [String]) throws {
         try self.init(Self.command().parse(arguments))
     }
 
     /// Reads what the parser found.
     /// - Throws: `ConvLabError.argument` naming `animate` and the option.
-    public init(_ parsed: CLIArguments) throws {
+    package init(_ parsed: CLIArguments) throws {
         help = parsed.flag("help")
         out = try parsed.outputFile()
         let values = parsed.values

@@ -1,7 +1,4 @@
 import ConvLabCore
-import ConvLabData
-import ConvLabPictures
-import ConvLabCLI
 
 /// The sliding window of one op on a small input, for `convlab animate`: what to animate.
 ///
@@ -9,17 +6,17 @@ import ConvLabCLI
 /// filter values built here; the drawing code only places them.
 
 /// An op an animation can show, named as on the command line.
-public enum AnimatedOp: String, CaseIterable, Sendable, CustomStringConvertible {
+package enum AnimatedOp: String, CaseIterable, Sendable, CustomStringConvertible {
     case conv2d = "conv2d"
     case depthwise = "depthwise"
     case maxPool = "max-pool"
     case avgPool = "avg-pool"
     case conv2dTranspose = "conv2d-transpose"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The TensorFlow function it follows.
-    public var tensorFlowName: String {
+    package var tensorFlowName: String {
         switch self {
         case .conv2d: "tf.nn.conv2d"
         case .depthwise: "tf.nn.depthwise_conv2d"
@@ -30,10 +27,10 @@ public enum AnimatedOp: String, CaseIterable, Sendable, CustomStringConvertible 
     }
 
     /// Whether the op has a filter (the pools have only a window).
-    public var hasFilter: Bool { self != .maxPool && self != .avgPool }
+    package var hasFilter: Bool { self != .maxPool && self != .avgPool }
 
     /// - Throws: `ConvLabError.argument` listing the ops.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let op = AnimatedOp(rawValue: text.lowercased()) else {
             throw ConvLabError.argument(op: "animate",
                 message: "unknown op '\(text)'; ops: \(AnimatedOp.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -44,53 +41,53 @@ public enum AnimatedOp: String, CaseIterable, Sendable, CustomStringConvertible 
 
 /// One animation's configuration. Defaults: lab 11-0's toy example, the 3x3 image 1...9 under a
 /// 2x2 filter of ones, VALID, which gives [[12, 16], [24, 28]].
-public struct AnimationConfig: Sendable, Equatable {
-    public var op: AnimatedOp = .conv2d
+package struct AnimationConfig: Sendable, Equatable {
+    package var op: AnimatedOp = .conv2d
     /// `(H, W)` of the input image.
-    public var input: Size2 = 3
+    package var input: Size2 = 3
     /// `C`, the input channels.
-    public var channels = 1
+    package var channels = 1
     /// `(KH, KW)`: the filter's or the pool window's size.
-    public var kernel: Size2 = 2
-    public var strides: Size2 = 1
-    public var dilations: Size2 = 1
-    public var padding: Padding = .valid
+    package var kernel: Size2 = 2
+    package var strides: Size2 = 1
+    package var dilations: Size2 = 1
+    package var padding: Padding = .valid
     /// `O` for conv2d, the multiplier `M` for depthwise, the output channels for conv2d-transpose.
-    public var filters = 1
+    package var filters = 1
     /// conv2d-transpose's output size (TF's `output_shape`); nil for Keras's default.
-    public var outputSize: Size2? = nil
+    package var outputSize: Size2? = nil
     /// `H * W * C` values in NHWC order; nil for `1, 2, 3, ...` in each channel's plane.
-    public var inputValues: [Float]? = nil
+    package var inputValues: [Float]? = nil
     /// The filter's values in its TF layout; nil for all ones (lab 11-0's filter).
-    public var filterValues: [Float]? = nil
+    package var filterValues: [Float]? = nil
     /// How long each step of the animation lasts.
-    public var stepSeconds = 1.0
+    package var stepSeconds = 1.0
 
-    public init() {}
+    package init() {}
 
     /// The largest configuration an animation draws: every cell, weight and multiply-add is
     /// written out, so the picture stays readable and its size bounded.
-    public enum Limits {
-        public static let side = 1...12
-        public static let kernel = 1...5
-        public static let stride = 1...6
-        public static let dilation = 1...4
-        public static let channels = 1...3
-        public static let filters = 1...3
-        public static let pad = 0...6
+    package enum Limits {
+        package static let side = 1...12
+        package static let kernel = 1...5
+        package static let stride = 1...6
+        package static let dilation = 1...4
+        package static let channels = 1...3
+        package static let filters = 1...3
+        package static let pad = 0...6
         /// Multiply-adds written out per step (`KH * KW * C`, or `KH * KW` for a depthwise conv or a pool).
-        public static let termsPerStep = 27
-        public static let steps = 300
+        package static let termsPerStep = 27
+        package static let steps = 300
         /// Cells per side of any drawn grid, padding included (a transposed conv's output grows
         /// by the stride).
-        public static let drawnSide = 24
-        public static let stepSeconds = 0.1...10.0
-        public static let magnitude: Float = 1e6
+        package static let drawnSide = 24
+        package static let stepSeconds = 0.1...10.0
+        package static let magnitude: Float = 1e6
     }
 
     /// The TF shape of the filter: `[KH, KW, C, O]` (conv2d), `[KH, KW, C, M]` (depthwise),
     /// `[KH, KW, O, C]` (conv2d-transpose); nil for the pools.
-    public var filterShape: [Int]? {
+    package var filterShape: [Int]? {
         switch op {
         case .conv2d, .depthwise: [kernel.h, kernel.w, channels, filters]
         case .conv2dTranspose: [kernel.h, kernel.w, filters, channels]
@@ -101,7 +98,7 @@ public struct AnimationConfig: Sendable, Equatable {
     /// Checks the configuration against `Limits` and the op's own rules (through the reference's
     /// geometry), and builds the input and filter tensors.
     /// - Throws: `ConvLabError` naming `animate` for a limit, or the op's own error.
-    public func tensors() throws -> (input: Tensor<Float>, filter: Tensor<Float>?) {
+    package func tensors() throws -> (input: Tensor<Float>, filter: Tensor<Float>?) {
         func check(_ ok: Bool, _ message: @autoclosure () -> String) throws {
             if !ok { throw ConvLabError.argument(op: "animate", message: message()) }
         }
@@ -146,7 +143,7 @@ public struct AnimationConfig: Sendable, Equatable {
     /// Numbers for `--input-values` / `--filter-values`: separated by commas or spaces; `;`
     /// ends a row, so `"1,2,3; 4,5,6"` is read as 2 rows (the count of rows is returned too).
     /// - Throws: `ConvLabError.argument` naming `name` and the bad number.
-    public static func parseValues(_ text: String, name: String) throws -> (values: [Float], rows: Int) {
+    package static func parseValues(_ text: String, name: String) throws -> (values: [Float], rows: Int) {
         var values: [Float] = []
         var rows = 0
         for row in text.split(separator: ";", omittingEmptySubsequences: true) {

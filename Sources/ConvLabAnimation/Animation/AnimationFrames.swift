@@ -1,7 +1,6 @@
 import ConvLabCore
 import ConvLabData
 import ConvLabPictures
-import ConvLabCLI
 
 /// A storyboard's steps as still pictures, for slides: the same layout as the SVG at twice its
 /// size, drawn on a `Canvas` with the 5x7 bitmap font (which writes `×` as `*` and `∞` as `inf`).
@@ -9,7 +8,7 @@ extension Storyboard {
     /// Frame `k` for `k` in `0..<steps.count`, and the last state for `k == holdStep`, at `scale`
     /// times the SVG's size (the font's pixels too).
     /// - Throws: `ConvLabError.argument` for `k` outside `0...holdStep` or a scale outside 1...4.
-    public func frame(_ k: Int, scale: Int = Storyboard.framesScale) throws -> Canvas {
+    package func frame(_ k: Int, scale: Int = Storyboard.framesScale) throws -> Canvas {
         guard (0...holdStep).contains(k), (1...4).contains(scale) else {
             throw ConvLabError.argument(op: "animate", message: "frame \(k) at scale \(scale): need 0...\(holdStep) and 1...4")
         }
@@ -123,14 +122,14 @@ extension Storyboard {
     }
 
     /// The frames are drawn at this multiple of the SVG's size.
-    public static let framesScale = 2
+    package static let framesScale = 2
 
     /// Writes `frame-000.png` ... and the last state as the last file, into `directory` (created
     /// if missing), each atomically, at `scale` times the SVG's size.
     /// - Returns: the file names written, in order.
     /// - Throws: `ConvLabError.file` when a file cannot be written.
     @discardableResult
-    public func writeFrames(to directory: String, scale: Int = Storyboard.framesScale) throws -> [String] {
+    package func writeFrames(to directory: String, scale: Int = Storyboard.framesScale) throws -> [String] {
         try FileIO.createDirectory(directory)
         var names: [String] = []
         for k in 0...holdStep {

@@ -1,8 +1,3 @@
-import ConvLabCore
-import ConvLabData
-import ConvLabPictures
-import ConvLabCLI
-
 /// A storyboard as one self-contained animated SVG: CSS keyframes in its own `<style>`, no script,
 /// no external reference (no `href`, no `url(` outside the file, no web font).
 ///
@@ -15,17 +10,17 @@ import ConvLabCLI
 /// asks for reduced motion, shows the last state: the whole output.
 extension Storyboard {
     /// The loop: `steps.count` steps of `config.stepSeconds`, then a hold on the last state.
-    public var holdSeconds: Double { max(2, 2 * config.stepSeconds) }
-    public var loopSeconds: Double { Double(steps.count) * config.stepSeconds + holdSeconds }
+    package var holdSeconds: Double { max(2, 2 * config.stepSeconds) }
+    package var loopSeconds: Double { Double(steps.count) * config.stepSeconds + holdSeconds }
 
     /// The time (seconds into the loop) at which step `k` starts; `holdStep` starts the final hold.
-    public func startSeconds(ofStep k: Int) -> Double { Double(k) * config.stepSeconds }
+    package func startSeconds(ofStep k: Int) -> Double { Double(k) * config.stepSeconds }
 
     /// The keyframes name of the interval `[from, until)` of steps.
     static func interval(_ from: Int, _ until: Int) -> String { "v\(from)_\(until)" }
 
     /// The SVG text, starting with `<svg` and ending with `</svg>` and a newline.
-    public func svg() -> String {
+    package func svg() -> String {
         var out = SVGText()
         let stepCount = steps.count
         out.line("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\">")

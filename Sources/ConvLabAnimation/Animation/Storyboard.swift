@@ -1,7 +1,4 @@
 import ConvLabCore
-import ConvLabData
-import ConvLabPictures
-import ConvLabCLI
 
 /// What an animation shows, step by step, laid out in pixels: the padded input, the filter, the
 /// output, and for each step the window's cells, the multiply-adds and the output cell it fills.
@@ -12,9 +9,9 @@ import ConvLabCLI
 /// pool's winner is the cell `Reference.maxPoolBackward` sends that window's gradient to. The
 /// window's cells come from the reference's geometry (`WindowAxis`). The drawing code
 /// (`animationSVG`, `animationFrames`) only places this text.
-public struct Storyboard: Sendable {
+package struct Storyboard: Sendable {
     /// How a grid cell is drawn.
-    public enum CellKind: Sendable, Equatable {
+    package enum CellKind: Sendable, Equatable {
         /// A value of the tensor.
         case real
         /// TF's padding (zeros for a conv, ignored cells for a pool).
@@ -25,45 +22,45 @@ public struct Storyboard: Sendable {
     }
 
     /// What a grid holds.
-    public enum GridRole: Sendable, Equatable {
+    package enum GridRole: Sendable, Equatable {
         case input(channel: Int)
         case filter(Int, Int)
         case output(channel: Int)
     }
 
     /// One drawn grid: a tensor plane, with its padding when it has any.
-    public struct Grid: Sendable {
-        public let role: GridRole
-        public let label: String
+    package struct Grid: Sendable {
+        package let role: GridRole
+        package let label: String
         /// The top-left pixel of the first drawn cell.
-        public let x: Int, y: Int
+        package let x: Int, y: Int
         /// Drawn rows and columns, and the tensor index of the first one (negative for top/left pads).
-        public let rows: Int, cols: Int, firstRow: Int, firstCol: Int
+        package let rows: Int, cols: Int, firstRow: Int, firstCol: Int
         /// Row-major over the drawn cells.
-        public let kinds: [CellKind]
+        package let kinds: [CellKind]
         /// The fixed text of each cell (input and filter values, `0` in a conv's padding); empty
         /// for output cells, whose values appear over time (`Storyboard.values`).
-        public let texts: [String]
+        package let texts: [String]
         /// Whether row and column indices are written beside the grid.
-        public let indexed: Bool
+        package let indexed: Bool
 
         /// The pixel rectangle of tensor cell `(row, col)` (which may be a padding cell).
-        public func cell(_ row: Int, _ col: Int) -> (x: Int, y: Int) {
+        package func cell(_ row: Int, _ col: Int) -> (x: Int, y: Int) {
             (x + (col - firstCol) * Storyboard.cell, y + (row - firstRow) * Storyboard.cell)
         }
-        public func kind(_ row: Int, _ col: Int) -> CellKind { kinds[(row - firstRow) * cols + col - firstCol] }
-        public func text(_ row: Int, _ col: Int) -> String { texts[(row - firstRow) * cols + col - firstCol] }
+        package func kind(_ row: Int, _ col: Int) -> CellKind { kinds[(row - firstRow) * cols + col - firstCol] }
+        package func text(_ row: Int, _ col: Int) -> String { texts[(row - firstRow) * cols + col - firstCol] }
         /// Every drawn cell's tensor index, row by row (padding included).
-        public var positions: [(row: Int, col: Int)] {
+        package var positions: [(row: Int, col: Int)] {
             (firstRow..<(firstRow + rows)).flatMap { r in (firstCol..<(firstCol + cols)).map { (r, $0) } }
         }
-        public var width: Int { cols * Storyboard.cell }
-        public var height: Int { rows * Storyboard.cell }
+        package var width: Int { cols * Storyboard.cell }
+        package var height: Int { rows * Storyboard.cell }
     }
 
     /// A highlight drawn during one step.
-    public struct Mark: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable {
+    package struct Mark: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable {
             /// A cell the window reads.
             case tap
             /// The window's bounding box (`rowEnd`, `colEnd` inclusive).
@@ -79,10 +76,10 @@ public struct Storyboard: Sendable {
             /// A contribution that lands in the padding and is dropped.
             case dropped(String)
         }
-        public let kind: Kind
-        public let grid: Int
-        public let row: Int, col: Int
-        public var rowEnd: Int, colEnd: Int
+        package let kind: Kind
+        package let grid: Int
+        package let row: Int, col: Int
+        package var rowEnd: Int, colEnd: Int
 
         init(_ kind: Kind, grid: Int, _ row: Int, _ col: Int) {
             self.kind = kind
@@ -94,55 +91,55 @@ public struct Storyboard: Sendable {
         }
     }
 
-    public struct Step: Sendable {
-        public let marks: [Mark]
+    package struct Step: Sendable {
+        package let marks: [Mark]
         /// The multiply-adds (or the max, or the mean) of this step, wrapped into lines.
-        public let caption: [String]
+        package let caption: [String]
         /// The same terms unwrapped, for tests: the product terms of a conv (`x×w`), the cells of a pool.
-        public let terms: [String]
+        package let terms: [String]
     }
 
     /// An output cell's text over an interval of steps: from the start of step `from` until the
     /// start of step `until` (`steps.count + 1`: through the final hold, the last state).
-    public struct TimedValue: Sendable, Equatable {
-        public let grid: Int
-        public let row: Int, col: Int
-        public let text: String
-        public let from: Int, until: Int
+    package struct TimedValue: Sendable, Equatable {
+        package let grid: Int
+        package let row: Int, col: Int
+        package let text: String
+        package let from: Int, until: Int
     }
 
     /// The size of a cell in pixels.
-    public static let cell = 48
+    package static let cell = 48
 
-    public let config: AnimationConfig
-    public let title: String
-    public let notes: [String]
-    public let grids: [Grid]
-    public let steps: [Step]
+    package let config: AnimationConfig
+    package let title: String
+    package let notes: [String]
+    package let grids: [Grid]
+    package let steps: [Step]
     /// The caption of the final hold: the whole output, and the reference op that computed it.
-    public let lastCaption: [String]
-    public let values: [TimedValue]
+    package let lastCaption: [String]
+    package let values: [TimedValue]
     /// The reference op's output `[1, OH, OW, P]`.
-    public let output: Tensor<Float>
+    package let output: Tensor<Float>
     /// The grid index of each output plane `P`.
-    public let outputGrids: [Int]
+    package let outputGrids: [Int]
     /// The caption's first baseline and the picture's size in pixels.
-    public let captionY: Int, width: Int, height: Int
+    package let captionY: Int, width: Int, height: Int
     /// Characters per caption line.
-    public let captionWidth: Int
+    package let captionWidth: Int
 
     /// The index of the final hold, after the last step: what is visible then is the last state.
-    public var holdStep: Int { steps.count }
+    package var holdStep: Int { steps.count }
 
     /// How a value is written: whole numbers without a point, others with up to 3 decimals.
-    public static func format(_ value: Float) -> String {
+    package static func format(_ value: Float) -> String {
         let text = Tensor<Float>.format(value, decimals: 3)
         return text == "-0" ? "0" : text
     }
 
     /// Builds the storyboard of `config`.
     /// - Throws: `ConvLabError` for a configuration out of `AnimationConfig.Limits`, or the op's own error.
-    public init(_ config: AnimationConfig) throws {
+    package init(_ config: AnimationConfig) throws {
         let (x, w) = try config.tensors()
         self.config = config
         let builder = try Builder(config, x, w)

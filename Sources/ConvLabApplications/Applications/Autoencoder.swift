@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabData
 import ConvLabPictures
 import ConvLabNN
 
@@ -49,7 +48,7 @@ public enum ConvAutoencoder {
     }
 
     /// The MSE of answering `mean` for every image of `test`.
-    public static func baselineMSE(mean: Tensor<Float>, test: Tensor<Float>) throws -> Double {
+    package static func baselineMSE(mean: Tensor<Float>, test: Tensor<Float>) throws -> Double {
         let n = test.shape.first ?? 0
         let repeated = Tensor(uncheckedShape: [n] + Array(mean.shape.dropFirst()),
                               scalars: Array([[Float]](repeating: mean.scalars, count: n).joined()))
@@ -79,19 +78,19 @@ public enum ConvAutoencoder {
 }
 
 /// What `convlab autoencoder` reports.
-public struct AutoencoderReport: Sendable, Equatable, Codable {
+package struct AutoencoderReport: Sendable, Equatable, Codable {
     /// The test MSE of the trained autoencoder.
-    public var testMSE: Double
+    package var testMSE: Double
     /// The test MSE of always answering the mean training digit.
-    public var baselineMSE: Double
-    public var epochs: Int
-    public var trainCount: Int
-    public var testCount: Int
+    package var baselineMSE: Double
+    package var epochs: Int
+    package var trainCount: Int
+    package var testCount: Int
 }
 
 /// Trains the autoencoder on `train` and measures it on `test` (both `[N, 28, 28, 1]` in [0, 1]).
 /// - Returns: the trainer (holding the model), the test reconstructions and the report.
-public func trainAutoencoder(train: Tensor<Float>, test: Tensor<Float>, epochs: Int, batchSize: Int = 128,
+package func trainAutoencoder(train: Tensor<Float>, test: Tensor<Float>, epochs: Int, batchSize: Int = 128,
                              learningRate: Float = 1e-3, seed: UInt64 = 1, kernels: Kernels,
                              onStep: ((Int, Float) -> Void)? = nil,
                              onEpoch: ((Int, Float, Double) -> Void)? = nil) throws

@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabData
 import ConvLabPictures
 import ConvLabNN
 
@@ -221,7 +220,7 @@ struct KernelSheetLayout {
 /// photograph: check it before reading a large picture into tensors.
 /// - Throws: `ConvLabError.argument` for a stride or scale below 1, an image over 2^24 pixels
 ///   (4096 x 4096), or a sheet larger than `Canvas.maximumSide` on a side.
-public func kernelContactSheetSize(imageWidth: Int, imageHeight: Int, stride: Int = 1,
+package func kernelContactSheetSize(imageWidth: Int, imageHeight: Int, stride: Int = 1,
                                    displayScale: Int = 1) throws -> (width: Int, height: Int) {
     let layout = try KernelSheetLayout(imageWidth: imageWidth, imageHeight: imageHeight, stride: stride,
                                        displayScale: displayScale)
@@ -239,7 +238,7 @@ public func kernelContactSheetSize(imageWidth: Int, imageHeight: Int, stride: In
 ///   - kernels: the path (reference or fast) that runs the convolutions.
 /// - Throws: `ConvLabError` for a bad image, stride or scale, or a sheet larger than a canvas
 ///   (checked before any convolution runs).
-public func kernelContactSheet(image: Tensor<Float>, stride: Int = 1, displayScale: Int = 1,
+package func kernelContactSheet(image: Tensor<Float>, stride: Int = 1, displayScale: Int = 1,
                                kernels: Kernels = Kernels(.reference)) throws -> Canvas {
     guard image.rank == 4, image.shape[0] == 1, image.shape[3] == 3 else {
         throw ConvLabError.shape(op: "kernels", message: "the contact sheet needs one RGB image [1,H,W,3], got \(describeShape(image.shape))")

@@ -1,7 +1,6 @@
 import Foundation
 import ConvLabCore
 import ConvLabData
-import ConvLabPictures
 import ConvLabNN
 
 /// Training a network whose target is an image, not a label: super-resolution and the
@@ -11,12 +10,12 @@ import ConvLabNN
 ///     prediction = model.forward(input)
 ///     loss       = mean((prediction - target)^2)
 ///     model.backward(dLoss/dPrediction); optimizer.apply(model.variables)
-public final class ImageRegression {
-    public let model: Sequential
-    public let optimizer: Optimizer
-    public var kernels: Kernels
+package final class ImageRegression {
+    package let model: Sequential
+    package let optimizer: Optimizer
+    package var kernels: Kernels
 
-    public init(model: Sequential, optimizer: Optimizer, kernels: Kernels) {
+    package init(model: Sequential, optimizer: Optimizer, kernels: Kernels) {
         self.model = model
         self.optimizer = optimizer
         self.kernels = kernels
@@ -26,7 +25,7 @@ public final class ImageRegression {
     /// - Returns: the batch's mean squared error before the step.
     /// - Throws: `ConvLabError` when the model's output and `target` differ in shape.
     @discardableResult
-    public func step(input: Tensor<Float>, target: Tensor<Float>) throws -> Float {
+    package func step(input: Tensor<Float>, target: Tensor<Float>) throws -> Float {
         let training = LayerContext(kernels: kernels, mode: .training)
         let prediction = try model.forward(input, context: training)
         let loss = try kernels.ops.meanSquaredErrorForward(prediction: prediction, target: target)
@@ -47,7 +46,7 @@ public final class ImageRegression {
     ///   - onStep: called after each step with the images done so far and the step's loss.
     /// - Returns: the mean of the steps' losses.
     @discardableResult
-    public func trainEpoch(targets: Tensor<Float>, batchSize: Int, generator: inout SeededGenerator,
+    package func trainEpoch(targets: Tensor<Float>, batchSize: Int, generator: inout SeededGenerator,
                            makeInput: (Tensor<Float>) throws -> Tensor<Float>,
                            onStep: ((Int, Float) -> Void)? = nil) throws -> Float {
         guard batchSize >= 1 else {
@@ -69,7 +68,7 @@ public final class ImageRegression {
     /// The model's output for every image of `input`, `batchSize` images at a time.
     /// - Throws: `ConvLabError` for an input with no images (no output shape to give) or one the
     ///   model rejects.
-    public func predict(_ input: Tensor<Float>, batchSize: Int = 500) throws -> Tensor<Float> {
+    package func predict(_ input: Tensor<Float>, batchSize: Int = 500) throws -> Tensor<Float> {
         guard input.rank >= 1, input.shape[0] > 0 else {
             throw ConvLabError.shape(op: "predict", message: "no images to predict in \(describeShape(input.shape))")
         }

@@ -1,8 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabData
-import ConvLabPictures
-import ConvLabNN
 
 /// The photograph committed with ConvLab for `convlab kernels`: Chelsea the cat (scikit-image's
 /// sample image by Stefan van der Walt, CC0; see `Resources/Photographs/CREDITS.md`).

@@ -1,6 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabData
 import ConvLabPictures
 import ConvLabNN
 
@@ -20,7 +19,7 @@ import ConvLabNN
 /// itself ("nearest") and a bicubic resize of the 7x7 image back to 28x28 ("bicubic").
 public enum SuperResolution {
     /// The side of the small image: 28 / 4 = 7.
-    public static let factor = 4
+    package static let factor = 4
 
     /// The three-layer network, 8 + 8 filters of 3x3, 737 parameters.
     public static func makeModel() throws -> Sequential {
@@ -56,13 +55,13 @@ public enum SuperResolution {
 }
 
 /// The three mean per-image PSNRs (peak 1.0) of a test set, in dB.
-public struct SuperResolutionScores: Sendable, Equatable, Codable {
-    public var nearest: Double
-    public var bicubic: Double
-    public var srcnn: Double
-    public var testCount: Int
+package struct SuperResolutionScores: Sendable, Equatable, Codable {
+    package var nearest: Double
+    package var bicubic: Double
+    package var srcnn: Double
+    package var testCount: Int
 
-    public init(nearest: Double, bicubic: Double, srcnn: Double, testCount: Int) {
+    package init(nearest: Double, bicubic: Double, srcnn: Double, testCount: Int) {
         self.nearest = nearest
         self.bicubic = bicubic
         self.srcnn = srcnn
@@ -72,13 +71,13 @@ public struct SuperResolutionScores: Sendable, Equatable, Codable {
 
 /// The three versions of a test set side by side: nearest (the network's input), bicubic and
 /// SRCNN's output, with the originals.
-public struct SuperResolutionResults: Sendable {
-    public var original: Tensor<Float>
-    public var nearest: Tensor<Float>
-    public var bicubic: Tensor<Float>
-    public var srcnn: Tensor<Float>
+package struct SuperResolutionResults: Sendable {
+    package var original: Tensor<Float>
+    package var nearest: Tensor<Float>
+    package var bicubic: Tensor<Float>
+    package var srcnn: Tensor<Float>
 
-    public init(original: Tensor<Float>, nearest: Tensor<Float>, bicubic: Tensor<Float>, srcnn: Tensor<Float>) {
+    package init(original: Tensor<Float>, nearest: Tensor<Float>, bicubic: Tensor<Float>, srcnn: Tensor<Float>) {
         self.original = original
         self.nearest = nearest
         self.bicubic = bicubic
@@ -90,7 +89,7 @@ public struct SuperResolutionResults: Sendable {
     /// strokes; TF's figures in issue #10 are reproduced only with this clip: 12.74 and 14.01 dB
     /// clipped against 12.59 and 13.91 unclipped). An image that a method reproduces exactly
     /// would count as infinite, so such images are skipped from every mean alike; MNIST has none.
-    public func scores() throws -> SuperResolutionScores {
+    package func scores() throws -> SuperResolutionScores {
         let n = try peakSignalToNoiseRatio(clippedToUnit(nearest), original)
         let b = try peakSignalToNoiseRatio(clippedToUnit(bicubic), original)
         let s = try peakSignalToNoiseRatio(clippedToUnit(srcnn), original)
@@ -102,7 +101,7 @@ public struct SuperResolutionResults: Sendable {
     }
 
     /// Runs the three methods on `test` (`[N, H, W, 1]` in [0, 1]) with the trained `trainer`.
-    public static func evaluate(_ test: Tensor<Float>, trainer: ImageRegression) throws -> SuperResolutionResults {
+    package static func evaluate(_ test: Tensor<Float>, trainer: ImageRegression) throws -> SuperResolutionResults {
         let k = trainer.kernels
         let size = Size2(test.shape[1], test.shape[2])
         let small = try SuperResolution.downsampled(test, kernels: k)
@@ -114,7 +113,7 @@ public struct SuperResolutionResults: Sendable {
 
     /// A grid of the first `count` digits: one column per digit, rows low-res (nearest), bicubic,
     /// SRCNN, original, each tile magnified `scale` times with its PSNR underneath.
-    public func picture(count: Int = 8, scale: Int = 4, title: String) throws -> Canvas {
+    package func picture(count: Int = 8, scale: Int = 4, title: String) throws -> Canvas {
         let count = min(count, original.shape[0])
         let rows: [(String, Tensor<Float>)] = [("low-res 7x7 (nearest up)", nearest), ("bicubic 7->28", bicubic),
                                                ("SRCNN", srcnn), ("original 28x28", original)]
@@ -159,7 +158,7 @@ public func clippedToUnit(_ x: Tensor<Float>) -> Tensor<Float> {
 ///   - onStep: called after each step with the images done so far in the epoch and the step's loss.
 ///   - onEpoch: called after each epoch with the epoch number, mean training loss and scores.
 /// - Returns: the trainer (holding the trained model) and the test results.
-public func trainSuperResolution(train: Tensor<Float>, test: Tensor<Float>, epochs: Int, batchSize: Int = 128,
+package func trainSuperResolution(train: Tensor<Float>, test: Tensor<Float>, epochs: Int, batchSize: Int = 128,
                                  learningRate: Float = 1e-3, seed: UInt64 = 1, kernels: Kernels,
                                  onStep: ((Int, Float) -> Void)? = nil,
                                  onEpoch: ((Int, Float, SuperResolutionScores) -> Void)? = nil) throws

@@ -4,14 +4,14 @@ import ConvLabNN
 /// The lecture 7 convnet (`ModelRecipe.lecture7`: the training helper's layers, trainer and Adam)
 /// timed on the fast path: one training step is forward + softmax cross-entropy + backward +
 /// Adam on one batch; inference is the forward pass in evaluation mode.
-public struct ConvnetBenchmark {
-    public let batch: Int
+package struct ConvnetBenchmark {
+    package let batch: Int
     let trainer: Trainer
     let images: Tensor<Float>
     let labels: Tensor<Float>
 
     /// A freshly initialized lecture 7 convnet and one random batch of MNIST-shaped images.
-    public init(batch: Int, kernels: Kernels = Kernels(.fast), seed: UInt64 = 11) throws {
+    package init(batch: Int, kernels: Kernels = Kernels(.fast), seed: UInt64 = 11) throws {
         let recipe = ModelRecipe.lecture7
         let model = try recipe.build(seed: seed)
         trainer = try Trainer(model: model, optimizer: recipe.optimizer(), loss: recipe.loss,
@@ -26,20 +26,20 @@ public struct ConvnetBenchmark {
 
     /// One training step; returns the loss.
     @discardableResult
-    public func trainStep() throws -> Float {
+    package func trainStep() throws -> Float {
         try trainer.step(inputs: images, oneHot: labels)
     }
 
     /// One inference pass; returns the logits.
     @discardableResult
-    public func infer() throws -> Tensor<Float> {
+    package func infer() throws -> Tensor<Float> {
         try trainer.model.forward(images, context: LayerContext(kernels: trainer.kernels, mode: .evaluation))
     }
 
     /// Seconds per call of each layer's forward and backward pass, in layer order, for finding
     /// where a step's time goes (`convlab bench --layers`): wall-clock seconds (what the threads
     /// save) and CPU seconds of the whole process (what they cost; see `bestTimes`).
-    public func layerTimes(repeats: Int) throws
+    package func layerTimes(repeats: Int) throws
         -> [(name: String, forward: (wall: Double, cpu: Double), backward: (wall: Double, cpu: Double))] {
         let context = LayerContext(kernels: trainer.kernels, mode: .training)
         var result: [(name: String, forward: (wall: Double, cpu: Double), backward: (wall: Double, cpu: Double))] = []

@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabNN
 
 /// A convolution's multiply-adds counted two ways, for reading a GFLOP/s figure: `nominal`, the
 /// usual `N*OH*OW * KH*KW*C * O` (every tap of every window, as the bench's GFLOP/s and

@@ -4,17 +4,17 @@ import ConvLabNN
 
 /// One op timed on both paths after its results were compared: `convlab bench` builds a list of
 /// these, validates every one ("all results match"), then times them.
-public struct OpBenchmark {
-    public let name: String
+package struct OpBenchmark {
+    package let name: String
     /// Floating-point operations of one call (multiply-add = 2), for GFLOP/s; 0 when not meaningful.
-    public let flops: Double
+    package let flops: Double
     /// `|fast - reference| <= atol + rtol * |reference|` elementwise.
-    public let atol: Float
-    public let rtol: Float
-    public let reference: () throws -> [Tensor<Float>]
-    public let fast: () throws -> [Tensor<Float>]
+    package let atol: Float
+    package let rtol: Float
+    package let reference: () throws -> [Tensor<Float>]
+    package let fast: () throws -> [Tensor<Float>]
 
-    public init(name: String, flops: Double, tolerance: Tolerance = Tolerance(atol: 1e-4, rtol: 1e-4),
+    package init(name: String, flops: Double, tolerance: Tolerance = Tolerance(atol: 1e-4, rtol: 1e-4),
                 reference: @escaping () throws -> [Tensor<Float>], fast: @escaping () throws -> [Tensor<Float>]) {
         self.name = name
         self.flops = flops
@@ -27,7 +27,7 @@ public struct OpBenchmark {
     /// Runs both paths once and compares every output.
     /// - Returns: the largest absolute difference, whether every element was within tolerance,
     ///   and the calls the fast path handed to the reference.
-    public func validate() throws -> (maxAbsError: Float, matches: Bool, fallbacks: [Fallback]) {
+    package func validate() throws -> (maxAbsError: Float, matches: Bool, fallbacks: [Fallback]) {
         let expected = try reference()
         let (actual, fallbacks) = try Fallback.recorded(during: fast)
         let tolerance = Tolerance(atol: Double(atol), rtol: Double(rtol))
@@ -45,7 +45,7 @@ public struct OpBenchmark {
 ///   - seed: the seed of the example tensors' values.
 ///   - including: which names to build (the others cost nothing).
 /// - Throws: when an op's fast forward pass, run once to size the upstream gradient, throws.
-public func opBenchmarks(batch: Int, seed: UInt64 = 7, including: (String) -> Bool = { _ in true }) throws -> [OpBenchmark] {
+package func opBenchmarks(batch: Int, seed: UInt64 = 7, including: (String) -> Bool = { _ in true }) throws -> [OpBenchmark] {
     let reference = Kernels(.reference), fast = Kernels(.fast)
     var benchmarks: [OpBenchmark] = []
     var generator = SeededGenerator(seed: seed)
@@ -76,7 +76,7 @@ public func opBenchmarks(batch: Int, seed: UInt64 = 7, including: (String) -> Bo
 
 /// Seconds taken by the fastest of `repeats` calls of `body` (after one warm-up call unless
 /// `warmUp` is false): the least-disturbed run on a shared machine.
-public func bestTime(repeats: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
+package func bestTime(repeats: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
     if warmUp { try body() }
     var best = Double.infinity
     for _ in 0..<max(1, repeats) {
@@ -90,7 +90,7 @@ public func bestTime(repeats: Int, warmUp: Bool = true, _ body: () throws -> Voi
 /// The fastest of `repeats` calls by wall clock and, separately, by CPU time of the whole process
 /// (all threads). On a machine shared with other work the wall time grows with the load; the CPU
 /// time of a one-thread run does not, so it shows what the code costs on an idle core.
-public func bestTimes(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+package func bestTimes(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
     try body()
     var wall = Double.infinity, cpu = Double.infinity
     for _ in 0..<max(1, repeats) {
@@ -104,26 +104,26 @@ public func bestTimes(repeats: Int, _ body: () throws -> Void) rethrows -> (wall
 }
 
 /// CPU seconds used so far by every thread of this process.
-public func processCPUSeconds() -> Double {
+package func processCPUSeconds() -> Double {
     var spec = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
 /// A benchmark figure as `convlab bench --json` prints it: `{"name": ..., "value": ..., "unit": ...}`.
-public struct BenchmarkFigure: Sendable {
-    public let name: String
-    public let value: Double
-    public let unit: String
+package struct BenchmarkFigure: Sendable {
+    package let name: String
+    package let value: Double
+    package let unit: String
 
-    public init(_ name: String, _ value: Double, _ unit: String) {
+    package init(_ name: String, _ value: Double, _ unit: String) {
         self.name = name
         self.value = value
         self.unit = unit
     }
 
     /// One JSON object on one line.
-    public var json: String {
+    package var json: String {
         let number = value.isFinite ? String(format: "%.6g", value) : "null"
         return "{\"name\": \"\(name)\", \"value\": \(number), \"unit\": \"\(unit)\"}"
     }

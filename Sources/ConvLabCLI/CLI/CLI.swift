@@ -10,27 +10,27 @@ import ConvLabData
 ///
 /// Errors name the subcommand and point at its `--help`:
 /// `convlab: train: unknown option '--epoch' (convlab train --help lists the options)`.
-public struct CLIOption: Sendable {
-    public let name: String
+package struct CLIOption: Sendable {
+    package let name: String
     /// The value's placeholder (`N`, `DIR`); nil for a flag, which takes no value.
-    public let placeholder: String?
-    public let help: String
+    package let placeholder: String?
+    package let help: String
 
-    public static func flag(_ name: String, _ help: String) -> CLIOption {
+    package static func flag(_ name: String, _ help: String) -> CLIOption {
         CLIOption(name: name, placeholder: nil, help: help)
     }
 
-    public static func value(_ name: String, _ placeholder: String, _ help: String) -> CLIOption {
+    package static func value(_ name: String, _ placeholder: String, _ help: String) -> CLIOption {
         CLIOption(name: name, placeholder: placeholder, help: help)
     }
 
-    public var synopsis: String { "--" + name + (placeholder.map { " " + $0 } ?? "") }
+    package var synopsis: String { "--" + name + (placeholder.map { " " + $0 } ?? "") }
 }
 
 /// A subcommand: what it takes, the text `--help` prints, and the function that runs it.
-public struct CLICommand: Sendable {
+package struct CLICommand: Sendable {
     /// What a command writes, and so what `--out` means for it.
-    public enum Output: Sendable {
+    package enum Output: Sendable {
         /// Nothing: no `--out`.
         case none
         /// Several files: `--out DIR`, default `out/NAME`.
@@ -39,20 +39,20 @@ public struct CLICommand: Sendable {
         case file(String)
     }
 
-    public let name: String
+    package let name: String
     /// One line for `convlab help`.
-    public let summary: String
+    package let summary: String
     /// The positional arguments as the usage line spells them (`[IMAGE]`, `CASES RESULTS`).
-    public var positionals: String
+    package var positionals: String
     /// How many positional arguments it accepts.
-    public var positionalCount: ClosedRange<Int>
-    public var options: [CLIOption]
-    public var output: Output
+    package var positionalCount: ClosedRange<Int>
+    package var options: [CLIOption]
+    package var output: Output
     /// Paragraphs after the options.
-    public var notes: String
-    public let run: @Sendable (CLIArguments) throws -> Void
+    package var notes: String
+    package let run: @Sendable (CLIArguments) throws -> Void
 
-    public init(name: String, summary: String, positionals: String = "", positionalCount: ClosedRange<Int> = 0...0,
+    package init(name: String, summary: String, positionals: String = "", positionalCount: ClosedRange<Int> = 0...0,
                 options: [CLIOption] = [], output: Output = .none, notes: String = "",
                 run: @escaping @Sendable (CLIArguments) throws -> Void) {
         self.name = name
@@ -66,7 +66,7 @@ public struct CLICommand: Sendable {
     }
 
     /// Every option it takes, `--out` and `--help` included.
-    public var allOptions: [CLIOption] {
+    package var allOptions: [CLIOption] {
         let out: [CLIOption]
         switch output {
         case .none: out = []
@@ -77,7 +77,7 @@ public struct CLICommand: Sendable {
     }
 
     /// The generated `--help` text.
-    public var usage: String {
+    package var usage: String {
         let synopsis = allOptions.filter { $0.name != "help" }.map { "[\($0.synopsis)]" }
         var lines = ["usage: convlab \(name)" + (positionals.isEmpty ? "" : " " + positionals)
                      + (synopsis.isEmpty ? "" : " " + synopsis.joined(separator: " ")),
@@ -93,7 +93,7 @@ public struct CLICommand: Sendable {
     /// The arguments after the command's name, checked against what it declares.
     /// - Throws: `ConvLabError.argument` naming the command for an unknown option, a missing
     ///   value, an option given twice, or the wrong number of positional arguments.
-    public func parse(_ words: [String]) throws -> CLIArguments {
+    package func parse(_ words: [String]) throws -> CLIArguments {
         var parsed = CLIArguments(command: name, output: output)
         var i = 0
         while i < words.count {
@@ -138,7 +138,7 @@ public struct CLICommand: Sendable {
     }
 
     /// Parses `words` and runs the command, or prints the usage for `--help`.
-    public func callAsFunction(_ words: [String]) throws {
+    package func callAsFunction(_ words: [String]) throws {
         let arguments = try parse(words)
         if arguments.flag("help") {
             print(usage)
@@ -149,10 +149,10 @@ public struct CLICommand: Sendable {
 }
 
 /// What one call of a subcommand was given, with typed accessors that throw the same errors.
-public struct CLIArguments: Sendable {
-    public let command: String
-    public let output: CLICommand.Output
-    public var positional: [String] = []
+package struct CLIArguments: Sendable {
+    package let command: String
+    package let output: CLICommand.Output
+    package var positional: [String] = []
     package var values: [String: String] = [:]
     var flags: Set<String> = []
 
@@ -162,16 +162,16 @@ public struct CLIArguments: Sendable {
     }
 
     /// The error format of every subcommand.
-    public func error(_ message: String) -> ConvLabError {
+    package func error(_ message: String) -> ConvLabError {
         .argument(op: command, message: message + " (convlab \(command) --help lists the options)")
     }
 
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    package func flag(_ name: String) -> Bool { flags.contains(name) }
 
-    public func string(_ name: String) -> String? { values[name] }
+    package func string(_ name: String) -> String? { values[name] }
 
     /// A number of any type that parses from text (`Int`, `Float`, `UInt64`), nil when absent.
-    public func number<T: LosslessStringConvertible>(_ name: String) throws -> T? {
+    package func number<T: LosslessStringConvertible>(_ name: String) throws -> T? {
         guard let text = values[name] else { return nil }
         guard let value = T(text) else { throw error("--\(name) needs a number, got '\(text)'") }
         return value
@@ -184,7 +184,7 @@ public struct CLIArguments: Sendable {
     ///   - minimum: the smallest value accepted (1 by default).
     ///   - maximum: the largest value accepted (no bound by default).
     /// - Throws: the command's error for a non-number or a value out of bounds.
-    public func integer(_ name: String, default fallback: Int, minimum: Int = 1, maximum: Int = .max) throws -> Int {
+    package func integer(_ name: String, default fallback: Int, minimum: Int = 1, maximum: Int = .max) throws -> Int {
         guard let value: Int = try number(name) else { return fallback }
         guard value >= minimum else {
             throw error("--\(name) must be " + (maximum == .max ? "at least \(minimum)" : "in \(minimum)...\(maximum)") + ", got \(value)")
@@ -194,16 +194,16 @@ public struct CLIArguments: Sendable {
     }
 
     /// `integer` for an option that may be absent: nil then, the checked value otherwise.
-    public func optionalInteger(_ name: String, minimum: Int = 1, maximum: Int = .max) throws -> Int? {
+    package func optionalInteger(_ name: String, minimum: Int = 1, maximum: Int = .max) throws -> Int? {
         try values[name].map { _ in try integer(name, default: 0, minimum: minimum, maximum: maximum) }
     }
 
     /// Where a command that writes several files puts them: `--out DIR`, default `out/COMMAND`.
-    public var outputDirectory: String { values["out"] ?? "out/\(command)" }
+    package var outputDirectory: String { values["out"] ?? "out/\(command)" }
 
     /// The file a command that writes one file writes: `--out FILE`, default `out/COMMAND/<file>`;
     /// its folder is created.
-    public func outputFile() throws -> String {
+    package func outputFile() throws -> String {
         guard case .file(let file) = output else { throw error("writes no single file") }
         let path = values["out"] ?? FileIO.join("out/\(command)", file)
         if let slash = path.lastIndex(of: "/") { try FileIO.createDirectory(String(path[..<slash])) }

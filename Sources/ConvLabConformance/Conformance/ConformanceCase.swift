@@ -1,6 +1,5 @@
 import ConvLabCore
 import ConvLabData
-import ConvLabNN
 
 /// What one case may cost the runner. Every tensor it reads or makes holds at most `values`
 /// values, zero dimensions counted as one; the op does at most `work` multiply-adds or
@@ -9,20 +8,20 @@ import ConvLabNN
 /// cases (the largest of the dev set has 1,568 values) and refuses, with an error naming the
 /// budget, the case that would exhaust memory or run for hours: a resize `size` of 2^32, a
 /// 2^31-wide pooling window over a large image, a filter with a million output channels.
-public struct ConformanceBudget: Sendable, Equatable {
+package struct ConformanceBudget: Sendable, Equatable {
     /// The most values one tensor may hold, zero dimensions counted as one.
-    public var values: Int
+    package var values: Int
     /// The most operations one case may do, forward and backward together.
-    public var work: Int
+    package var work: Int
 
     /// A budget of `values` per tensor and `work` per case.
-    public init(values: Int, work: Int) {
+    package init(values: Int, work: Int) {
         self.values = values
         self.work = work
     }
 
     /// 2^22 values per tensor, 2^30 operations per case.
-    public static let standard = ConformanceBudget(values: 1 << 22, work: 1 << 30)
+    package static let standard = ConformanceBudget(values: 1 << 22, work: 1 << 30)
 }
 
 /// One case of a `cnn-golden-v1` file (see `../shared/conformance/FORMAT.md`): an op, its
@@ -31,20 +30,20 @@ public struct ConformanceBudget: Sendable, Equatable {
 /// Only `id`, `op`, `attrs`, `inputs` and `grads.dy` are read; any other key is ignored. A
 /// missing or ill-typed entry becomes an error that names it (the attributes' through
 /// `OpAttributes`), so the runner can report the case and go on with the next one.
-public struct ConformanceCase: Sendable {
-    public let id: String
-    public let op: String
-    public let attrs: [String: JSONValue]
-    public let inputs: [String: JSONValue]
+package struct ConformanceCase: Sendable {
+    package let id: String
+    package let op: String
+    package let attrs: [String: JSONValue]
+    package let inputs: [String: JSONValue]
     /// `grads.dy`, still undecoded; `nil` means forward only.
-    public let dy: JSONValue?
+    package let dy: JSONValue?
     /// What computing the case may cost.
-    public let budget: ConformanceBudget
+    package let budget: ConformanceBudget
 
     /// Reads the case envelope. Tensors are decoded later, when the op asks for them.
     /// - Throws: `ConvLabError.argument` when `id` or `op` is missing or not a string, or when
     ///   `attrs`, `inputs` or `grads` is not an object.
-    public init(_ value: JSONValue, budget: ConformanceBudget = .standard) throws {
+    package init(_ value: JSONValue, budget: ConformanceBudget = .standard) throws {
         self.budget = budget
         guard case let .object(members) = value else {
             throw ConvLabError.argument(op: "case", message: "a case must be an object, found \(value.kind)")
@@ -76,7 +75,7 @@ public struct ConformanceCase: Sendable {
 
     /// The input tensor `name`.
     /// - Throws: when it is missing, malformed, or holds NaN or infinity.
-    public func input(_ name: String) throws -> Tensor<Float> {
+    package func input(_ name: String) throws -> Tensor<Float> {
         guard let value = inputs[name] else {
             let present = inputs.keys.sorted().joined(separator: ", ")
             throw ConvLabError.argument(op: op, message: "missing input tensor '\(name)' (inputs present: \(present.isEmpty ? "none" : present))")
@@ -86,7 +85,7 @@ public struct ConformanceCase: Sendable {
 
     /// The upstream gradient `grads.dy`, checked against the forward output's shape; `nil` when
     /// the case is forward only.
-    public func upstreamGradient(matching output: Tensor<Float>) throws -> Tensor<Float>? {
+    package func upstreamGradient(matching output: Tensor<Float>) throws -> Tensor<Float>? {
         guard let dy else { return nil }
         let gradient = try ConformanceCase.tensor(dy, name: "grads.dy", op: op, budget: budget)
         guard gradient.shape == output.shape else {
@@ -102,7 +101,7 @@ public struct ConformanceCase: Sendable {
     ///   runner's budget (`ConformanceBudget.values`, zero dimensions counted as one), a count that does not
     ///   match the shape, a non-number, or a non-finite value (`"nan"`, `"inf"`, or text beyond
     ///   float32's range).
-    public static func tensor(_ value: JSONValue, name: String, op: String,
+    package static func tensor(_ value: JSONValue, name: String, op: String,
                               budget: ConformanceBudget = .standard) throws -> Tensor<Float> {
         guard case let .array(shapeValues)? = value["shape"] else {
             throw ConvLabError.argument(op: op, message: "\(name) needs a 'shape' array")

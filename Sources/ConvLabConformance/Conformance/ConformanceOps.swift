@@ -10,10 +10,10 @@ import ConvLabNN
 /// `"d" + input name` (`x`→`dx`, `logits`→`dlogits`). Labels and targets get none.
 extension ConformanceCase {
     /// The op names this runner computes: every op of the table.
-    public static var supportedOps: [String] { OpTable.all.map(\.name) }
+    package static var supportedOps: [String] { OpTable.all.map(\.name) }
 
     /// The case as an op call: its attributes, and its input tensors decoded when the op reads them.
-    public var call: OpCall {
+    package var call: OpCall {
         OpCall(op: op, attributes: OpAttributes(attrs.mapValues(ConformanceCase.attribute))) { [self] name in try input(name) }
     }
 
@@ -37,7 +37,7 @@ extension ConformanceCase {
     /// Computes this case on `kernels`' path.
     /// - Throws: `ConvLabError` for an unknown op, a missing or malformed tensor or attribute, or
     ///   shapes the op rejects; the message names the op and the offending shapes.
-    public func compute(with kernels: Kernels) throws -> ConformanceResult {
+    package func compute(with kernels: Kernels) throws -> ConformanceResult {
         guard let descriptor = OpTable.named(op) else {
             throw ConvLabError.argument(op: "conformance",
                 message: "unknown op '\(op)' (supported: \(ConformanceCase.supportedOps.joined(separator: ", ")))")

@@ -1,16 +1,15 @@
-import Foundation
 import ConvLabCore
 import ConvLabData
 import ConvLabNN
 
 /// What the runner computed for one case: the output `y` and, when the case gave `dy`, the
 /// gradient of `L = sum(y * dy)` for each differentiable input, named `"d" + input`.
-public struct ConformanceResult: Sendable {
-    public let id: String
-    public let output: Tensor<Float>
-    public let gradients: [(name: String, tensor: Tensor<Float>)]
+package struct ConformanceResult: Sendable {
+    package let id: String
+    package let output: Tensor<Float>
+    package let gradients: [(name: String, tensor: Tensor<Float>)]
 
-    public init(id: String, output: Tensor<Float>, gradients: [(name: String, tensor: Tensor<Float>)]) {
+    package init(id: String, output: Tensor<Float>, gradients: [(name: String, tensor: Tensor<Float>)]) {
         self.id = id
         self.output = output
         self.gradients = gradients
@@ -19,19 +18,19 @@ public struct ConformanceResult: Sendable {
 
 /// A case the runner could not compute, and why. It is left out of the results file, so the
 /// checker counts it as missing.
-public struct ConformanceFailure: Sendable, CustomStringConvertible {
+package struct ConformanceFailure: Sendable, CustomStringConvertible {
     /// The case id, or `#index` when the case has no readable id.
-    public let id: String
-    public let reason: String
-    public var description: String { "case \(id): \(reason)" }
+    package let id: String
+    package let reason: String
+    package var description: String { "case \(id): \(reason)" }
 }
 
 /// The outcome of running a cases file.
-public struct ConformanceRun: Sendable {
-    public var results: [ConformanceResult] = []
-    public var failures: [ConformanceFailure] = []
+package struct ConformanceRun: Sendable {
+    package var results: [ConformanceResult] = []
+    package var failures: [ConformanceFailure] = []
     /// How many cases the file held.
-    public var caseCount = 0
+    package var caseCount = 0
 }
 
 /// The conformance runner: reads a `cnn-golden-v1` cases file, computes every case with
@@ -41,13 +40,13 @@ public struct ConformanceRun: Sendable {
 /// A case that cannot be computed (unknown op, bad shapes, missing or non-finite tensor) is
 /// reported with its id and left out; the other cases still come out. Only a file that is not
 /// valid JSON, or has no `cases` list, stops the whole run.
-public enum Conformance {
-    public static let formatName = "cnn-golden-v1"
+package enum Conformance {
+    package static let formatName = "cnn-golden-v1"
 
     /// Computes every case of a parsed cases document.
     /// - Throws: `ConvLabError.file` only when the document has no usable `cases` list or names
     ///   another format; per-case problems are collected in `failures` instead.
-    public static func run(_ document: JSONValue, kernels: Kernels, path: String = "<cases>",
+    package static func run(_ document: JSONValue, kernels: Kernels, path: String = "<cases>",
                            budget: ConformanceBudget = .standard) throws -> ConformanceRun {
         if let format = document["format"], format != .string(formatName) {
             throw ConvLabError.file(path: path, offset: nil, message: "format is \(format), expected \"\(formatName)\"")
@@ -86,13 +85,13 @@ public enum Conformance {
 
     /// The largest cases file read (64 MiB; TF's dev set is 0.5 MB): its parsed form takes
     /// several times its size in memory.
-    public static let maximumCasesFileBytes = 1 << 26
+    package static let maximumCasesFileBytes = 1 << 26
 
     /// Reads `casesPath`, computes every case and writes `resultsPath` whole or not at all.
     /// - Throws: `ConvLabError.file` when the cases file cannot be read (a directory, a file over
     ///   `maximumCasesFileBytes`) or parsed (with the byte offset) or the results file cannot be
     ///   written.
-    public static func run(casesPath: String, resultsPath: String, kernels: Kernels) throws -> ConformanceRun {
+    package static func run(casesPath: String, resultsPath: String, kernels: Kernels) throws -> ConformanceRun {
         let bytes = try FileIO.read(casesPath, limit: maximumCasesFileBytes, kind: "a cases file")
         let document = try JSONValue.parse(bytes, path: casesPath)
         let run = try run(document, kernels: kernels, path: casesPath)
@@ -107,7 +106,7 @@ public enum Conformance {
     /// one line per case. Numbers are written in Swift's shortest round-trip form, so reading
     /// them back as float32 gives the same bits; NaN and infinities are written as the strings
     /// `"nan"`, `"inf"`, `"-inf"` (which the checker accepts and fails).
-    public static func resultsJSON(_ results: [ConformanceResult], generator: String) -> String {
+    package static func resultsJSON(_ results: [ConformanceResult], generator: String) -> String {
         var text = "{\"format\":\"\(formatName)\",\"generator\":\(jsonString(generator)),\"cases\":[\n"
         for (index, result) in results.enumerated() {
             text += "{\"id\":\(jsonString(result.id)),\"outputs\":{\"y\":\(jsonTensor(result.output))}"
@@ -152,7 +151,7 @@ public enum Conformance {
     /// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader
     /// sees the old file or the complete new one, never half a file.
     /// - Throws: `ConvLabError.file` when either step fails (the temporary file is removed).
-    public static func writeAtomically(_ text: String, to path: String) throws {
+    package static func writeAtomically(_ text: String, to path: String) throws {
         try FileIO.writeAtomically(text, to: path)
     }
 }

@@ -85,8 +85,8 @@ extension Reference {
         _ x: [Scalar], _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int, _ c: Int
     ) -> Int {
         var best = -1
-        // Only the cells inside the image (`forEachCell`): padded cells never win.
-        g.forEachCell(i, j) { row, col in
+        // Only the cells inside the image (`forEachTap`): padded cells never win.
+        g.forEachTap(i, j) { _, _, row, col in
             let index = g.inputIndex(n, row, col, c)
             // Strictly greater: an equal value later in the window does not take over.
             if best < 0 || x[index] > x[best] { best = index }
@@ -118,7 +118,7 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         var sum: Scalar = 0
-                        g.forEachCell(i, j) { row, col in
+                        g.forEachTap(i, j) { _, _, row, col in
                             sum += input.scalars[g.inputIndex(n, row, col, c)]
                         }
                         output.scalars[g.outputIndex(n, i, j, c)] = sum / divisor
@@ -155,7 +155,7 @@ extension Reference {
                     let divisor = Scalar(g.realCells(i, j))
                     for c in 0..<g.channels {
                         let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
-                        g.forEachCell(i, j) { row, col in
+                        g.forEachTap(i, j) { _, _, row, col in
                             dInput.scalars[g.inputIndex(n, row, col, c)] += share
                         }
                     }

@@ -48,7 +48,7 @@ extension OutputShaped {
 }
 
 /// The validated shapes of one conv2d call and its index arithmetic.
-public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
+public struct Conv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     /// `N`.
     public let batch: Int
     /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
@@ -107,20 +107,6 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped {
     @inline(__always) public func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ o: Int) -> Int { filter.index(a, b, c, o) }
     /// The row-major offset of `y[n, i, j, o]` in the `[N, OH, OW, O]` output.
     @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ o: Int) -> Int { output.index(n, i, j, o) }
-
-    /// Calls `body(a, b, row, col)` for each tap `(a, b)` of window `(i, j)` whose input cell
-    /// `(row, col) = (i*sh + a*dh - padTop, j*sw + b*dw - padLeft)` lies inside the image, in
-    /// row-major tap order. Taps on the zero padding would add nothing and are skipped. The
-    /// windows of conv2d, depthwise conv2d and transposed conv2d, stated once.
-    @inlinable @inline(__always)
-    package func forEachTap(_ i: Int, _ j: Int, _ body: (_ a: Int, _ b: Int, _ row: Int, _ col: Int) -> Void) {
-        for a in rows.taps(forOutput: i) {
-            let row = rows.position(output: i, tap: a)
-            for b in cols.taps(forOutput: j) {
-                body(a, b, row, cols.position(output: j, tap: b))
-            }
-        }
-    }
 }
 
 /// The validated shapes of one depthwise conv2d call. The windows are exactly conv2d's (the
@@ -169,7 +155,7 @@ package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
 }
 
 /// The validated shapes of one pooling call and its index arithmetic.
-package struct PoolGeometry: Equatable, Sendable, OutputShaped {
+package struct PoolGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     /// `N`.
     public let batch: Int
     /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
@@ -221,19 +207,6 @@ package struct PoolGeometry: Equatable, Sendable, OutputShaped {
     /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
     package func realCells(_ i: Int, _ j: Int) -> Int {
         rows.taps(forOutput: i).count * cols.taps(forOutput: j).count
-    }
-
-    /// Calls `body(row, col)` for each cell of window `(i, j)` that lies inside the image, in
-    /// row-major window order (top row first, then left to right): the cells a pool reads, on
-    /// both paths. Padded cells are never visited (`WindowAxis.taps`).
-    @inlinable @inline(__always)
-    package func forEachCell(_ i: Int, _ j: Int, _ body: (_ row: Int, _ col: Int) -> Void) {
-        for a in rows.taps(forOutput: i) {
-            let row = rows.position(output: i, tap: a)
-            for b in cols.taps(forOutput: j) {
-                body(row, cols.position(output: j, tap: b))
-            }
-        }
     }
 
     /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.

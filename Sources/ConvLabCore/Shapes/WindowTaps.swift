@@ -29,3 +29,30 @@ extension WindowAxis {
         return Swift.min(first, end)..<end
     }
 }
+
+/// A sliding window over an image: its height axis and its width axis. Conv2d, depthwise and
+/// transposed conv2d (`Conv2DGeometry`) and pooling on both paths (`PoolGeometry`) walk its real
+/// taps with the one loop below.
+package protocol WindowGeometry {
+    /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
+    var rows: WindowAxis { get }
+    /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
+    var cols: WindowAxis { get }
+}
+
+extension WindowGeometry {
+    /// Calls `body(a, b, row, col)` for each tap `(a, b)` of window `(i, j)` whose input cell
+    /// `(row, col) = (i*sh + a*dh - padTop, j*sw + b*dw - padLeft)` lies inside the image, in
+    /// row-major tap order (top row first, then left to right). Taps on the zero padding would
+    /// add nothing to a convolution and never win a pool, so they are never visited
+    /// (`WindowAxis.taps`).
+    @inlinable @inline(__always)
+    package func forEachTap(_ i: Int, _ j: Int, _ body: (_ a: Int, _ b: Int, _ row: Int, _ col: Int) -> Void) {
+        for a in rows.taps(forOutput: i) {
+            let row = rows.position(output: i, tap: a)
+            for b in cols.taps(forOutput: j) {
+                body(a, b, row, cols.position(output: j, tap: b))
+            }
+        }
+    }
+}

@@ -1,11 +1,9 @@
-import ConvLabCore
-
 /// The two checksums of the compressed formats: CRC-32 (gzip trailers, PNG chunks) and Adler-32
 /// (zlib trailers, so PNG image data).
 ///
 /// Known values: CRC-32 of the ASCII bytes "123456789" is 0xCBF43926; Adler-32 of "Wikipedia"
 /// is 0x11E60398.
-public enum Checksum {
+package enum Checksum {
     /// CRC-32 as in ISO 3309, gzip and PNG (reflected polynomial 0xEDB88320, initial and final
     /// XOR with 0xFFFFFFFF).
     /// - Parameters:
@@ -13,7 +11,7 @@ public enum Checksum {
     ///   - previous: the CRC of the bytes before these, to continue a running CRC (0 to start).
     /// - Returns: the CRC-32 of the previous bytes followed by `bytes`.
     /// - Complexity: O(n), one table look-up per byte (slicing by four).
-    public static func crc32<Bytes: Collection<UInt8>>(_ bytes: Bytes, continuing previous: UInt32 = 0) -> UInt32 {
+    package static func crc32<Bytes: Collection<UInt8>>(_ bytes: Bytes, continuing previous: UInt32 = 0) -> UInt32 {
         if let fast = bytes.withContiguousStorageIfAvailable({ crc32(UnsafeRawBufferPointer($0), continuing: previous) }) {
             return fast
         }
@@ -21,7 +19,7 @@ public enum Checksum {
     }
 
     /// CRC-32 over raw memory; see `crc32(_:continuing:)`.
-    public static func crc32(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+    package static func crc32(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
         let table = crcTable
         var crc = ~previous
         var index = 0

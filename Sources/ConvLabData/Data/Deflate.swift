@@ -1,5 +1,3 @@
-import ConvLabCore
-
 /// Deflate: compresses bytes into a raw DEFLATE stream (RFC 1951) for ConvLab's own writers
 /// (gzip files, PNG image data).
 ///
@@ -7,9 +5,9 @@ import ConvLabCore
 /// lazy matching), then, for each run of up to 16,384 tokens, whichever block is smallest:
 /// dynamic Huffman codes built from that block's symbol counts (type 2), the fixed code
 /// (type 1), or stored bytes (type 0, for random or already-compressed data).
-public enum Deflate {
+package enum Deflate {
     /// How hard to search for repeated strings.
-    public enum Level: Sendable, Equatable {
+    package enum Level: Sendable, Equatable {
         /// No compression: stored blocks only.
         case stored
         /// Short hash chains (8 candidates per position).
@@ -28,7 +26,7 @@ public enum Deflate {
 
     /// Compresses `data` into a raw DEFLATE stream.
     /// - Complexity: O(n * chain length) for matching, O(n) for encoding.
-    public static func compress(_ data: [UInt8], level: Level = .default) -> [UInt8] {
+    package static func compress(_ data: [UInt8], level: Level = .default) -> [UInt8] {
         if level == .stored { return stored(data) }
         let tokens = matchTokens(data, maxChain: level.maxChain)
         var writer = BitWriter()

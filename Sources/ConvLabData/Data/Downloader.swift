@@ -12,34 +12,34 @@ import ConvLabCore
 /// SHA-256 of its decompressed bytes matches (see `MNIST.rawSHA256`; the `.gz` bytes differ
 /// between mirrors, the IDX content must not). It is then written to `name.gz` through a
 /// temporary file and a rename, so a failed or interrupted download leaves nothing behind.
-public struct MNISTDownloader: Sendable {
+package struct MNISTDownloader: Sendable {
     /// Base URLs, tried in this order; each serves `<name>.gz`.
-    public static let defaultMirrors = [
+    package static let defaultMirrors = [
         "https://storage.googleapis.com/cvdf-datasets/mnist/",
         "https://ossci-datasets.s3.amazonaws.com/mnist/",
         "https://yann.lecun.com/exdb/mnist/",
     ]
 
     /// One file to fetch: its name without `.gz` and the SHA-256 of its decompressed bytes.
-    public struct File: Sendable {
-        public var name: String
-        public var rawSHA256: String
+    package struct File: Sendable {
+        package var name: String
+        package var rawSHA256: String
 
-        public init(name: String, rawSHA256: String) {
+        package init(name: String, rawSHA256: String) {
             self.name = name
             self.rawSHA256 = rawSHA256
         }
     }
 
-    public var mirrors: [String]
-    public var files: [File]
+    package var mirrors: [String]
+    package var files: [File]
     /// Seconds without progress before a request is abandoned.
     package var timeout: Double
     /// The largest download accepted, in bytes.
     var maxBytes: Int
 
     /// The four MNIST files, from `mirrors`.
-    public init(mirrors: [String] = defaultMirrors, timeout: Double = 60) {
+    package init(mirrors: [String] = defaultMirrors, timeout: Double = 60) {
         self.mirrors = mirrors
         self.files = [MNIST.fileNames.trainImages, MNIST.fileNames.trainLabels,
                       MNIST.fileNames.testImages, MNIST.fileNames.testLabels].map {
@@ -56,7 +56,7 @@ public struct MNISTDownloader: Sendable {
     ///   - log: receives one line per attempt ("train-images-idx3-ubyte.gz: trying ...").
     /// - Throws: `ConvLabError.file` naming the destination file and the reason each mirror
     ///   failed. Files already completed stay; the failed one leaves nothing.
-    public func download(to directory: String, log: (String) -> Void = { _ in }) throws {
+    package func download(to directory: String, log: (String) -> Void = { _ in }) throws {
         try FileIO.createDirectory(directory)
         for file in files {
             try downloadFile(file, to: directory, log: log)
@@ -97,7 +97,7 @@ public struct MNISTDownloader: Sendable {
     /// Checks that `bytes` is a gzip file whose decompressed bytes have the expected SHA-256.
     /// - Throws: `ConvLabError.file` naming `path`: gzip errors with their offset, or a
     ///   checksum mismatch.
-    public static func verify(_ bytes: [UInt8], path: String, file: File) throws {
+    package static func verify(_ bytes: [UInt8], path: String, file: File) throws {
         let raw = try Gzip.decompress(bytes, path: path)
         let actual = SHA256.hex(raw)
         guard actual == file.rawSHA256.lowercased() else {

@@ -17,11 +17,11 @@ import ConvLabCore
 /// killed mid-write is removed by the next write to the same destination (its name carries the
 /// writer's process id, and only files of processes that no longer run are touched). Readers
 /// open the exact names they are given, so a leftover `.name.tmp-*` is never read as data.
-public enum FileIO {
+package enum FileIO {
     /// The largest file `read` accepts unless told otherwise (1 GiB): far above any dataset,
     /// checkpoint or picture ConvLab reads, and a bound when a path names something endless
     /// such as `/dev/zero`.
-    public static let defaultReadLimit = 1 << 30
+    package static let defaultReadLimit = 1 << 30
 
     /// The whole contents of the file at `path`.
     /// - Parameters:
@@ -32,7 +32,7 @@ public enum FileIO {
     /// - Throws: `ConvLabError.file(path:offset:message:)` with the system's reason ("No such
     ///   file or directory") and, for a failed read, the byte offset reached; for a directory or
     ///   a file over the limit, the path and the limit.
-    public static func read(_ path: String, limit: Int = defaultReadLimit, kind: String = "a file") throws -> [UInt8] {
+    package static func read(_ path: String, limit: Int = defaultReadLimit, kind: String = "a file") throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw systemError(path, "cannot open for reading") }
         defer { close(descriptor) }
@@ -68,7 +68,7 @@ public enum FileIO {
     ///   - path: the destination; its directory must exist.
     /// - Throws: `ConvLabError.file` naming the destination and, for a failed write, the byte
     ///   offset reached. The destination is then untouched and no temporary file remains.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    package static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let (directory, name) = split(path)
         removeStaleTemporaries(directory: directory, name: name)
         var generator = SystemRandomNumberGenerator()
@@ -131,12 +131,12 @@ public enum FileIO {
     }
 
     /// Writes UTF-8 text atomically.
-    public static func writeAtomically(_ text: String, to path: String) throws {
+    package static func writeAtomically(_ text: String, to path: String) throws {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
     /// True when something exists at `path`.
-    public static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0
     }
@@ -148,7 +148,7 @@ public enum FileIO {
     }
 
     /// Creates `path` and its missing parents (like `mkdir -p`).
-    public static func createDirectory(_ path: String) throws {
+    package static func createDirectory(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
@@ -162,7 +162,7 @@ public enum FileIO {
     }
 
     /// `path` joined to `name` with one slash.
-    public static func join(_ path: String, _ name: String) -> String {
+    package static func join(_ path: String, _ name: String) -> String {
         path.isEmpty ? name : (path.hasSuffix("/") ? path + name : path + "/" + name)
     }
 

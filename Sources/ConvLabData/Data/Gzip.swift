@@ -7,7 +7,7 @@ import ConvLabCore
 /// FEXTRA (2-byte length + data), FNAME (zero-terminated), FCOMMENT (zero-terminated),
 /// FHCRC (low 16 bits of the CRC-32 of the header so far). Several members may follow each
 /// other; their outputs are concatenated, as `gunzip` does.
-public enum Gzip {
+package enum Gzip {
     /// True when `bytes` starts with the gzip magic number 1F 8B.
     static func hasMagic(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
@@ -19,7 +19,7 @@ public enum Gzip {
     ///   - path: the file name used in error messages.
     ///   - outputLimit: throw rather than produce more bytes than this.
     /// - Throws: `ConvLabError.file` with the byte offset of the first problem.
-    public static func decompress(_ bytes: [UInt8], path: String,
+    package static func decompress(_ bytes: [UInt8], path: String,
                                   outputLimit: Int = Inflate.defaultOutputLimit) throws -> [UInt8] {
         var output = [UInt8]()
         var start = 0
@@ -109,7 +109,7 @@ public enum Gzip {
 
     /// A single-member gzip file: header (with FNAME when `fileName` is given), DEFLATE data,
     /// CRC-32, length.
-    public static func compress(_ data: [UInt8], level: Deflate.Level = .default, fileName: String? = nil) -> [UInt8] {
+    package static func compress(_ data: [UInt8], level: Deflate.Level = .default, fileName: String? = nil) -> [UInt8] {
         var out: [UInt8] = [0x1F, 0x8B, 8, fileName == nil ? 0 : 0x08, 0, 0, 0, 0, 0, 255]
         if let fileName {
             out += fileName.utf8.filter { $0 != 0 }
@@ -134,7 +134,7 @@ package enum Zlib {
     ///   - sizeHint: the expected output size, if known, to allocate once.
     /// - Throws: `ConvLabError.file` for a bad header, a preset dictionary, corrupt or truncated
     ///   data, an Adler-32 mismatch, or bytes after the stream.
-    public static func decompress(_ bytes: [UInt8], path: String, baseOffset: Int = 0,
+    package static func decompress(_ bytes: [UInt8], path: String, baseOffset: Int = 0,
                                   outputLimit: Int = Inflate.defaultOutputLimit,
                                   sizeHint: Int = 0) throws -> [UInt8] {
         guard bytes.count >= 2 else {
@@ -174,7 +174,7 @@ package enum Zlib {
     }
 
     /// A zlib stream: header 78 9C, DEFLATE data, Adler-32.
-    public static func compress(_ data: [UInt8], level: Deflate.Level = .default) -> [UInt8] {
+    package static func compress(_ data: [UInt8], level: Deflate.Level = .default) -> [UInt8] {
         var out: [UInt8] = [0x78, 0x9C]
         out += Deflate.compress(data, level: level)
         let adler = Checksum.adler32(data)

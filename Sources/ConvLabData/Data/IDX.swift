@@ -12,22 +12,22 @@ import ConvLabCore
 /// ```
 /// MNIST's image files are [count, 28, 28] (magic 00 00 08 03), the label files [count]
 /// (magic 00 00 08 01).
-public struct IDXFile: Sendable, Equatable {
+package struct IDXFile: Sendable, Equatable {
     /// ConvLab's budget for one IDX file: at most 2^27 data bytes (128 MiB, 2.7 times full
     /// MNIST's 47 MB of training images; 512 MiB once converted to `Float`). The dimensions are
     /// checked against it before any data is copied, and a gzip file is decompressed with
     /// `maximumFileBytes` as its output cap, so a 1 MB gzip bomb stops at the budget.
-    public static let maximumDataBytes = 1 << 27
+    package static let maximumDataBytes = 1 << 27
     /// The budget plus the largest header (4 bytes of magic and 8 dimensions of 4 bytes).
     package static let maximumFileBytes = maximumDataBytes + 36
 
     /// The size of each dimension, e.g. [60000, 28, 28].
-    public var dimensions: [Int]
+    package var dimensions: [Int]
     /// The elements, row-major.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// - Throws: `ConvLabError.shape` when the byte count does not match the dimensions.
-    public init(dimensions: [Int], bytes: [UInt8]) throws {
+    package init(dimensions: [Int], bytes: [UInt8]) throws {
         guard !dimensions.isEmpty, dimensions.allSatisfy({ $0 <= Int(UInt32.max) }),
               (try? TensorShape.elementCount(dimensions, op: "IDXFile")) == bytes.count else {
             throw ConvLabError.shape(op: "IDXFile",
@@ -43,19 +43,19 @@ public struct IDXFile: Sendable, Equatable {
     ///   IDX problems count bytes of the decompressed data, and the message says so.
     /// - Throws: `ConvLabError.file(path:offset:message:)`; also for a file or decompressed
     ///   data over `maximumFileBytes`.
-    public static func read(_ path: String) throws -> IDXFile {
+    package static func read(_ path: String) throws -> IDXFile {
         try parse(try readBytes(path), path: path)
     }
 
     /// The bytes of an IDX file as stored (raw or gzip), refused when larger than a gzip of
     /// `maximumFileBytes` can be.
-    public static func readBytes(_ path: String) throws -> [UInt8] {
+    package static func readBytes(_ path: String) throws -> [UInt8] {
         try FileIO.read(path, limit: maximumFileBytes + (1 << 20), kind: "an IDX file")
     }
 
     /// The IDX bytes of `contents`: decompressed (capped at `budget` plus the largest header)
     /// when they are gzip, else as they are.
-    public static func decompressedBytes(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> [UInt8] {
+    package static func decompressedBytes(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> [UInt8] {
         Gzip.hasMagic(contents) ? try Gzip.decompress(contents, path: path, outputLimit: budget + 36) : contents
     }
 
@@ -65,7 +65,7 @@ public struct IDXFile: Sendable, Equatable {
     ///   - path: the file's name in errors (with the field and byte offset).
     ///   - budget: the most data bytes accepted (`maximumDataBytes` unless a test or a caller
     ///     wants less); also the decompression cap, plus the header.
-    public static func parse(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> IDXFile {
+    package static func parse(_ contents: [UInt8], path: String, budget: Int = maximumDataBytes) throws -> IDXFile {
         let note = Gzip.hasMagic(contents) ? " (in the decompressed data)" : ""
         return try parseRaw(try decompressedBytes(contents, path: path, budget: budget), path: path, note: note,
                             budget: budget)
@@ -130,7 +130,7 @@ public struct IDXFile: Sendable, Equatable {
     }
 
     /// Writes the file atomically, gzip-compressed when `compressed` is true.
-    public func write(to path: String, compressed: Bool) throws {
+    package func write(to path: String, compressed: Bool) throws {
         let raw = encoded()
         try FileIO.writeAtomically(compressed ? Gzip.compress(raw) : raw, to: path)
     }

@@ -10,10 +10,10 @@ import ConvLabCore
 /// Hostile input: every read is bounds-checked, every code and distance is validated, and the
 /// output is capped, so a corrupt or truncated stream throws `ConvLabError.file` with the byte
 /// offset where decoding failed. It never traps and never loops without consuming input.
-public enum Inflate {
+package enum Inflate {
     /// The default cap on decompressed size (1 GiB): far above any dataset ConvLab reads, far
     /// below what would exhaust memory.
-    public static let defaultOutputLimit = 1 << 30
+    package static let defaultOutputLimit = 1 << 30
 
     /// Decompresses the raw DEFLATE stream that starts at `start`.
     /// - Parameters:
@@ -25,7 +25,7 @@ public enum Inflate {
     /// - Returns: the decompressed bytes and `end`, the offset just past the stream's last byte.
     /// - Throws: `ConvLabError.file(path:offset:message:)` naming the byte where decoding failed.
     /// - Complexity: O(input + output).
-    public static func decompress(_ input: [UInt8], from start: Int = 0, path: String,
+    package static func decompress(_ input: [UInt8], from start: Int = 0, path: String,
                                   outputLimit: Int = defaultOutputLimit,
                                   sizeHint: Int = 0) throws -> (output: [UInt8], end: Int) {
         guard start >= 0, start <= input.count else {

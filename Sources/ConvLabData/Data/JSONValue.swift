@@ -7,7 +7,7 @@ import ConvLabCore
 /// This reader keeps each number's source text, and `floatValue` converts it once with
 /// `Float(text)` (correctly rounded). Every syntax error names the byte offset where reading
 /// stopped, so a truncated or hand-edited file points at its own damage.
-public indirect enum JSONValue: Equatable, Sendable {
+package indirect enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
@@ -21,7 +21,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     ///   - bytes: the file's contents, UTF-8.
     ///   - path: the file name used in error messages.
     /// - Throws: `ConvLabError.file(path:offset:message:)` at the first byte that is not valid JSON.
-    public static func parse(_ bytes: [UInt8], path: String = "<json>") throws -> JSONValue {
+    package static func parse(_ bytes: [UInt8], path: String = "<json>") throws -> JSONValue {
         var reader = JSONReader(bytes: bytes, path: path)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
@@ -33,7 +33,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// The value's kind, for error messages ("expected an array, found a string").
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .object: return "an object"
         case .array: return "an array"
@@ -45,7 +45,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// The member `key` of an object, or `nil` (also for non-objects).
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case let .object(members) = self { return members[key] }
         return nil
     }

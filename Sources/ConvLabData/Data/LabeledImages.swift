@@ -10,7 +10,7 @@ public struct LabeledImages: Sendable {
     public let height: Int
     public let width: Int
     public let channels: Int
-    public let classCount: Int
+    package let classCount: Int
     /// `[count, height, width, channels]`, row-major.
     public private(set) var pixels: [Float]
     /// The class of each image.
@@ -114,7 +114,7 @@ public struct LabeledImages: Sendable {
 
     /// All images as one tensor `[count, height, width, channels]` (a copy of `pixels`), for
     /// code that takes the whole set at once, such as an evaluation pass.
-    public var imagesTensor: Tensor<Float> {
+    package var imagesTensor: Tensor<Float> {
         Tensor(uncheckedShape: [count, height, width, channels], scalars: pixels)
     }
 

@@ -20,17 +20,17 @@ public struct MNIST: Sendable {
     public var source: String
 
     /// The file names of the four IDX files, without `.gz`.
-    public static let fileNames = (trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
+    package static let fileNames = (trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
                                    testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
 
     /// The lectures' validation split: the first 5,000 training images.
     public static let defaultValidationCount = 5000
 
     /// Debian's `dataset-fashion-mnist` puts the files here.
-    public static let fashionDirectory = "/usr/share/datasets/fashion-mnist"
+    package static let fashionDirectory = "/usr/share/datasets/fashion-mnist"
 
     /// The SHA-256 of the decompressed bytes of the four full MNIST files.
-    public static let rawSHA256: [String: String] = [
+    package static let rawSHA256: [String: String] = [
         fileNames.trainImages: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
         fileNames.trainLabels: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
         fileNames.testImages: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
@@ -104,7 +104,7 @@ public struct MNIST: Sendable {
     }
 
     /// The directory of the embedded subset inside the library's resource bundle.
-    public static func embeddedDirectory() throws -> String {
+    package static func embeddedDirectory() throws -> String {
         guard let url = Bundle.module.url(forResource: "MNIST", withExtension: nil) else {
             throw ConvLabError.file(path: "ConvLab resources/MNIST", offset: nil,
                 message: "the embedded MNIST subset is missing from the ConvLab resource bundle")
@@ -113,7 +113,7 @@ public struct MNIST: Sendable {
     }
 
     /// Fashion-MNIST (Zalando Research, MIT licence): same format, sizes and split.
-    public static func fashion(directory: String = fashionDirectory,
+    package static func fashion(directory: String = fashionDirectory,
                                validationCount: Int = defaultValidationCount) throws -> MNIST {
         guard FileIO.isDirectory(directory) else {
             throw ConvLabError.file(path: directory, offset: nil,

@@ -1,5 +1,3 @@
-import ConvLabCore
-
 /// SHA-256 (FIPS 180-4), used to check downloaded and local dataset files.
 ///
 /// Known value: SHA-256 of "abc" is
@@ -10,7 +8,7 @@ import ConvLabCore
 /// hasher.update(bytes)
 /// let hex = hasher.finalize().hexString
 /// ```
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
         0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
@@ -19,10 +17,10 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     private var totalBytes: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     /// The digest of `bytes` as 64 lowercase hexadecimal digits.
-    public static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    package static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize().hexString
@@ -30,7 +28,7 @@ public struct SHA256: Sendable {
 
     /// Feeds more data.
     /// - Complexity: O(n): 64 rounds per 64-byte block.
-    public mutating func update<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+    package mutating func update<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
         totalBytes &+= UInt64(bytes.count)
         if bytes.withContiguousStorageIfAvailable({ absorb(UnsafeRawBufferPointer($0)) }) == nil {
             Array(bytes).withUnsafeBytes { absorb($0) }
@@ -38,7 +36,7 @@ public struct SHA256: Sendable {
     }
 
     /// The 32-byte digest. The hasher should not be updated afterwards.
-    public mutating func finalize() -> SHA256Digest {
+    package mutating func finalize() -> SHA256Digest {
         // Padding: 0x80, zeros up to 56 mod 64, then the message length in bits, big-endian.
         let bitLength = totalBytes &* 8
         var tail: [UInt8] = [0x80]
@@ -130,8 +128,8 @@ public struct SHA256: Sendable {
 }
 
 /// A SHA-256 digest: 32 bytes, printed as 64 lowercase hexadecimal digits.
-public struct SHA256Digest: Sendable, Equatable, CustomStringConvertible {
-    public let bytes: [UInt8]
+package struct SHA256Digest: Sendable, Equatable, CustomStringConvertible {
+    package let bytes: [UInt8]
 
     package var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
@@ -144,5 +142,5 @@ public struct SHA256Digest: Sendable, Equatable, CustomStringConvertible {
         return String(decoding: text, as: UTF8.self)
     }
 
-    public var description: String { hexString }
+    package var description: String { hexString }
 }

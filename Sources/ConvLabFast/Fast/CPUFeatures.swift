@@ -1,5 +1,4 @@
 import Foundation
-import ConvLabCore
 
 /// Which build of the SIMD micro-kernels this CPU can run.
 ///

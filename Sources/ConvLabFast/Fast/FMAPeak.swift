@@ -10,7 +10,7 @@ extension Fast {
     /// independent SIMD8 multiply-add chains (`fmaPeakProbe`, in the micro-kernel build this
     /// process uses) for about `seconds`; the best of `repeats` runs counts. On a busy machine
     /// the other processes' share of the cores is missing from the figure, as from any other.
-    public static func measuredPeakGFLOPs(threads: Int = Fast.threads, seconds: Double = 0.05, repeats: Int = 3) -> Double {
+    package static func measuredPeakGFLOPs(threads: Int = Fast.threads, seconds: Double = 0.05, repeats: Int = 3) -> Double {
         let flopsPerIteration = 12.0 * 8 * 2
         let results = scratch(Float.self, threads)
         defer { recycle(results) }

@@ -101,7 +101,7 @@ extension Fast {
                     for i in 0..<g.rows.output {
                         for j in 0..<g.cols.output {
                             let out = y + g.outputIndex(n, i, j, 0)   // starts at zero
-                            g.forEachCell(i, j) { row, col in
+                            g.forEachTap(i, j) { _, _, row, col in
                                 let cell = x + g.inputIndex(n, row, col, 0)
                                 for c in 0..<g.channels { out[c] += cell[c] }
                             }
@@ -133,7 +133,7 @@ extension Fast {
                         for j in 0..<g.cols.output {
                             let upstream = dy + g.outputIndex(n, i, j, 0)
                             let divisor = Float(g.realCells(i, j))
-                            g.forEachCell(i, j) { row, col in
+                            g.forEachTap(i, j) { _, _, row, col in
                                 let cell = dx + g.inputIndex(n, row, col, 0)
                                 for c in 0..<g.channels { cell[c] += upstream[c] / divisor }
                             }
@@ -167,7 +167,7 @@ extension Fast {
                 return v
             }
             var best = SIMD4<Float>(), first = true
-            g.forEachCell(i, j) { row, col in
+            g.forEachTap(i, j) { _, _, row, col in
                 let value = load(x + g.inputIndex(n, row, col, 0))
                 best = first ? value : best.replacing(with: value, where: value .> best)
                 first = false
@@ -175,7 +175,7 @@ extension Fast {
             let gradient = load(upstream)
             let bestIsNaN = best .!= best
             var pending = SIMDMask<SIMD4<Int32>>(repeating: true)
-            g.forEachCell(i, j) { row, col in
+            g.forEachTap(i, j) { _, _, row, col in
                 let value = load(x + g.inputIndex(n, row, col, 0))
                 let hit = pending .& ((value .== best) .| (bestIsNaN .& (value .!= value)))
                 let add = SIMD4<Float>(repeating: 0).replacing(with: gradient, where: hit)
@@ -255,7 +255,7 @@ extension Fast {
     static func maxPoolValues(_ x: UnsafePointer<Float>, _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int,
                               _ best: UnsafeMutablePointer<Float>) {
         var first = true
-        g.forEachCell(i, j) { row, col in
+        g.forEachTap(i, j) { _, _, row, col in
             let cell = x + g.inputIndex(n, row, col, 0)
             if first {
                 for c in 0..<g.channels { best[c] = cell[c] }

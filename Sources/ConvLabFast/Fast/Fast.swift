@@ -13,7 +13,7 @@ extension Fast {
 
     /// The most threads the fast kernels use (256): more only queue behind the cores, and each
     /// takes its own scratch buffers.
-    public static let maximumThreads = 256
+    package static let maximumThreads = 256
 
     /// Whether this CPU can run the AVX2 + FMA build of the micro-kernels (false off x86-64).
     package static let cpuHasAVX2: Bool = CPUFeatures.hasAVX2AndFMA

@@ -1,6 +1,5 @@
 import ConvLabCore
 import ConvLabFast
-import ConvLabData
 
 /// The one switch between the two paths: every layer and the trainer call ops through a
 /// `Kernels` value, so a whole network moves from the reference loops to the fast kernels by

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// The element-wise non-linearities of tutorial #03, as a value a layer can hold
 /// (`Conv2D(..., activation: .relu)`) or as a layer of its own (`ActivationLayer`).

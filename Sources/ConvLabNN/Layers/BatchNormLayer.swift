@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// Batch normalization as tutorial #03's `BatchNorm(input, is_train, decay=0.999)`:
 ///

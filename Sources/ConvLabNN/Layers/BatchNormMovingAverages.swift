@@ -1,7 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// The moving mean and variance a batch-norm layer uses at inference, updated after each training
 /// batch as tutorial #03's `BatchNorm` does with TF's `moving_averages.assign_moving_average`;

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// The tail the convolution and dense layers share, `activation(linear + bias)` as the lectures
 /// write `relu(conv2d(x, w) + b)`: it adds the bias per output channel (unless the layer's own op

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// A convolution layer, `relu(conv2d(x, w, strides, padding) + b)` under a scope (lecture 7's
 /// `conv1` and `conv2`): HWIO weights `[KH, KW, C, O]` and `O` biases.

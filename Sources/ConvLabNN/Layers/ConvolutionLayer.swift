@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// What the three convolution layers (`Conv2D`, `DepthwiseConv2D`, `SeparableConv2D`) share, as
 /// the lectures build each under a variable scope:

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// A fully connected layer, `relu(matmul(x, W) + b)` under a scope (lecture 7's `fc` and
 /// `softmax_linear`). Parameters: `In * Out + Out` (lecture 7's fc: 3136 * 1024 + 1024 = 3,212,288).

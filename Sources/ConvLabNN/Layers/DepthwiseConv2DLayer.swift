@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// `tf.nn.depthwise_conv2d` with a bias: each input channel gets its own `M` filters
 /// `[KH, KW, C, M]`, and each of the `C*M` outputs its own bias.

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// Inverted dropout, `tf.nn.dropout(h, keep_prob)`: while training, each element is kept with
 /// probability `keep` and scaled by `1 / keep` (so evaluation needs no rescaling); while

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// `tf.reshape(h, [-1, 7*7*64])`: [N, H, W, C] -> [N, H*W*C], row-major so no scalar moves.
 public final class Flatten: Layer {

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// Layers: objects that hold their parameters, remember what their backward pass needs, and do
 /// their arithmetic only through `Kernels` (so a whole network moves between the reference loops

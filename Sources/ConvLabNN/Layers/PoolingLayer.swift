@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// Max and average pooling layers: `tf.nn.max_pool(h, [1,2,2,1], [1,2,2,1], 'SAME')`.
 /// No parameters; the output is `ceil(H / s)` for SAME, `floor((H - k) / s) + 1` for VALID.

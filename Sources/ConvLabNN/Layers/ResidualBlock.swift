@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// Tutorial #03's residual block (He et al. 2016, pre-activation form):
 ///

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// An image resize as a layer, `tf.image.resize(h, size, method)`: the upsampling step of a
 /// decoder (nearest 7x7 -> 14x14 copies each pixel into a 2x2 block). No parameters.

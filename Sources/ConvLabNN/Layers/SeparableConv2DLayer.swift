@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// `tf.nn.separable_conv2d` with a bias: a depthwise spatial filter `[KH, KW, C, M]`, then a 1x1
 /// pointwise filter `[1, 1, C*M, O]`, and `O` biases.

@@ -1,7 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// A stack of layers applied in order: the lectures' networks.
 public final class Sequential {

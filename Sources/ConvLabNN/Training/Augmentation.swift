@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 
 /// Data augmentation by translation: each training image moved a few pixels, the vacated border

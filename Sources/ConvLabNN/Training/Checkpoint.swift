@@ -1,6 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 
 /// A checkpoint: the model's variables, the optimizer's slots and step, and the epoch history,

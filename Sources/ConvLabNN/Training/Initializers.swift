@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// How a variable's first value is drawn. Every random draw comes from `SeededGenerator`, so one
 /// seed gives the same weights on every platform.

@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// The training losses of the lectures, reduced to one number the way their code does.
 public enum Loss: String, Sendable, CaseIterable {

@@ -1,3 +1,7 @@
+import Foundation
+import ConvLabCore
+import ConvLabData
+
 /// The networks of the lectures, by name, with the hyperparameters their code used.
 public struct ModelRecipe: Sendable {
     /// The name `convlab train --model` takes.
@@ -203,23 +207,10 @@ public func spiralPoints(perClass: Int, classes: Int = 4, noise: Double = 0.15, 
         for i in 0..<perClass {
             let r = 0.05 + 0.95 * Double(i) / Double(max(perClass - 1, 1))
             let angle = Double(k) * 2 * Double.pi / Double(classes) + 3 * r + noise * generator.nextNormal()
-            points += [Float(r * cosine(angle)), Float(r * sine(angle))]
+            points += [Float(r * cos(angle)), Float(r * sin(angle))]
             labels.append(k)
         }
     }
     return try LabeledExamples(inputs: Tensor(shape: [classes * perClass, 2], scalars: points),
                                labels: labels, classes: classes)
 }
-
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-import ConvLabCore
-import ConvLabFast
-import ConvLabData
-@inline(__always) private func cosine(_ x: Double) -> Double { cos(x) }
-@inline(__always) private func sine(_ x: Double) -> Double { sin(x) }

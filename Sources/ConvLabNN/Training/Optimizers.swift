@@ -1,6 +1,5 @@
 import ConvLabCore
 import ConvLabFast
-import ConvLabData
 
 /// The optimizers of tutorial #03 with TensorFlow's update rules. Each keeps per-variable slots
 /// (named `conv1/weights/m`, ...) so a checkpoint can save and resume them exactly.

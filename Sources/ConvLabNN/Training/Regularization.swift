@@ -1,6 +1,4 @@
 import ConvLabCore
-import ConvLabFast
-import ConvLabData
 
 /// L2 weight decay, the penalty the lectures' TensorFlow code adds to its loss as
 /// `loss + lambda * tf.nn.l2_loss(W)`, where `tf.nn.l2_loss(t) = sum(t ** 2) / 2`:

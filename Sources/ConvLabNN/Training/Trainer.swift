@@ -1,6 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 
 /// One finished epoch, as `convlab train --json` prints it.

@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabFast
 import ConvLabData
 
 /// `convlab train --trace DIR`: everything another library needs to replay the run step by step

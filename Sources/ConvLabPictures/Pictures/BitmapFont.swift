@@ -1,6 +1,3 @@
-import ConvLabCore
-import ConvLabData
-
 /// A 5x7 pixel font for labelling pictures (contact sheets, plot axes, digit grids) without any
 /// font file. Lower-case letters print as capitals. Each glyph is seven rows of five pixels,
 /// written as strings so the shapes can be read in the source.

@@ -1,5 +1,4 @@
 import ConvLabCore
-import ConvLabData
 
 /// An RGB raster to compose pictures on: contact sheets, digit grids, plots. 8 bits per channel,
 /// row-major, origin at the top left. Drawing clips silently at the edges, so a long label or a
@@ -9,11 +8,11 @@ public struct Canvas: Sendable, Equatable {
         public var r: UInt8, g: UInt8, b: UInt8
         public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { self.r = r; self.g = g; self.b = b }
         public static let white = Color(255, 255, 255)
-        public static let black = Color(0, 0, 0)
+        package static let black = Color(0, 0, 0)
         package static let gray = Color(150, 150, 150)
         static let lightGray = Color(225, 225, 225)
         /// Distinguishable series colours for plots (the Tableau 10 palette's first six).
-        public static let series: [Color] = [
+        package static let series: [Color] = [
             Color(31, 119, 180), Color(255, 127, 14), Color(44, 160, 44),
             Color(214, 39, 40), Color(148, 103, 189), Color(140, 86, 75),
         ]
@@ -51,7 +50,7 @@ public struct Canvas: Sendable, Equatable {
         pixels[i + 2] = color.b
     }
 
-    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, color: Color) {
+    package mutating func fill(x: Int, y: Int, width w: Int, height h: Int, color: Color) {
         for row in max(y, 0)..<max(min(y + h, height), max(y, 0)) {
             for col in max(x, 0)..<max(min(x + w, width), max(x, 0)) { set(x: col, y: row, color) }
         }
@@ -61,7 +60,7 @@ public struct Canvas: Sendable, Equatable {
     /// magnified to a `scale x scale` block. Values are mapped from `low...high` to 0...255 and
     /// clamped; pass the tensor's own min and max to stretch the contrast of a feature map.
     /// - Throws: `ConvLabError.shape` for other shapes.
-    public mutating func draw(image: Tensor<Float>, x: Int, y: Int, scale: Int = 1,
+    package mutating func draw(image: Tensor<Float>, x: Int, y: Int, scale: Int = 1,
                               low: Float = 0, high: Float = 1) throws {
         let shape = image.shape.count == 4 && image.shape[0] == 1 ? Array(image.shape.dropFirst()) : image.shape
         guard shape.count == 3, shape[2] == 1 || shape[2] == 3, scale >= 1 else {
@@ -87,7 +86,7 @@ public struct Canvas: Sendable, Equatable {
 
     /// Writes `text` in the 5x7 bitmap font with its top-left corner at `(x, y)`, each font pixel
     /// a `scale x scale` block. Characters without a glyph print as a blank.
-    public mutating func draw(text: String, x: Int, y: Int, color: Color = .black, scale: Int = 1) {
+    package mutating func draw(text: String, x: Int, y: Int, color: Color = .black, scale: Int = 1) {
         var cursor = x
         for character in text {
             if let rows = BitmapFont.glyph(character) {

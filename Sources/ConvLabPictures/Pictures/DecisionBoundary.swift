@@ -6,16 +6,16 @@ import ConvLabData
 
 /// A decision boundary: every cell of a grid over the plane coloured by the class a classifier
 /// predicts there, with the training points drawn on top in darker shades.
-public struct DecisionBoundary: Sendable {
-    public var xRange: ClosedRange<Double>
-    public var yRange: ClosedRange<Double>
+package struct DecisionBoundary: Sendable {
+    package var xRange: ClosedRange<Double>
+    package var yRange: ClosedRange<Double>
     /// Cells per side.
-    public var resolution: Int
+    package var resolution: Int
     /// `predictions[row * resolution + column]`, row 0 at the top (largest y).
-    public var predictions: [Int]
+    package var predictions: [Int]
 
     /// Evaluates `classify` (a batch of `[M, 2]` points -> M classes) on the grid.
-    public init(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, resolution: Int,
+    package init(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, resolution: Int,
                 classify: (Tensor<Float>) throws -> [Int]) throws {
         guard resolution >= 2 else {
             throw ConvLabError.argument(op: "DecisionBoundary", message: "resolution \(resolution) is below 2")
@@ -38,7 +38,7 @@ public struct DecisionBoundary: Sendable {
     static let dark = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
     /// The picture as SVG, `size` pixels square, with `examples` (`[N, 2]` points) drawn on top.
-    public func svg(size: Int = 420, examples: LabeledExamples? = nil, title: String = "") -> String {
+    package func svg(size: Int = 420, examples: LabeledExamples? = nil, title: String = "") -> String {
         let cell = Double(size) / Double(resolution)
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + 24)\" font-family=\"sans-serif\" font-size=\"13\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"

@@ -99,7 +99,7 @@ public struct Image: Sendable, Equatable {
 
     /// The same picture with `channels` channels: grey <-> RGB (grey = rounded
     /// 0.299 R + 0.587 G + 0.114 B, ITU-R 601), alpha dropped or added as opaque.
-    public func converted(toChannels target: Int) throws -> Image {
+    package func converted(toChannels target: Int) throws -> Image {
         guard (1...4).contains(target) else {
             throw ConvLabError.argument(op: "Image.converted", message: "channels must be in 1...4, got \(target)")
         }

@@ -1,6 +1,5 @@
 import Foundation
 import ConvLabCore
-import ConvLabData
 
 /// A line plot: loss and accuracy curves, activation functions and their derivatives. Axes with
 /// round-number ticks, one colour per series (dashed where asked), a legend, a title.
@@ -8,18 +7,18 @@ import ConvLabData
 /// One layout (`Frame`) serves both outputs: `render()` draws on a `Canvas` for PNG, and
 /// `svg()` / `LinePlot.svgDocument(_:columns:)` write SVG text, which GitHub shows directly and
 /// which stays a few kilobytes.
-public struct LinePlot: Sendable {
-    public struct Series: Sendable {
-        public var name: String
-        public var points: [(x: Double, y: Double)]
-        public var dashed: Bool
-        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
+package struct LinePlot: Sendable {
+    package struct Series: Sendable {
+        package var name: String
+        package var points: [(x: Double, y: Double)]
+        package var dashed: Bool
+        package init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
             self.name = name
             self.points = points
             self.dashed = dashed
         }
         /// A function sampled at `count` evenly spaced points of `range`.
-        public init(name: String, range: ClosedRange<Double>, count: Int = 200, dashed: Bool = false,
+        package init(name: String, range: ClosedRange<Double>, count: Int = 200, dashed: Bool = false,
                     _ f: (Double) -> Double) {
             let n = max(count, 2)
             let step = (range.upperBound - range.lowerBound) / Double(n - 1)
@@ -30,15 +29,15 @@ public struct LinePlot: Sendable {
         }
     }
 
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var series: [Series]
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
+    package var series: [Series]
     /// Fixed axis ranges; nil fits the data and widens to round ticks.
-    public var xRange: ClosedRange<Double>?
-    public var yRange: ClosedRange<Double>?
+    package var xRange: ClosedRange<Double>?
+    package var yRange: ClosedRange<Double>?
 
-    public init(title: String, xLabel: String = "", yLabel: String = "", series: [Series],
+    package init(title: String, xLabel: String = "", yLabel: String = "", series: [Series],
                 xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil) {
         self.title = title
         self.xLabel = xLabel
@@ -120,7 +119,7 @@ public struct LinePlot: Sendable {
 
     /// Draws the plot on a canvas (for PNG).
     /// - Throws: `ConvLabError.argument` when there is nothing finite to plot or the size is below 200x150.
-    public func render(width: Int = 640, height: Int = 420) throws -> Canvas {
+    package func render(width: Int = 640, height: Int = 420) throws -> Canvas {
         guard width >= 200, height >= 150 else {
             throw ConvLabError.argument(op: "LinePlot", message: "size \(width)x\(height) is below 200x150")
         }
@@ -175,14 +174,14 @@ public struct LinePlot: Sendable {
 
     /// The plot as a standalone SVG document.
     /// - Throws: `ConvLabError.argument` when there is nothing finite to plot.
-    public func svg(width: Int = 640, height: Int = 420) throws -> String {
+    package func svg(width: Int = 640, height: Int = 420) throws -> String {
         try LinePlot.svgDocument([self], columns: 1, panelWidth: Double(width), panelHeight: Double(height))
     }
 
     /// Several plots side by side in one SVG document, `columns` per row.
     /// - Throws: `ConvLabError.argument` when a plot has nothing to draw, `columns < 1`, or a
     ///   panel side is outside 1...100000.
-    public static func svgDocument(_ plots: [LinePlot], columns: Int, panelWidth: Double = 240,
+    package static func svgDocument(_ plots: [LinePlot], columns: Int, panelWidth: Double = 240,
                                    panelHeight: Double = 200) throws -> String {
         guard columns >= 1 else {
             throw ConvLabError.argument(op: "LinePlot", message: "columns must be >= 1, got \(columns)")

@@ -168,22 +168,24 @@ public enum PNG {
             guard filter <= 4 else { throw fail(y, "unknown filter type \(filter) (0...4 exist)") }
             let source = y * (rowBytes + 1) + 1
             let row = y * rowBytes
-            let above = row - rowBytes  // valid only for y > 0
             for i in 0..<rowBytes {
                 let x = raw[source + i]
-                let a = i >= bpp ? out[row + i - bpp] : 0
-                let b = y > 0 ? out[above + i] : 0
-                let c = (i >= bpp && y > 0) ? out[above + i - bpp] : 0
-                out[row + i] = x &+ prediction(filter: filter, a, b, c)
+                out[row + i] = x &+ prediction(filter: filter, out, y: y, i: i, rowBytes: rowBytes, bpp: bpp)
             }
         }
         return out
     }
 
     /// The byte that filter type `filter` (0 none, 1 sub, 2 up, 3 average, 4 Paeth; the caller
-    /// checks it is one of these) predicts from the byte's left (`a`), upper (`b`) and upper-left
+    /// checks it is one of these) predicts for byte `i` of row `y` of `bytes` (the unfiltered
+    /// image, `rowBytes` a row) from its left (`a`, `bpp` bytes back), upper (`b`) and upper-left
     /// (`c`) neighbours, each 0 outside the image. The decoder adds it back, the encoder subtracts it.
-    @inline(__always) static func prediction(filter: UInt8, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+    @inline(__always) static func prediction(filter: UInt8, _ bytes: [UInt8], y: Int, i: Int,
+                                             rowBytes: Int, bpp: Int) -> UInt8 {
+        let row = y * rowBytes
+        let a = i >= bpp ? bytes[row + i - bpp] : 0
+        let b = y > 0 ? bytes[row - rowBytes + i] : 0
+        let c = (i >= bpp && y > 0) ? bytes[row - rowBytes + i - bpp] : 0
         switch filter {
         case 0: return 0
         case 1: return a
@@ -272,10 +274,7 @@ public enum PNG {
             for filter in UInt8(0)...4 {
                 var cost = 0
                 for i in 0..<rowBytes {
-                    let a = i >= bpp ? p[row + i - bpp] : 0
-                    let b = y > 0 ? p[row - rowBytes + i] : 0
-                    let c = (i >= bpp && y > 0) ? p[row - rowBytes + i - bpp] : 0
-                    let value = p[row + i] &- prediction(filter: filter, a, b, c)
+                    let value = p[row + i] &- prediction(filter: filter, p, y: y, i: i, rowBytes: rowBytes, bpp: bpp)
                     candidate[i] = value
                     cost += value < 128 ? Int(value) : 256 - Int(value)
                 }

@@ -9,7 +9,7 @@ import ConvLabData
 /// or, for P2/P3, the samples as decimal text. Samples are scaled from 0...maxval to 0...255.
 package enum PNM {
     /// Reads a PGM or PPM file.
-    public static func read(_ path: String) throws -> Image {
+    package static func read(_ path: String) throws -> Image {
         try decode(try FileIO.read(path, limit: Image.maximumFileBytes, kind: "a picture"), path: path)
     }
 
@@ -108,7 +108,7 @@ package enum PNM {
     /// text P2/P3 when `text` is true.
     /// - Throws: `ConvLabError.argument` for 2 or 4 channels (convert with
     ///   `Image.converted(toChannels:)` first).
-    public static func encode(_ image: Image, text: Bool = false) throws -> [UInt8] {
+    package static func encode(_ image: Image, text: Bool = false) throws -> [UInt8] {
         guard image.channels == 1 || image.channels == 3 else {
             throw ConvLabError.argument(op: "PNM.encode", message: "PGM/PPM hold 1 or 3 channels, the image has \(image.channels)")
         }
@@ -127,7 +127,7 @@ package enum PNM {
     }
 
     /// Writes a PGM/PPM file atomically.
-    public static func write(_ image: Image, to path: String, text: Bool = false) throws {
+    package static func write(_ image: Image, to path: String, text: Bool = false) throws {
         try FileIO.writeAtomically(try encode(image, text: text), to: path)
     }
 }
