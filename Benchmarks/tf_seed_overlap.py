@@ -23,13 +23,12 @@ import os
 
 import numpy as np
 
-from tf_train_accuracy import SCRIPT2017_VARIABLES, build, script2017_generator
+from tf_train_accuracy import SCRIPT2017_VARIABLES, build, script2017_generator, script2017_initial
 
 
 def draws(tf, seed, independent):
     generator = script2017_generator(tf, seed, independent)
-    return [(generator.truncated_normal(shape, stddev=1.0) if name.endswith("weights")
-             else generator.normal(shape, stddev=1.0)).numpy().ravel() for name, shape in SCRIPT2017_VARIABLES]
+    return [value.numpy().ravel() for value in script2017_initial(tf, generator)]
 
 
 def main():

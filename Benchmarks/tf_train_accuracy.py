@@ -211,24 +211,31 @@ def script2017_generator(tf, seed, independent):
     return tf.random.Generator.from_seed(seed)
 
 
+def script2017_initial(tf, generator, glorot=False):
+    """The initial values of SCRIPT2017_VARIABLES, drawn from `generator` in order: the script's
+    stddev-1 truncated-normal weights and normal biases, or with `glorot` Glorot-uniform weights
+    and zero biases (`--model lecture7-2017-glorot`)."""
+    def weight(shape):
+        if glorot:
+            fan_in = int(np.prod(shape[:-1]))
+            fan_out = int(np.prod(shape[:-2])) * shape[-1]
+            limit = float(np.sqrt(6.0 / (fan_in + fan_out)))
+            return generator.uniform(shape, -limit, limit)
+        return generator.truncated_normal(shape, stddev=1.0)
+
+    def bias(shape):
+        return tf.zeros(shape) if glorot else generator.normal(shape, stddev=1.0)
+
+    return [weight(shape) if name.endswith("weights") else bias(shape) for name, shape in SCRIPT2017_VARIABLES]
+
+
 def run_script2017(tf, args, seed):
     """The 2017 script's recipe and scoring (see the module docstring), one seed."""
     glorot = args.model == "lecture7-2017-glorot"
     generator = script2017_generator(tf, seed, args.independent_seeds)
     tf.random.set_seed(seed)  # the dropout masks (stateful tf.nn.dropout)
 
-    def weight(shape):
-        if glorot:
-            fan_in = int(np.prod(shape[:-1]))
-            fan_out = int(np.prod(shape[:-2])) * shape[-1]
-            limit = float(np.sqrt(6.0 / (fan_in + fan_out)))
-            return tf.Variable(generator.uniform(shape, -limit, limit))
-        return tf.Variable(generator.truncated_normal(shape, stddev=1.0))
-
-    def bias(shape):
-        return tf.Variable(tf.zeros(shape) if glorot else generator.normal(shape, stddev=1.0))
-
-    variables = [weight(shape) if name.endswith("weights") else bias(shape) for name, shape in SCRIPT2017_VARIABLES]
+    variables = [tf.Variable(value) for value in script2017_initial(tf, generator, glorot)]
     optimizer = tf.compat.v1.train.AdamOptimizer(0.001)
     step = script2017_step(tf, variables, optimizer)
     clean_logits = tf.function(lambda x: script2017_logits(tf, variables, x, 1.0))
