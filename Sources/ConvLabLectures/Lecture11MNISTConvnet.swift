@@ -308,8 +308,8 @@ public struct CommittedRun: Sendable {
 extension MNISTConvnetLecture {
     /// The seeds of the 2017 recipe's runs, three epochs each: ConvLab's, and TensorFlow's
     /// (drawn with `--independent-seeds`, each seed its own Philox key).
-    static let seeds2017 = Array(1...7)
-    static let tensorFlowSeeds2017 = Array(1...7)
+    static let seeds2017 = Array(1...10)
+    static let tensorFlowSeeds2017 = Array(1...10)
     /// The runs the reproduction, the ablation and the dropout comparison read: the 2017
     /// recipe in ConvLab and in TensorFlow 2.21, one file per seed.
     static let convlab2017Runs = seeds2017.map { seed in
