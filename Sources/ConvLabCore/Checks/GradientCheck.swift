@@ -79,13 +79,13 @@ public func relativeError(_ a: Double, _ n: Double) -> Double {
 /// CS231n's relative error, `max|a - n| / max(1e-8, |a| + |n|)`, taken element-wise and
 /// reported at the worst element, with the input value there so a student can act on it.
 package struct GradientReport: CustomStringConvertible, Sendable {
-    public let relativeError: Double
-    public let index: [Int]
-    public let analytic: Double
-    public let numeric: Double
-    public let input: Double
+    package let relativeError: Double
+    package let index: [Int]
+    package let analytic: Double
+    package let numeric: Double
+    package let input: Double
 
-    public var description: String {
+    package var description: String {
         index.isEmpty && relativeError.isInfinite
             ? "the gradients' shapes differ"
             : "relative error \(relativeError) at \(index): analytic \(analytic), numeric \(numeric), input \(input)"

@@ -4,15 +4,15 @@ import Foundation
 /// shape the fast kernel does not handle (softmax over another axis than the last), or an op with
 /// no fast twin yet. `convlab bench` and the cross-check tests list them, so the slow shapes are
 /// known, not guessed.
-public struct Fallback: Sendable, Equatable, CustomStringConvertible {
-    public let op: String
-    public let reason: String
+package struct Fallback: Sendable, Equatable, CustomStringConvertible {
+    package let op: String
+    package let reason: String
 
-    public var description: String { "\(op): \(reason)" }
+    package var description: String { "\(op): \(reason)" }
 
     /// The fallbacks taken by the calls `body` makes on this task (other tasks and threads do not
     /// count, so concurrent tests and benchmarks do not mix).
-    public static func recorded<Result>(during body: () throws -> Result) rethrows -> (result: Result, fallbacks: [Fallback]) {
+    package static func recorded<Result>(during body: () throws -> Result) rethrows -> (result: Result, fallbacks: [Fallback]) {
         let log = FallbackLog()
         let result = try FallbackLog.$current.withValue(log) { try body() }
         return (result, log.entries)

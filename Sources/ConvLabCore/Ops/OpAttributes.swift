@@ -1,23 +1,23 @@
 /// The attributes of one op call, as a conformance case writes them (`"strides": [2, 2]`,
 /// `"padding": "SAME"`, `"alpha": 0.2`) or code spells them with literals. The typed accessors
 /// turn a missing or ill-typed entry into an error that names the op and the attribute.
-public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
+package struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     /// One attribute value. Numbers keep their text, so `0.1` becomes the nearest Float once.
-    public indirect enum Value: Sendable, Equatable, CustomStringConvertible, ExpressibleByIntegerLiteral,
+    package indirect enum Value: Sendable, Equatable, CustomStringConvertible, ExpressibleByIntegerLiteral,
         ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
         case number(String)
         case text(String)
         case flag(Bool)
         case list([Value])
 
-        public init(integerLiteral value: Int) { self = .number(String(value)) }
-        public init(floatLiteral value: Double) { self = .number(String(value)) }
-        public init(stringLiteral value: String) { self = .text(value) }
-        public init(booleanLiteral value: Bool) { self = .flag(value) }
-        public init(arrayLiteral elements: Value...) { self = .list(elements) }
+        package init(integerLiteral value: Int) { self = .number(String(value)) }
+        package init(floatLiteral value: Double) { self = .number(String(value)) }
+        package init(stringLiteral value: String) { self = .text(value) }
+        package init(booleanLiteral value: Bool) { self = .flag(value) }
+        package init(arrayLiteral elements: Value...) { self = .list(elements) }
 
         /// As JSON writes it: `2`, `"SAME"`, `true`, `[1,2]`.
-        public var description: String {
+        package var description: String {
             switch self {
             case .number(let text): text
             case .text(let text): "\"\(text)\""
@@ -44,11 +44,11 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    public var values: [String: Value]
+    package var values: [String: Value]
 
-    public init(_ values: [String: Value]) { self.values = values }
+    package init(_ values: [String: Value]) { self.values = values }
 
-    public init(dictionaryLiteral elements: (String, Value)...) {
+    package init(dictionaryLiteral elements: (String, Value)...) {
         self.init(Dictionary(elements, uniquingKeysWith: { $1 }))
     }
 
@@ -57,7 +57,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// An integer, `fallback` when absent (an error when there is none).
-    public func int(_ name: String, default fallback: Int? = nil, op: String) throws -> Int {
+    package func int(_ name: String, default fallback: Int? = nil, op: String) throws -> Int {
         guard let value = values[name] else {
             if let fallback { return fallback }
             throw missing(name, op: op)
@@ -87,7 +87,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
 
     /// A per-axis integer of a 1-D op (`stride`, `dilation`): under the first of `names` present,
     /// as an integer or a one-element list.
-    public func single(_ names: [String], default fallback: Int, op: String) throws -> Int {
+    package func single(_ names: [String], default fallback: Int, op: String) throws -> Int {
         guard let name = names.first(where: { values[$0] != nil }) else { return fallback }
         if let value = values[name]?.integer { return value }
         let list = try ints(name, op: op)
@@ -108,7 +108,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// A finite Float such as `alpha` or `epsilon`, converted once from its text.
-    public func float(_ name: String, default fallback: Float? = nil, op: String) throws -> Float {
+    package func float(_ name: String, default fallback: Float? = nil, op: String) throws -> Float {
         guard let value = values[name] else {
             if let fallback { return fallback }
             throw missing(name, op: op)
@@ -129,7 +129,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// A string such as `padding` or `method`.
-    public func string(_ name: String, default fallback: String? = nil, op: String) throws -> String {
+    package func string(_ name: String, default fallback: String? = nil, op: String) throws -> String {
         guard let value = values[name] else {
             if let fallback { return fallback }
             throw missing(name, op: op)
@@ -141,7 +141,7 @@ public struct OpAttributes: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// The `padding` attribute, `"SAME"` or `"VALID"`.
-    public func padding(op: String) throws -> Padding {
+    package func padding(op: String) throws -> Padding {
         do {
             return try Padding(parsing: try string("padding", op: op))
         } catch let ConvLabError.argument(_, message) {

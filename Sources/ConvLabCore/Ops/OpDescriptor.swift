@@ -2,11 +2,11 @@
 /// backward on either path. The conformance runner looks ops up by name, `convlab bench` times
 /// each one's benchmark shapes, and the cross-check tests run every op on both paths; none of them
 /// lists the ops again.
-public struct OpDescriptor: Sendable, CustomStringConvertible {
+package struct OpDescriptor: Sendable, CustomStringConvertible {
     /// The name in conformance files (FORMAT.md's, TF's `tf.nn` name), benchmarks and test labels.
-    public let name: String
+    package let name: String
     /// The inputs in order; each differentiable one gets the gradient `"d" + name`.
-    public let inputs: [OpInput]
+    package let inputs: [OpInput]
     /// The forward pass: its outputs, `y` first (batch norm adds its statistics, dropout its mask).
     let forward: @Sendable (any KernelOps.Type, OpCall) throws -> [Tensor<Float>]
     /// The gradients of `L = sum(y * dy)` with respect to the differentiable inputs, in their
@@ -14,7 +14,7 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
     let backward: (@Sendable (any KernelOps.Type, OpCall, _ outputs: [Tensor<Float>], _ dy: Tensor<Float>) throws
                    -> [Tensor<Float>])?
     /// The shapes `convlab bench` times at a batch size.
-    public let benchmarks: @Sendable (_ batch: Int) -> [OpExample]
+    package let benchmarks: @Sendable (_ batch: Int) -> [OpExample]
     /// What a call will cost, known before it runs (see `OpCost`); the conformance runner checks
     /// it against its budget per case.
     let cost: @Sendable (OpCall) throws -> [OpCost]
@@ -28,7 +28,7 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
     ///     op whose work is a small multiple of its inputs' size (those are bounded when read).
     ///   - forward: the forward pass on a path.
     ///   - backward: the gradients of the differentiable inputs; nil for a forward-only op.
-    public init(_ name: String, inputs: [OpInput], benchmarks: @escaping @Sendable (Int) -> [OpExample] = { _ in [] },
+    package init(_ name: String, inputs: [OpInput], benchmarks: @escaping @Sendable (Int) -> [OpExample] = { _ in [] },
                 cost: @escaping @Sendable (OpCall) throws -> [OpCost] = { _ in [] },
                 forward: @escaping @Sendable (any KernelOps.Type, OpCall) throws -> [Tensor<Float>],
                 backward: (@Sendable (any KernelOps.Type, OpCall, [Tensor<Float>], Tensor<Float>) throws -> [Tensor<Float>])?) {
@@ -43,9 +43,9 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
     /// The outputs of `call` whose size and work its inputs and attributes decide, computed from
     /// their shapes without running the op.
     /// - Throws: the op's own error when the shapes or attributes do not fit.
-    public func cost(of call: OpCall) throws -> [OpCost] { try cost(call) }
+    package func cost(of call: OpCall) throws -> [OpCost] { try cost(call) }
 
-    public var description: String { name }
+    package var description: String { name }
 
     /// The gradients' names, in order: `"d" + input` for each differentiable input.
     var gradientNames: [String] { inputs.filter(\.differentiable).map { "d" + $0.name } }
@@ -53,13 +53,13 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
     package var hasBackward: Bool { backward != nil }
 
     /// Runs the forward pass on a path (`Reference.self`, `Fast.self`, or `Kernels(path).ops`).
-    public func forward(_ call: OpCall, on ops: any KernelOps.Type) throws -> [Tensor<Float>] {
+    package func forward(_ call: OpCall, on ops: any KernelOps.Type) throws -> [Tensor<Float>] {
         try forward(ops, call)
     }
 
     /// Runs the backward pass for the upstream gradient `dy` of `outputs[0]`.
     /// - Throws: `ConvLabError.argument` for a forward-only op, or the op's own errors.
-    public func backward(_ call: OpCall, outputs: [Tensor<Float>], dy: Tensor<Float>,
+    package func backward(_ call: OpCall, outputs: [Tensor<Float>], dy: Tensor<Float>,
                          on ops: any KernelOps.Type) throws -> [(name: String, tensor: Tensor<Float>)] {
         guard let backward else {
             throw ConvLabError.argument(op: name, message: "has no backward pass (forward only)")
@@ -70,14 +70,14 @@ public struct OpDescriptor: Sendable, CustomStringConvertible {
 
 /// One output of an op call and the work behind each of its values (multiply-adds or comparisons,
 /// by the op's `- Complexity:` formula), known before the op runs.
-public struct OpCost: Sendable, Equatable {
+package struct OpCost: Sendable, Equatable {
     /// The output's shape.
-    public let shape: [Int]
+    package let shape: [Int]
     /// The operations one output value costs.
     package let perValue: Int
 
     /// An output of `shape` whose values cost `perValue` operations each.
-    public init(_ shape: [Int], perValue: Int) {
+    package init(_ shape: [Int], perValue: Int) {
         self.shape = shape
         self.perValue = perValue
     }
@@ -85,14 +85,14 @@ public struct OpCost: Sendable, Equatable {
 
 /// An input of an op: its name and, for the benchmarks and the cross-checks, how its values are
 /// drawn.
-public struct OpInput: Sendable {
-    public let name: String
+package struct OpInput: Sendable {
+    package let name: String
     /// Whether it gets a gradient (labels, targets and moving statistics do not).
     let differentiable: Bool
     /// The values of example tensors.
-    public let values: ExampleValues
+    package let values: ExampleValues
 
-    public init(_ name: String, differentiable: Bool = true, values: ExampleValues = .uniform(1)) {
+    package init(_ name: String, differentiable: Bool = true, values: ExampleValues = .uniform(1)) {
         self.name = name
         self.differentiable = differentiable
         self.values = values
@@ -100,7 +100,7 @@ public struct OpInput: Sendable {
 }
 
 /// How the values of an example input are drawn from a seeded generator.
-public enum ExampleValues: Sendable, Equatable {
+package enum ExampleValues: Sendable, Equatable {
     /// Uniform in `[-scale, scale]`.
     case uniform(Float)
     /// Uniform in `[-1, 1]` plus `offset` (batch norm's `1000 ± 1`, a gamma near 1.5).
@@ -120,7 +120,7 @@ public enum ExampleValues: Sendable, Equatable {
     case oneHot
 
     /// A tensor of `shape` with these values.
-    public func tensor(_ shape: [Int], generator: inout SeededGenerator) -> Tensor<Float> {
+    package func tensor(_ shape: [Int], generator: inout SeededGenerator) -> Tensor<Float> {
         let count = shape.reduce(1, *)
         func uniform(_ low: Float, _ high: Float) -> [Float] {
             (0..<count).map { _ in Float(generator.nextUniform(Double(low), Double(high))) }
@@ -154,19 +154,19 @@ public enum ExampleValues: Sendable, Equatable {
 
 /// The inputs and attributes of one call of an op. Tensors are fetched by name when the op asks
 /// for them, so a conformance case decodes only what its op reads.
-public struct OpCall: Sendable {
-    public let op: String
+package struct OpCall: Sendable {
+    package let op: String
     package let attributes: OpAttributes
     private let tensors: @Sendable (String) throws -> Tensor<Float>
 
-    public init(op: String, attributes: OpAttributes, tensors: @escaping @Sendable (String) throws -> Tensor<Float>) {
+    package init(op: String, attributes: OpAttributes, tensors: @escaping @Sendable (String) throws -> Tensor<Float>) {
         self.op = op
         self.attributes = attributes
         self.tensors = tensors
     }
 
     /// A call with the given tensors.
-    public init(op: String, attributes: OpAttributes = [:], tensors: [String: Tensor<Float>]) {
+    package init(op: String, attributes: OpAttributes = [:], tensors: [String: Tensor<Float>]) {
         self.init(op: op, attributes: attributes) { name in
             guard let tensor = tensors[name] else {
                 throw ConvLabError.argument(op: op, message: "missing input tensor '\(name)' (inputs present: \(tensors.keys.sorted().joined(separator: ", ")))")
@@ -176,26 +176,26 @@ public struct OpCall: Sendable {
     }
 
     /// The input tensor `name`.
-    public func input(_ name: String) throws -> Tensor<Float> { try tensors(name) }
+    package func input(_ name: String) throws -> Tensor<Float> { try tensors(name) }
 }
 
 /// One call of an op at fixed shapes: what `convlab bench` times (and the cross-check tests run).
-public struct OpExample: Sendable {
+package struct OpExample: Sendable {
     /// The benchmark's name, e.g. `conv1` (`conv1_forward` and `conv1_backward` in the output).
-    public var label: String
+    package var label: String
     /// Each input's shape, by name; inputs left out are not used by this call.
-    public var shapes: [String: [Int]]
+    package var shapes: [String: [Int]]
     /// Values that differ from the op's default for an input.
-    public var values: [String: ExampleValues]
+    package var values: [String: ExampleValues]
     package var attributes: OpAttributes
     /// Floating-point operations of one forward call (multiply-add = 2; the backward pass counts
     /// twice); 0 when not meaningful.
-    public var flops: Double
+    package var flops: Double
     /// How far the fast path may be from the reference: forward, and the gradients.
-    public var tolerance: Tolerance
+    package var tolerance: Tolerance
     package var gradientTolerance: Tolerance
 
-    public init(_ label: String, shapes: [String: [Int]], values: [String: ExampleValues] = [:],
+    package init(_ label: String, shapes: [String: [Int]], values: [String: ExampleValues] = [:],
                 attributes: OpAttributes = [:], flops: Double = 0,
                 tolerance: Tolerance = Tolerance(atol: 1e-4, rtol: 1e-4), gradientTolerance: Tolerance? = nil) {
         self.label = label
@@ -208,7 +208,7 @@ public struct OpExample: Sendable {
     }
 
     /// The call with seeded tensors for `op`'s inputs.
-    public func call(for op: OpDescriptor, seed: UInt64) -> OpCall {
+    package func call(for op: OpDescriptor, seed: UInt64) -> OpCall {
         var generator = SeededGenerator(seed: seed)
         var tensors: [String: Tensor<Float>] = [:]
         for input in op.inputs {

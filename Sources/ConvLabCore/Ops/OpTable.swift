@@ -4,10 +4,10 @@
 /// `Conformance`, `convlab bench` and the cross-check tests iterate this list.
 package enum OpTable {
     /// The ops, in the order `convlab bench` runs them.
-    public static let all: [OpDescriptor] = convolutions + pooling + elementwise + losses + normalization
+    package static let all: [OpDescriptor] = convolutions + pooling + elementwise + losses + normalization
 
     /// The op called `name`.
-    public static func named(_ name: String) -> OpDescriptor? { all.first { $0.name == name } }
+    package static func named(_ name: String) -> OpDescriptor? { all.first { $0.name == name } }
 
     // MARK: - Convolutions
 

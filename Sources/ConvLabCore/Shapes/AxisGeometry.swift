@@ -74,17 +74,17 @@ package struct SoftmaxAxis: Sendable {
 /// averages over `groupSize = count / parameterCount` elements.
 package struct BatchNormGeometry: Equatable, Sendable {
     /// The shape of `x`.
-    public let shape: [Int]
+    package let shape: [Int]
     /// The trailing, unreduced axes of `x`: the shape of `gamma`, `beta`, the mean and the variance.
     package let parameterShape: [Int]
     /// The number of elements of `parameterShape`.
-    public let parameterCount: Int
+    package let parameterCount: Int
     /// `m`, the elements behind one mean and variance.
     package let groupSize: Int
 
     /// - Throws: `ConvLabError` naming `op` when `axes` are not `[0, ..., k-1]` for `1 <= k <= rank`
     ///   or a reduced axis is empty.
-    public init(x shape: [Int], axes: [Int], op: String) throws {
+    package init(x shape: [Int], axes: [Int], op: String) throws {
         guard !shape.isEmpty else {
             throw ConvLabError.shape(op: op, message: "x must have at least one axis, got \(describeShape(shape))")
         }

@@ -32,7 +32,7 @@ public struct NHWC: Equatable, Sendable {
 
 /// A validated op whose output shape is known before it runs, so its backward pass can check
 /// the upstream gradient against it in one place.
-public protocol OutputShaped {
+package protocol OutputShaped {
     /// The shape the op's forward pass returns, and so the shape of its upstream gradient.
     var outputShape: [Int] { get }
 }
@@ -114,10 +114,10 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry 
 /// and only changes the output channel layout to `c*M + m`.
 package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
     /// The same windows, pads and input/filter indexing as a conv2d with `M` output channels.
-    public let window: Conv2DGeometry
+    package let window: Conv2DGeometry
 
     /// - Throws: `ConvLabError` naming `op` and both shapes.
-    public init(input: [Int], filter: [Int], strides: Size2, padding: Padding, dilations: Size2,
+    package init(input: [Int], filter: [Int], strides: Size2, padding: Padding, dilations: Size2,
                 op: String = "depthwiseConv2D") throws {
         window = try Conv2DGeometry(input: input, filter: filter, strides: strides, padding: padding,
                                     dilations: dilations, op: op)
@@ -125,31 +125,31 @@ package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
     }
 
     /// `N`.
-    public var batch: Int { window.batch }
+    package var batch: Int { window.batch }
     /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
-    public var rows: WindowAxis { window.rows }
+    package var rows: WindowAxis { window.rows }
     /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
-    public var cols: WindowAxis { window.cols }
+    package var cols: WindowAxis { window.cols }
     /// `C`, the input channels.
-    public var channels: Int { window.inChannels }
+    package var channels: Int { window.inChannels }
     /// `M`, the filters per input channel.
-    public var multiplier: Int { window.outChannels }
+    package var multiplier: Int { window.outChannels }
 
     /// `[N, OH, OW, C*M]`.
-    public var output: NHWC { NHWC(batch, rows.output, cols.output, channels * multiplier) }
+    package var output: NHWC { NHWC(batch, rows.output, cols.output, channels * multiplier) }
     /// `[N, OH, OW, C*M]`.
-    public var outputShape: [Int] { output.shape }
+    package var outputShape: [Int] { output.shape }
 
     /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
-    @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
+    @inline(__always) package func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int {
         window.inputIndex(n, h, w, c)
     }
     /// The row-major offset of `w[a, b, c, m]` in the `[KH, KW, C, M]` filter.
-    @inline(__always) public func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ m: Int) -> Int {
+    @inline(__always) package func filterIndex(_ a: Int, _ b: Int, _ c: Int, _ m: Int) -> Int {
         window.filterIndex(a, b, c, m)
     }
     /// The offset of output channel `c*M + m` at `(n, i, j)`.
-    @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int, _ m: Int) -> Int {
+    @inline(__always) package func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int, _ m: Int) -> Int {
         output.index(n, i, j, c * multiplier + m)
     }
 }
@@ -157,16 +157,16 @@ package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
 /// The validated shapes of one pooling call and its index arithmetic.
 package struct PoolGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     /// `N`.
-    public let batch: Int
+    package let batch: Int
     /// The height axis: `H`, the window's `KH`, `sh`, TF's pads and `OH`.
-    public let rows: WindowAxis
+    package let rows: WindowAxis
     /// The width axis: `W`, the window's `KW`, `sw`, TF's pads and `OW`.
-    public let cols: WindowAxis
+    package let cols: WindowAxis
     /// `C`, pooled one by one.
-    public let channels: Int
+    package let channels: Int
 
     /// - Throws: `ConvLabError` naming `op` and the input shape.
-    public init(input: [Int], windowSize: Size2, strides: Size2, padding: Padding,
+    package init(input: [Int], windowSize: Size2, strides: Size2, padding: Padding,
                 op: String = "pool") throws {
         guard input.count == 4 else {
             throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
@@ -198,11 +198,11 @@ package struct PoolGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     }
 
     /// `[N, H, W, C]`.
-    public var input: NHWC { NHWC(batch, rows.input, cols.input, channels) }
+    package var input: NHWC { NHWC(batch, rows.input, cols.input, channels) }
     /// `[N, OH, OW, C]`.
-    public var output: NHWC { NHWC(batch, rows.output, cols.output, channels) }
+    package var output: NHWC { NHWC(batch, rows.output, cols.output, channels) }
     /// `[N, OH, OW, C]`.
-    public var outputShape: [Int] { output.shape }
+    package var outputShape: [Int] { output.shape }
 
     /// How many cells of window `(i, j)` lie inside the image: average pool's divisor.
     package func realCells(_ i: Int, _ j: Int) -> Int {
@@ -210,7 +210,7 @@ package struct PoolGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     }
 
     /// The row-major offset of `x[n, h, w, c]` in the `[N, H, W, C]` input.
-    @inline(__always) public func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int { input.index(n, h, w, c) }
+    @inline(__always) package func inputIndex(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Int { input.index(n, h, w, c) }
     /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
-    @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int { output.index(n, i, j, c) }
+    @inline(__always) package func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int { output.index(n, i, j, c) }
 }

@@ -22,24 +22,24 @@ public enum ResizeMethod: String, Sendable, CaseIterable, CustomStringConvertibl
 }
 
 /// One input position read by an output position along one axis, and its weight.
-public struct ResizeTap: Equatable, Sendable {
+package struct ResizeTap: Equatable, Sendable {
     /// The input position (row or column) read.
-    public let source: Int
+    package let source: Int
     /// Its weight; the taps of one output position sum to 1.
-    public let weight: Double
+    package let weight: Double
 }
 
 /// The validated shapes of one resize and its per-axis taps, shared by forward and backward (so
 /// the backward pass is the exact adjoint) and by a fast twin.
 package struct ResizeGeometry: Equatable, Sendable, OutputShaped {
     /// `N`.
-    public let batch: Int
+    package let batch: Int
     /// `C`, resized one by one.
-    public let channels: Int
+    package let channels: Int
     /// `(H, W)`.
-    public let inputSize: Size2
+    package let inputSize: Size2
     /// `(OH, OW)`.
-    public let outputSize: Size2
+    package let outputSize: Size2
     /// `rowTaps[i]`: the input rows output row `i` reads.
     package let rowTaps: [[ResizeTap]]
     /// `colTaps[j]`: the input columns output column `j` reads.
@@ -47,7 +47,7 @@ package struct ResizeGeometry: Equatable, Sendable, OutputShaped {
 
     /// - Throws: `ConvLabError` naming `op` for a non-NHWC input, an empty image, a size below 1,
     ///   or an output beyond `TensorShape.maximumExtent`.
-    public init(input: [Int], size: Size2, method: ResizeMethod, op: String = "resize") throws {
+    package init(input: [Int], size: Size2, method: ResizeMethod, op: String = "resize") throws {
         guard input.count == 4 else {
             throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
         }
@@ -69,20 +69,20 @@ package struct ResizeGeometry: Equatable, Sendable, OutputShaped {
     }
 
     /// `[N, H, W, C]`.
-    public var input: NHWC { NHWC(batch, inputSize.h, inputSize.w, channels) }
+    package var input: NHWC { NHWC(batch, inputSize.h, inputSize.w, channels) }
     /// `[N, OH, OW, C]`.
-    public var output: NHWC { NHWC(batch, outputSize.h, outputSize.w, channels) }
+    package var output: NHWC { NHWC(batch, outputSize.h, outputSize.w, channels) }
     /// `[N, OH, OW, C]`.
-    public var outputShape: [Int] { output.shape }
+    package var outputShape: [Int] { output.shape }
 
     /// The row-major offset of `x[n, r, s, c]` in the `[N, H, W, C]` input.
-    @inline(__always) public func inputIndex(_ n: Int, _ r: Int, _ s: Int, _ c: Int) -> Int { input.index(n, r, s, c) }
+    @inline(__always) package func inputIndex(_ n: Int, _ r: Int, _ s: Int, _ c: Int) -> Int { input.index(n, r, s, c) }
     /// The row-major offset of `y[n, i, j, c]` in the `[N, OH, OW, C]` output.
-    @inline(__always) public func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int { output.index(n, i, j, c) }
+    @inline(__always) package func outputIndex(_ n: Int, _ i: Int, _ j: Int, _ c: Int) -> Int { output.index(n, i, j, c) }
 
     /// The taps of every output position along one axis of `input` positions resized to `output`
     /// (both `>= 1`), by the rules in this file's header.
-    public static func taps(input: Int, output: Int, method: ResizeMethod) -> [[ResizeTap]] {
+    package static func taps(input: Int, output: Int, method: ResizeMethod) -> [[ResizeTap]] {
         let scale = Float(input) / Float(output)
         return (0..<output).map { o in
             switch method {

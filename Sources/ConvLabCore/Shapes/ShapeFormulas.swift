@@ -68,7 +68,7 @@ public struct ActivationMemory: Equatable, Sendable {
 /// The text `convlab shapes` prints: the output size and TF's actual pads on both sides, so a
 /// student can check SAME/VALID by hand (TF's extra bottom/right pad is a classic confusion).
 /// - Throws: as `WindowAxis.init`.
-public func shapesReport(input: Int, kernel: Int, stride: Int = 1, dilation: Int = 1,
+package func shapesReport(input: Int, kernel: Int, stride: Int = 1, dilation: Int = 1,
                          padding: Padding) throws -> String {
     let axis = try WindowAxis(input: input, kernel: kernel, stride: stride, dilation: dilation,
                               padding: padding, op: "shapes")

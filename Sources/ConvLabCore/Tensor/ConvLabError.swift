@@ -22,7 +22,7 @@ public enum ConvLabError: Error, Equatable, Sendable, CustomStringConvertible {
 
 extension Error {
     /// The message a command-line tool prints for this error.
-    public var convLabMessage: String {
+    package var convLabMessage: String {
         (self as? ConvLabError)?.description ?? String(describing: self)
     }
 }

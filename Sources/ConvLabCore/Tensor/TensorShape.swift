@@ -27,7 +27,7 @@ package enum TensorShape {
 
     /// The product of the dimensions with zeros counted as one (see the type's comment).
     /// - Throws: as `elementCount`.
-    public static func extent(_ shape: [Int], op: String, limit: Int = maximumExtent) throws -> Int {
+    package static func extent(_ shape: [Int], op: String, limit: Int = maximumExtent) throws -> Int {
         var extent = 1
         for dimension in shape {
             guard dimension >= 0 else {

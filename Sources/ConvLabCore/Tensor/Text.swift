@@ -19,7 +19,7 @@ package func rightAligned<T: CustomStringConvertible>(_ value: T, _ width: Int) 
 }
 
 /// `value` left-aligned in `width` columns (never cut).
-public func leftAligned<T: CustomStringConvertible>(_ value: T, _ width: Int) -> String {
+package func leftAligned<T: CustomStringConvertible>(_ value: T, _ width: Int) -> String {
     let text = value.description
     return text + String(repeating: " ", count: max(0, width - text.count))
 }

@@ -7,9 +7,9 @@ public final class Sequential {
     public let layers: [any Layer]
     /// When true, `forward` and `backward` add each layer's wall-clock seconds to `timings`
     /// (`convlab train --profile`: where an epoch's time goes).
-    public var recordsTimings = false
+    package var recordsTimings = false
     /// Seconds per layer name, forward and backward, since timing was switched on.
-    public private(set) var timings: [String: (forward: Double, backward: Double)] = [:]
+    package private(set) var timings: [String: (forward: Double, backward: Double)] = [:]
 
     /// - Parameter layers: applied in order; their variables must have distinct names.
     /// - Throws: `ConvLabError.argument` when two variables share a name (a checkpoint could not tell
@@ -98,7 +98,7 @@ public final class Sequential {
     }
 
     /// The timing table: layer, forward and backward seconds, share of the total.
-    public func timingReport() -> String {
+    package func timingReport() -> String {
         let total = timings.values.reduce(0) { $0 + $1.forward + $1.backward }
         var lines = ["layer             forward s  backward s  share"]
         for layer in layers {
@@ -110,19 +110,19 @@ public final class Sequential {
     }
 
     /// One row of the summary.
-    public struct SummaryRow: Sendable, Equatable {
+    package struct SummaryRow: Sendable, Equatable {
         /// The layer's scope.
-        public var name: String
+        package var name: String
         /// The layer's kind, `Conv2D+ReLU`.
-        public var kind: String
+        package var kind: String
         /// The layer's output shape.
-        public var outputShape: [Int]
+        package var outputShape: [Int]
         /// The layer's trainable scalars.
-        public var parameters: Int
+        package var parameters: Int
     }
 
     /// Each layer's output shape (for a batch of `inputShape[0]`) and trainable parameter count.
-    public func summaryRows(inputShape: [Int]) throws -> [SummaryRow] {
+    package func summaryRows(inputShape: [Int]) throws -> [SummaryRow] {
         var shape = inputShape
         return try layers.map { layer in
             shape = try layer.outputShape(for: shape)

@@ -13,30 +13,30 @@ import ConvLabData
 ///     H bytes        JSON header: model name, seed, optimizer step and learning rate, history,
 ///                    and the list of tensors (name, shape) in storage order
 ///     the rest       each tensor's Float32 scalars, row-major, in the header's order
-public struct Checkpoint: Sendable {
-    public struct Header: Codable, Sendable {
-        public var model: String
-        public var seed: UInt64
+package struct Checkpoint: Sendable {
+    package struct Header: Codable, Sendable {
+        package var model: String
+        package var seed: UInt64
         package var optimizerStep: Int
-        public var learningRate: Float
-        public var history: [EpochRecord]
-        public var tensors: [TensorEntry]
+        package var learningRate: Float
+        package var history: [EpochRecord]
+        package var tensors: [TensorEntry]
     }
 
-    public struct TensorEntry: Codable, Sendable {
-        public var name: String
-        public var shape: [Int]
+    package struct TensorEntry: Codable, Sendable {
+        package var name: String
+        package var shape: [Int]
     }
 
     static let magic = Array("CONVLAB1".utf8)
     /// Optimizer slots are stored under this prefix: `optimizer/conv1/weights/m`.
     static let slotPrefix = "optimizer/"
 
-    public var header: Header
-    public var tensors: [String: Tensor<Float>]
+    package var header: Header
+    package var tensors: [String: Tensor<Float>]
 
     /// Captures a trainer's state.
-    public init(modelName: String, trainer: Trainer) {
+    package init(modelName: String, trainer: Trainer) {
         var entries = [TensorEntry]()
         var tensors = [String: Tensor<Float>]()
         for variable in trainer.model.variables {
@@ -70,7 +70,7 @@ public struct Checkpoint: Sendable {
 
     /// Writes to `path` atomically: `path.tmp-<pid>` in the same folder, then `rename`.
     /// - Throws: `ConvLabError.file` naming the path when writing or renaming fails.
-    public func save(to path: String) throws {
+    package func save(to path: String) throws {
         try FileIO.writeAtomically([UInt8](try encoded()), to: path)
     }
 
@@ -79,7 +79,7 @@ public struct Checkpoint: Sendable {
     ///   making sense (wrong magic, a header that is not JSON or lacks a field, a shape beyond
     ///   `TensorShape.maximumExtent`, a truncated tensor, trailing bytes), or naming the path
     ///   when it is a directory or larger than `FileIO.defaultReadLimit`.
-    public static func load(from path: String) throws -> Checkpoint {
+    package static func load(from path: String) throws -> Checkpoint {
         try decode(Data(try FileIO.read(path, kind: "a checkpoint")), path: path)
     }
 
@@ -189,7 +189,7 @@ public struct Checkpoint: Sendable {
     /// - Throws: `ConvLabError.argument` when the checkpoint belongs to another model, a
     ///   variable is missing or has another shape, a tensor restores nothing, or a slot does not
     ///   match its variable or the optimizer.
-    public func restore(into trainer: Trainer, modelName: String, path: String = "checkpoint") throws {
+    package func restore(into trainer: Trainer, modelName: String, path: String = "checkpoint") throws {
         func fail(_ message: String) -> ConvLabError { .argument(op: "resume", message: "\(path): \(message)") }
         guard header.model == modelName else {
             throw fail("holds model '\(header.model)', not '\(modelName)'")

@@ -40,7 +40,7 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     /// One line of JSON with the keys in the documented order:
     /// `{"epoch":1,"test_accuracy":0.9876,"train_loss":0.1234,"seconds":41.2}`, with each other
     /// score after `test_accuracy` (`"test_accuracy_2017":0.921`) and `"loss"` last when set.
-    public var jsonLine: String {
+    package var jsonLine: String {
         func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
         var text = "{\"epoch\":\(epoch),\"test_accuracy\":\(number(testAccuracy)),"
         for score in scores ?? [] { text += "\"\(score.key)\":\(number(score.accuracy))," }
@@ -142,15 +142,15 @@ public struct TrainingStep: Sendable {
 }
 
 /// Where training is inside an epoch, for a progress bar.
-public struct TrainingProgress: Sendable {
-    public var epoch: Int
-    public var examplesDone: Int
-    public var examplesTotal: Int
-    public var examplesPerSecond: Double
+package struct TrainingProgress: Sendable {
+    package var epoch: Int
+    package var examplesDone: Int
+    package var examplesTotal: Int
+    package var examplesPerSecond: Double
     /// Seconds left in this epoch at the current rate.
-    public var secondsLeft: Double
+    package var secondsLeft: Double
     /// The mean loss of the epoch so far.
-    public var loss: Double
+    package var loss: Double
 }
 
 /// Mini-batch training as the lectures' loops do it: for each epoch, shuffle the training set
@@ -170,7 +170,7 @@ public final class Trainer {
     /// The epochs finished so far (restored from a checkpoint on resume).
     public private(set) var history: [EpochRecord] = []
     /// Called every few batches (at most ~10 times a second).
-    public var onProgress: ((TrainingProgress) -> Void)?
+    package var onProgress: ((TrainingProgress) -> Void)?
     /// Batch size for evaluation (no gradients, so larger batches are fine).
     var evaluationBatchSize = 500
     /// How each epoch's batches are drawn.
@@ -358,11 +358,11 @@ public final class Trainer {
     }
 
     /// Restores the history after a checkpoint load (the next epoch is `history.count + 1`).
-    public func restore(history: [EpochRecord]) { self.history = history }
+    package func restore(history: [EpochRecord]) { self.history = history }
 }
 
 /// The index of the largest entry of each row of `[N, C]` (the first one on ties, as `tf.argmax`).
-public func argmaxRows(_ logits: Tensor<Float>) -> [Int] {
+package func argmaxRows(_ logits: Tensor<Float>) -> [Int] {
     let columns = logits.shape.last ?? 1
     guard columns > 0 else { return [] }
     let rows = logits.count / max(columns, 1)

@@ -15,10 +15,10 @@ import ConvLabData
 ///
 /// Both files are rewritten atomically after every epoch, so a trace can be read while the
 /// run goes on.
-public final class TrainingTrace {
-    public let directory: String
+package final class TrainingTrace {
+    package let directory: String
     /// The training steps recorded so far.
-    public private(set) var steps = 0
+    package private(set) var steps = 0
     private var lines = ""
     private var bits = [UInt8]()
     private var bitCount = 0
@@ -26,7 +26,7 @@ public final class TrainingTrace {
     /// Creates `directory`, writes `initial.ckpt` from the trainer's current weights and records
     /// every later training step of `trainer` (it takes the trainer's `onStep`).
     /// - Throws: `ConvLabError.file` when the directory or the checkpoint cannot be written.
-    public init(directory: String, trainer: Trainer, modelName: String) throws {
+    package init(directory: String, trainer: Trainer, modelName: String) throws {
         self.directory = directory
         try FileIO.createDirectory(directory)
         try Checkpoint(modelName: modelName, trainer: trainer).save(to: FileIO.join(directory, "initial.ckpt"))
@@ -50,7 +50,7 @@ public final class TrainingTrace {
 
     /// Writes both files (atomically, replacing the previous epoch's).
     /// - Throws: `ConvLabError.file` when a file cannot be written.
-    public func write() throws {
+    package func write() throws {
         try FileIO.writeAtomically(lines, to: FileIO.join(directory, "steps.jsonl"))
         try FileIO.writeAtomically(bits, to: FileIO.join(directory, "masks.bits"))
     }
