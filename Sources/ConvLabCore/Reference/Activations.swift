@@ -164,8 +164,9 @@ extension Reference {
 
     // MARK: - Shared by the elementwise backward passes
 
-    /// `dInput[k] = dOutput[k] * derivative(x[k])` after checking that the shapes agree.
-    private static func elementwiseBackward<Scalar: TensorScalar>(
+    /// `dInput[k] = dOutput[k] * derivative(x[k])` after checking that the shapes agree: the
+    /// backward pass of any elementwise op, these activations' and a new op's in its own file.
+    static func elementwiseBackward<Scalar: TensorScalar>(
         _ x: Tensor<Scalar>, _ dOutput: Tensor<Scalar>, op: String,
         derivative: (Scalar) -> Scalar
     ) throws -> Tensor<Scalar> {
