@@ -19,31 +19,31 @@ import Foundation
 ///   by one unit fails unless `v` lies within `slack` of a rounding midpoint.
 /// Code blocks must equal their source region line for line (indentation and trailing spaces
 /// aside), so the text never shows code that is not the code that ran.
-public enum DocTest {
-    public struct Block: Sendable, Equatable {
-        public enum Kind: String, Sendable { case output, code }
-        public let kind: Kind
-        public let name: String
+package enum DocTest {
+    package struct Block: Sendable, Equatable {
+        package enum Kind: String, Sendable { case output, code }
+        package let kind: Kind
+        package let name: String
         /// Line numbers (1-based) of the fences in the Markdown.
-        public let openingFence: Int
-        public let closingFence: Int
-        public let lines: [String]
+        package let openingFence: Int
+        package let closingFence: Int
+        package let lines: [String]
     }
 
     /// One disagreement, worded for the student or author who has to fix it.
-    public struct Mismatch: Sendable, CustomStringConvertible {
-        public let file: String
-        public let line: Int
-        public let block: String
-        public let message: String
-        public var description: String { "\(file):\(line) [\(block)]: \(message)" }
+    package struct Mismatch: Sendable, CustomStringConvertible {
+        package let file: String
+        package let line: Int
+        package let block: String
+        package let message: String
+        package var description: String { "\(file):\(line) [\(block)]: \(message)" }
     }
 
     // MARK: - Reading the Markdown
 
     /// The marked blocks of `markdown`, in order.
     /// - Throws: `ConvLabError.file` when a marker is not followed by a fenced block.
-    public static func blocks(in markdown: String, file: String) throws -> [Block] {
+    package static func blocks(in markdown: String, file: String) throws -> [Block] {
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var blocks: [Block] = []
         var i = 0
@@ -86,7 +86,7 @@ public enum DocTest {
     ///   - file: its name, for the mismatches' locations.
     ///   - transcripts: what each snippet printed, by snippet name.
     ///   - notRun: snippets whose blocks must exist but were not run (slow ones).
-    public static func checkOutputs(markdown: String, file: String,
+    package static func checkOutputs(markdown: String, file: String,
                                     transcripts: [(name: String, transcript: Transcript)],
                                     notRun: [String] = []) throws -> [Mismatch] {
         let outputBlocks = try blocks(in: markdown, file: file).filter { $0.kind == .output }
@@ -115,7 +115,7 @@ public enum DocTest {
     }
 
     /// Compares every code block of `markdown` with its region in `source`.
-    public static func checkCode(markdown: String, file: String, source: String, sourceFile: String) throws
+    package static func checkCode(markdown: String, file: String, source: String, sourceFile: String) throws
         -> [Mismatch] {
         var mismatches: [Mismatch] = []
         for block in try blocks(in: markdown, file: file) where block.kind == .code {
@@ -139,7 +139,7 @@ public enum DocTest {
     }
 
     /// The lines between `// @code name` and the next `// @end` in `source`.
-    public static func codeRegion(named name: String, in source: String) -> [String]? {
+    package static func codeRegion(named name: String, in source: String) -> [String]? {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let start = lines.firstIndex(where: { $0.trimmingSpaces == "// @code \(name)" }) else { return nil }
         guard let end = lines[(start + 1)...].firstIndex(where: { $0.trimmingSpaces == "// @end" }) else { return nil }
@@ -296,7 +296,7 @@ public enum DocTest {
     /// Compares a committed text picture (SVG) with a freshly generated one: words equal,
     /// numbers (pixel coordinates) within `tolerance`.
     /// - Returns: nil when they agree, else the first difference.
-    public static func compareFigure(committed: String, generated: String, tolerance: Double = 0.1) -> String? {
+    package static func compareFigure(committed: String, generated: String, tolerance: Double = 0.1) -> String? {
         let old = tokens(of: Array(committed), measured: [:]), new = tokens(of: Array(generated), measured: [:])
         for k in 0..<max(old.count, new.count) {
             guard k < old.count, k < new.count else {
@@ -318,7 +318,7 @@ public enum DocTest {
 
     /// `markdown` with every output block replaced by its snippet's text and every code block by
     /// its source region: how an author refreshes a module after changing its code.
-    public static func updating(markdown: String, file: String, outputs: [String: String],
+    package static func updating(markdown: String, file: String, outputs: [String: String],
                                 source: String?) throws -> String {
         var lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for block in try blocks(in: markdown, file: file).reversed() {

@@ -252,11 +252,11 @@ enum MNISTConvnetLecture {
 /// it. A full-MNIST epoch of lecture 7's network takes from one to forty minutes on the machines
 /// here, too long for `swift test`; the text's tables are read from these files instead, so
 /// every figure in them is one a command printed, and rerunning the command regenerates it.
-public struct CommittedRun: Sendable {
+package struct CommittedRun: Sendable {
     /// The file's name in `Lectures/results/`.
-    public let file: String
+    package let file: String
     /// The command, run from the package root, that writes the file.
-    public let command: String
+    package let command: String
     /// Where the file is: `Lectures/results/` unless a test says otherwise.
     let directory: URL
 
@@ -270,7 +270,7 @@ public struct CommittedRun: Sendable {
         self.directory = directory
     }
 
-    public var path: String { directory.appendingPathComponent(file).path }
+    package var path: String { directory.appendingPathComponent(file).path }
 
     /// The file's text (module 18's bench text is not JSON lines).
     /// - Throws: `ConvLabError.file` when it cannot be read as UTF-8.
@@ -372,9 +372,9 @@ extension MNISTConvnetLecture {
         "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed \(seed) "
             + "--threads 1 --trace /tmp/trace-2017-seed\(seed)"
     }
-    public static let committedRuns = convlab2017Runs + tensorFlow2017Runs
+    package static let committedRuns = convlab2017Runs + tensorFlow2017Runs
         + [convlabGlorot, sameMasks300, sameMasksEpoch, sameWeights] + sameStartRuns
-    public static let quotedCommands = committedRuns.map(\.command) + traceCommands + sameWeightsCommands
+    package static let quotedCommands = committedRuns.map(\.command) + traceCommands + sameWeightsCommands
         + sameStartTraceCommands
 
     /// What the course's 2017 script did differently, read off the recipes: its batches, its test

@@ -186,7 +186,7 @@ extension MakingItFastLecture {
     static let torchRun = CommittedRun(
         file: "torch-convnet.jsonl",
         command: "python3 Benchmarks/torch_convnet_bench.py --seconds 1.5 > Lectures/results/torch-convnet.jsonl")
-    public static let committedRuns = [benchRun, benchBefore, torchRun]
+    package static let committedRuns = [benchRun, benchBefore, torchRun]
 
     /// The `{"name", "value"}` lines of a `convlab bench --json` or `torch_convnet_bench.py` run.
     static func figures(_ run: CommittedRun) throws -> BenchFigures {

@@ -20,11 +20,11 @@ import Foundation
 /// are laid out by `say(_ table:)`, and numbers that are noise or drift between CPUs are declared
 /// loose beside the snippet's name (`Snippet(_:loose:_:)`), not where they are printed.
 public struct Transcript: Sendable {
-    public enum Piece: Sendable, Equatable {
+    package enum Piece: Sendable, Equatable {
         case text(String)
         case measured(MeasuredNumber)
 
-        public var printed: String {
+        package var printed: String {
             switch self {
             case let .text(text): return text
             case let .measured(number): return number.printed
@@ -32,7 +32,7 @@ public struct Transcript: Sendable {
         }
     }
 
-    public private(set) var pieces: [Piece] = []
+    package private(set) var pieces: [Piece] = []
     /// For each measured piece (by index in `pieces`), the text that labels it: what its line
     /// printed before it, or its table column's heading. `loosen(_:)` matches `Loose` rules to it.
     private var labels: [Int: String] = [:]
@@ -88,7 +88,7 @@ public struct Transcript: Sendable {
     }
 
     /// Widens the slack of the measured numbers that `rules` match; see `Loose`.
-    public mutating func loosen(_ rules: [Loose]) {
+    package mutating func loosen(_ rules: [Loose]) {
         guard !rules.isEmpty else { return }
         for (index, label) in labels {
             guard case let .measured(number) = pieces[index], let slack = Loose.slack(for: number.exact, label: label, rules: rules),
@@ -112,18 +112,18 @@ public struct Transcript: Sendable {
 }
 
 /// A computed number as printed, with what the doc-test needs to judge another printing of it.
-public struct MeasuredNumber: Sendable, Equatable {
+package struct MeasuredNumber: Sendable, Equatable {
     /// The text printed on this machine, e.g. `0.1234` or `3.2e-10`.
-    public let printed: String
+    package let printed: String
     /// The value before rounding.
-    public let exact: Double
+    package let exact: Double
     /// One unit in the last printed place: `1e-4` for four decimals.
-    public let unit: Double
+    package let unit: Double
     /// Extra room for platform differences in the computation itself (libm, summation order).
-    public let slack: Double
+    package let slack: Double
 
     /// The doc-test rule: `|expected - exact| <= unit / 2 + slack`.
-    public func accepts(_ expected: Double) -> Bool {
+    package func accepts(_ expected: Double) -> Bool {
         abs(expected - exact) <= unit / 2 + slack
     }
 }
@@ -137,17 +137,17 @@ public struct MeasuredNumber: Sendable, Equatable {
 /// it). So print a loose figure after its label and the exact ones before it, or in a line of
 /// their own. A rule without a label applies to every number no labelled rule takes.
 /// Loosening only widens: a number keeps at least its default slack.
-public struct Loose: Sendable {
-    public let label: String?
+package struct Loose: Sendable {
+    package let label: String?
     let slack: @Sendable (Double) -> Double
 
     /// Within `slack` of the exact value, e.g. `.absolute(0.01, after: "accuracy")`.
-    public static func absolute(_ slack: Double, after label: String? = nil) -> Loose {
+    package static func absolute(_ slack: Double, after label: String? = nil) -> Loose {
         Loose(label: label, slack: { _ in slack })
     }
 
     /// Within `fraction` of the exact value's size, e.g. `.relative(0.01, after: "loss")` (1%).
-    public static func relative(_ fraction: Double, after label: String? = nil) -> Loose {
+    package static func relative(_ fraction: Double, after label: String? = nil) -> Loose {
         Loose(label: label, slack: { fraction * abs($0) })
     }
 
@@ -166,16 +166,16 @@ public struct Loose: Sendable {
 // MARK: - Formatting
 
 /// Number formatting shared by every lecture, so that a table and a sentence print alike.
-public enum LectureFormat {
+package enum LectureFormat {
     /// The default slack for a value computed in type `F`: 64 machine epsilons, relative to
     /// `max(1, |value|)`. Differences of FMA and summation order stay far below this, while a
     /// changed printed digit (half a unit at four decimals is 5e-5) stays far above it.
-    public static func slack<F: BinaryFloatingPoint>(for value: F) -> Double {
+    package static func slack<F: BinaryFloatingPoint>(for value: F) -> Double {
         64 * Double(F.ulpOfOne) * max(1, abs(Double(value)))
     }
 
     /// Fixed-point text with `decimals` digits; `-0.0000` prints as `0.0000`.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         var text = String(format: "%.\(decimals)f", value)
         if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
             text.removeFirst()
@@ -184,14 +184,14 @@ public enum LectureFormat {
     }
 
     /// Scientific text with `digits` digits after the point, e.g. `3.21e-10`.
-    public static func scientific(_ value: Double, digits: Int) -> (text: String, unit: Double) {
+    package static func scientific(_ value: Double, digits: Int) -> (text: String, unit: Double) {
         let text = String(format: "%.\(digits)e", value)
         let exponent = Int(text.split(separator: "e").last ?? "0") ?? 0
         return (text, pow(10, Double(exponent - digits)))
     }
 
     /// A measured piece for `value` at `decimals` fixed digits.
-    public static func measure<F: BinaryFloatingPoint>(_ value: F, decimals: Int, slack: Double? = nil)
+    package static func measure<F: BinaryFloatingPoint>(_ value: F, decimals: Int, slack: Double? = nil)
         -> Transcript.Piece {
         let exact = Double(value)
         guard exact.isFinite else { return .text(exact.isNaN ? "nan" : (exact < 0 ? "-inf" : "inf")) }
@@ -205,17 +205,17 @@ public enum LectureFormat {
 
 /// One printed line, built by string interpolation; see `Transcript`.
 public struct Line: ExpressibleByStringInterpolation, Sendable {
-    public var pieces: [Transcript.Piece]
+    package var pieces: [Transcript.Piece]
 
     public init(stringLiteral value: String) { pieces = [.text(value)] }
     public init(stringInterpolation: Interpolation) { pieces = stringInterpolation.pieces }
-    public init(pieces: [Transcript.Piece]) { self.pieces = pieces }
+    package init(pieces: [Transcript.Piece]) { self.pieces = pieces }
 
     /// Joins two halves of a long line.
     public static func + (lhs: Line, rhs: Line) -> Line { Line(pieces: lhs.pieces + rhs.pieces) }
 
     public struct Interpolation: StringInterpolationProtocol, Sendable {
-        public var pieces: [Transcript.Piece] = []
+        package var pieces: [Transcript.Piece] = []
 
         public init(literalCapacity: Int, interpolationCount: Int) {}
 
@@ -278,8 +278,8 @@ public struct Line: ExpressibleByStringInterpolation, Sendable {
 ///     table.row("\(n)", "\(f)", "\(y, decimals: 2)")
 ///     out.say(table)
 public struct Table: Sendable {
-    public let headings: [String]
-    public private(set) var rows: [[Line]] = []
+    package let headings: [String]
+    package private(set) var rows: [[Line]] = []
 
     public init(_ headings: String...) { self.headings = headings }
     public init(_ headings: [String]) { self.headings = headings }
