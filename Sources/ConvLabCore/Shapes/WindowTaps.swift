@@ -44,8 +44,8 @@ extension WindowGeometry {
     /// Calls `body(a, b, row, col)` for each tap `(a, b)` of window `(i, j)` whose input cell
     /// `(row, col) = (i*sh + a*dh - padTop, j*sw + b*dw - padLeft)` lies inside the image, in
     /// row-major tap order (top row first, then left to right). Taps on the zero padding would
-    /// add nothing to a convolution and never win a pool, so they are never visited
-    /// (`WindowAxis.taps`).
+    /// add nothing to a convolution, and TF's pools leave them out (max never picks them, average
+    /// does not count them), so they are never visited (`WindowAxis.taps`).
     @inlinable @inline(__always)
     package func forEachTap(_ i: Int, _ j: Int, _ body: (_ a: Int, _ b: Int, _ row: Int, _ col: Int) -> Void) {
         for a in rows.taps(forOutput: i) {
