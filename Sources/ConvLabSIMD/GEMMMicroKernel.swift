@@ -93,40 +93,39 @@ struct Tile6x16 {
     /// Writes (or adds) the tile to C, only its first `rows` x `cols` at the edges.
     @inline(__always)
     func store(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int, _ accumulate: Bool) {
-        storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, rows, cols, accumulate)
+        store(rowStart: { c + $0 * ldc }, rows, cols, accumulate)
     }
-}
 
-/// Writes (or adds) a 6 x 16 tile of sums to C, only its first `rows` x `cols` at the edges.
-@inline(__always)
-func storeTile(_ c00: SIMD8<Float>, _ c01: SIMD8<Float>, _ c10: SIMD8<Float>, _ c11: SIMD8<Float>,
-               _ c20: SIMD8<Float>, _ c21: SIMD8<Float>, _ c30: SIMD8<Float>, _ c31: SIMD8<Float>,
-               _ c40: SIMD8<Float>, _ c41: SIMD8<Float>, _ c50: SIMD8<Float>, _ c51: SIMD8<Float>,
-               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int, _ accumulate: Bool) {
-    if rows == 6 && cols == 16 {
-        store(c00, c01, c, accumulate)
-        store(c10, c11, c + ldc, accumulate)
-        store(c20, c21, c + 2 * ldc, accumulate)
-        store(c30, c31, c + 3 * ldc, accumulate)
-        store(c40, c41, c + 4 * ldc, accumulate)
-        store(c50, c51, c + 5 * ldc, accumulate)
-        return
-    }
-    // An edge tile: spill the sums to the stack, then write only the rows and columns inside C.
-    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 12) { tile in
-        tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21
-        tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51
-        for r in 0..<rows {
-            for j in 0..<cols {
-                let value = tile[2 * r + j / 8][j % 8]
-                c[r * ldc + j] = accumulate ? c[r * ldc + j] + value : value
+    /// Writes (or adds) tile row `r` to the 16 floats at `rowStart(r)`, only the first `rows`
+    /// rows and `cols` columns at the edges. The rows of C need not be evenly spaced.
+    @inline(__always)
+    func store(rowStart: (Int) -> UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int, _ accumulate: Bool) {
+        if rows == 6 && cols == 16 {
+            storeRow(c00, c01, rowStart(0), accumulate)
+            storeRow(c10, c11, rowStart(1), accumulate)
+            storeRow(c20, c21, rowStart(2), accumulate)
+            storeRow(c30, c31, rowStart(3), accumulate)
+            storeRow(c40, c41, rowStart(4), accumulate)
+            storeRow(c50, c51, rowStart(5), accumulate)
+            return
+        }
+        // An edge tile: spill the sums to the stack, then write only the rows and columns inside C.
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 12) { tile in
+            tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21
+            tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51
+            for r in 0..<rows {
+                let row = rowStart(r)
+                for j in 0..<cols {
+                    let value = tile[2 * r + j / 8][j % 8]
+                    row[j] = accumulate ? row[j] + value : value
+                }
             }
         }
     }
 }
 
 @inline(__always)
-func store(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ c: UnsafeMutablePointer<Float>, _ accumulate: Bool) {
+func storeRow(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ c: UnsafeMutablePointer<Float>, _ accumulate: Bool) {
     let raw = UnsafeMutableRawPointer(c)
     if accumulate {
         raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + low, as: SIMD8<Float>.self)

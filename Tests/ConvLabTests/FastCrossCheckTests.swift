@@ -128,7 +128,8 @@ let crossCheckSweeps: [String: [OpExample]] = [
     // filter taps fill less than one 6-row panel of the dFilter GEMM.
     "conv2d": windowSweep([([1, 1, 1, 1], [1, 1, 1, 1]), ([1, 3, 3, 1], [2, 2, 1, 1]), ([2, 4, 4, 1], [2, 2, 1, 3]),
                            ([1, 5, 5, 1], [3, 3, 1, 1]), ([2, 7, 7, 3], [3, 3, 3, 5]), ([1, 13, 11, 17], [5, 5, 17, 19]),
-                           ([3, 6, 9, 2], [2, 3, 2, 16]), ([2, 8, 8, 16], [1, 1, 16, 33]), ([1, 9, 7, 13], [3, 2, 13, 7])],
+                           ([3, 6, 9, 2], [2, 3, 2, 16]), ([2, 8, 8, 16], [1, 1, 16, 33]), ([1, 9, 7, 13], [3, 2, 13, 7]),
+                           ([3, 6, 5, 12], [3, 3, 12, 9])],   // several images in each padding class of the indirect kernel
                           windows: windows([(1, 1, 1, 1), (2, 2, 1, 1), (3, 1, 1, 1), (1, 1, 2, 2), (1, 1, 1, 2)])),
     // Channels 1, 3, 7, 13, 17 (below, between and above the 4- and 8-lane widths), multipliers 1 and 2.
     "depthwise_conv2d": windowSweep(depthwiseShapes, windows: depthwiseWindows),

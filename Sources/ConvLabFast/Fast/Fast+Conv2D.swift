@@ -208,6 +208,11 @@ extension Fast {
         zeros.initialize(repeating: 0, count: channels)
         defer { recycle(zeros) }
 
+        // The pixels grouped by the taps they lose to padding, so the kernel skips those taps.
+        let order = scratch(Int.self, m)
+        defer { recycle(order) }
+        paddingClassOrder(g, into: order)
+
         let nChunks = (n + gemmBlockN - 1) / gemmBlockN
         let (mBlock, mBlocks) = rowBlocks(m: m, nChunks: nChunks, threads: threads)
         let imagePixels = g.outH * g.outW
@@ -217,14 +222,16 @@ extension Fast {
             let panels = (mc + gemmRowPanel - 1) / gemmRowPanel
             let tableStride = taps * gemmRowPanel
             let table = scratch(UnsafePointer<Float>.self, panels * tableStride)
-            defer { recycle(table) }
+            let outRows = scratch(UnsafeMutablePointer<Float>.self, panels * gemmRowPanel)
+            defer { recycle(table); recycle(outRows) }
             for r in 0..<(panels * gemmRowPanel) {
                 let entries = table + (r / gemmRowPanel) * tableStride + r % gemmRowPanel
                 guard r < mc else {
                     for t in 0..<taps { entries[t * gemmRowPanel] = UnsafePointer(zeros) }
                     continue
                 }
-                let p = i0 + r
+                let p = order[i0 + r]
+                outRows[r] = y + p * n + j0
                 let image = p / imagePixels, i = (p % imagePixels) / g.outW, j = p % g.outW
                 for a in 0..<g.kh {
                     // Seek to input row i*sh + a*dh - padTop; outside the image is zero padding.
@@ -242,7 +249,50 @@ extension Fast {
                 let kc = (t1 - t0) * channels
                 let bBlock = packedB + t0 * channels * panelStride + (j0 / gemmColumnPanel) * kc * gemmColumnPanel
                 indirectBlock(mc, nc, t1 - t0, channels, table + t0 * gemmRowPanel, tableStride,
-                              bBlock, zeros, y + i0 * n + j0, n, tb > 0)
+                              bBlock, zeros, outRows, tb > 0)
+            }
+        }
+    }
+
+    /// Writes the `N*OH*OW` output pixels (`(image * OH + i) * OW + j`) to `order` grouped by
+    /// the taps their windows lose to padding, so that a tile of six pixels mostly loses the
+    /// same taps and the indirect kernel can skip each of them whole.
+    ///
+    /// Along one axis the real taps of output `o` are one range (`WindowAxis.taps`) whose ends
+    /// move monotonically with `o`, so the outputs that keep the same taps form runs: for lecture
+    /// 7's conv2 (5 taps, pad 2, 14 outputs) rows {0}, {1}, {2...11}, {12}, {13}. The order is
+    /// each run of rows by each run of columns, then image by image, then row-major inside. With
+    /// no padding there is one run a side and the order is the plain row-major one.
+    static func paddingClassOrder(_ g: ConvLowering, into order: UnsafeMutablePointer<Int>) {
+        // Maximal runs of outputs along one axis whose first and last real tap agree.
+        func runs(outputs: Int, input: Int, kernel: Int, stride: Int, dilation: Int, padBefore: Int) -> [Range<Int>] {
+            func realTaps(_ o: Int) -> Range<Int> {
+                let start = o * stride - padBefore      // the input position of tap 0
+                let first = start >= 0 ? 0 : min(kernel, (-start + dilation - 1) / dilation)
+                let end = input - 1 - start < 0 ? 0 : min(kernel, (input - 1 - start) / dilation + 1)
+                return min(first, end)..<end
+            }
+            guard outputs > 0 else { return [] }
+            var result: [Range<Int>] = [], start = 0
+            for o in 1...outputs where o == outputs || realTaps(o) != realTaps(o - 1) {
+                result.append(start..<o)
+                start = o
+            }
+            return result
+        }
+        let rowRuns = runs(outputs: g.outH, input: g.inH, kernel: g.kh, stride: g.sh, dilation: g.dh, padBefore: g.padTop)
+        let colRuns = runs(outputs: g.outW, input: g.inW, kernel: g.kw, stride: g.sw, dilation: g.dw, padBefore: g.padLeft)
+        var next = 0
+        for rows in rowRuns {
+            for cols in colRuns {
+                for image in 0..<g.batch {
+                    for i in rows {
+                        for j in cols {
+                            order[next] = (image * g.outH + i) * g.outW + j
+                            next += 1
+                        }
+                    }
+                }
             }
         }
     }

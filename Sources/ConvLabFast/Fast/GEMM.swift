@@ -34,11 +34,15 @@ struct GEMMOperand {
                 let panelRows = min(width, rows - p)
                 let panel = dst + (p / width) * kc * width
                 let src = base + (row0 + p) * rowStride + k0 * kStride
-                if kStride == 1 {
-                    for r in 0..<panelRows {
-                        let row = src + r * rowStride
-                        for kk in 0..<kc { panel[kk * width + r] = row[kk] }
+                if rowStride == 1 && panelRows == 16 && width == 16 {
+                    // A full panel of a transposed matrix (the weights of a dense layer): each
+                    // k-row of the panel is 16 neighbours in memory, one vector copy.
+                    for kk in 0..<kc {
+                        let v = UnsafeRawPointer(src + kk * kStride).loadUnaligned(as: SIMD16<Float>.self)
+                        UnsafeMutableRawPointer(panel + kk * width).storeBytes(of: v, as: SIMD16<Float>.self)
                     }
+                } else if kStride == 1 {
+                    transposeIntoPanel(panel, src, rows: panelRows, rowStride: rowStride, kc: kc, width: width)
                 } else {
                     for kk in 0..<kc {
                         let column = src + kk * kStride
@@ -49,6 +53,42 @@ struct GEMMOperand {
                 p += width
             }
         }
+    }
+}
+
+/// `panel[kk * width + r] = src[r * rowStride + kk]` for `r < rows`, `kk < kc`: a matrix whose
+/// rows lie along memory, turned on its side. Blocks of 4 x 4 move four values per load and per
+/// store (the compiler turns the lane picks into shuffles); a scalar loop does the edges.
+@inline(__always)
+func transposeIntoPanel(_ panel: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
+                        rows: Int, rowStride: Int, kc: Int, width: Int) {
+    let rows4 = rows / 4 * 4, kc4 = kc / 4 * 4
+    var r = 0
+    while r < rows4 {
+        let s0 = UnsafeRawPointer(src + r * rowStride), s1 = UnsafeRawPointer(src + (r + 1) * rowStride)
+        let s2 = UnsafeRawPointer(src + (r + 2) * rowStride), s3 = UnsafeRawPointer(src + (r + 3) * rowStride)
+        var kk = 0
+        while kk < kc4 {
+            let bytes = kk * MemoryLayout<Float>.stride
+            let a = s0.loadUnaligned(fromByteOffset: bytes, as: SIMD4<Float>.self)
+            let b = s1.loadUnaligned(fromByteOffset: bytes, as: SIMD4<Float>.self)
+            let c = s2.loadUnaligned(fromByteOffset: bytes, as: SIMD4<Float>.self)
+            let d = s3.loadUnaligned(fromByteOffset: bytes, as: SIMD4<Float>.self)
+            let out = UnsafeMutableRawPointer(panel + kk * width + r), step = width * MemoryLayout<Float>.stride
+            out.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), as: SIMD4<Float>.self)
+            out.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: step, as: SIMD4<Float>.self)
+            out.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: 2 * step, as: SIMD4<Float>.self)
+            out.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: 3 * step, as: SIMD4<Float>.self)
+            kk += 4
+        }
+        for kk in kc4..<kc {
+            for q in 0..<4 { panel[kk * width + r + q] = src[(r + q) * rowStride + kk] }
+        }
+        r += 4
+    }
+    for r in rows4..<rows {
+        let row = src + r * rowStride
+        for kk in 0..<kc { panel[kk * width + r] = row[kk] }
     }
 }
 
@@ -230,14 +270,14 @@ extension Fast {
     static func indirectBlock(_ mc: Int, _ nc: Int, _ taps: Int, _ channels: Int,
                               _ table: UnsafePointer<UnsafePointer<Float>>, _ panelStride: Int,
                               _ b: UnsafePointer<Float>, _ zeroRow: UnsafePointer<Float>,
-                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+                              _ outRows: UnsafePointer<UnsafeMutablePointer<Float>>, _ accumulate: Bool) {
         #if arch(x86_64)
         if usesAVX2 {
-            ConvLabSIMDAVX2.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, zeroRow, c, ldc, accumulate)
+            ConvLabSIMDAVX2.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, zeroRow, outRows, accumulate)
             return
         }
         #endif
-        ConvLabSIMD.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, zeroRow, c, ldc, accumulate)
+        ConvLabSIMD.sconvIndirectBlock(mc, nc, taps, channels, table, panelStride, b, zeroRow, outRows, accumulate)
     }
 }
 
