@@ -149,7 +149,23 @@ public final class Optimizer {
                 let lrT = lr * (1 - Float.pow(beta2, t)).squareRoot() / (1 - Float.pow(beta1, t))
                 variable.withUpdate(&m, &v) { w, g, m, v in
                     forEachChunk(count) { range in
-                        for i in range {
+                        // Eight weights at a time, then the rest one by one: the same operations
+                        // in the same order per weight (square root and division are exactly
+                        // rounded), so the result is bit for bit the scalar loop's.
+                        typealias V = SIMD8<Float>
+                        func load(_ p: UnsafePointer<Float>, _ i: Int) -> V { UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
+                        func store(_ x: V, _ p: UnsafeMutablePointer<Float>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: V.self) }
+                        var i = range.lowerBound
+                        while i + V.scalarCount <= range.upperBound {
+                            let gi = load(g, i)
+                            let mi = beta1 * load(m, i) + (1 - beta1) * gi
+                            let vi = beta2 * load(v, i) + (1 - beta2) * gi * gi
+                            store(mi, m, i)
+                            store(vi, v, i)
+                            store(load(w, i) - lrT * mi / (vi.squareRoot() + epsilon), w, i)
+                            i += V.scalarCount
+                        }
+                        for i in i..<range.upperBound {
                             m[i] = beta1 * m[i] + (1 - beta1) * g[i]
                             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
                             w[i] -= lrT * m[i] / (v[i].squareRoot() + epsilon)
