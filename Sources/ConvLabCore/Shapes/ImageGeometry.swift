@@ -112,7 +112,7 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry 
 /// The validated shapes of one depthwise conv2d call. The windows are exactly conv2d's (the
 /// filter `[KH, KW, C, M]` has conv2d's layout with `O = M`), so this wraps a `Conv2DGeometry`
 /// and only changes the output channel layout to `c*M + m`.
-package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
+package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     /// The same windows, pads and input/filter indexing as a conv2d with `M` output channels.
     package let window: Conv2DGeometry
 
