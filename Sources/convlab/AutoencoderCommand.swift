@@ -22,14 +22,8 @@ func runAutoencoder(_ arguments: CLIArguments) throws {
     print("Convolutional autoencoder on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     print(try model.summary(inputShape: [128, 28, 28, 1]))
     let start = Date()
-    let stepsPerEpoch = (train.shape[0] + 127) / 128
     let (_, reconstructions, report) = try trainAutoencoder(
-        train: train, test: test, epochs: epochs, seed: seed, kernels: kernels,
-        onStep: { done, loss in
-            if (done / 128) % max(1, stepsPerEpoch / 10) == 0 || done == train.shape[0] {
-                FileHandle.standardError.write(Data("  \(done)/\(train.shape[0]) digits, batch MSE \(String(format: "%.5f", loss)), \(secondsSince(start))\n".utf8))
-            }
-        },
+        train: train, test: test, epochs: epochs, seed: seed, kernels: kernels, onStep: run.progress(since: start),
         onEpoch: { epoch, loss, testMSE in
             print(String(format: "epoch %d: mean train MSE %.5f, test MSE %.5f", epoch, loss, testMSE) + " (\(secondsSince(start)))")
             fflush(nil)  // every output stream: the epoch line shows even when stdout is a file

@@ -63,6 +63,17 @@ struct TrainingApplicationRun {
         self.test = test
         source = mnist.source
     }
+
+    /// The `onStep` both applications report with: a line on stderr about ten times an epoch
+    /// (batches of 128) and at its end, with the step's batch MSE and the seconds since `start`.
+    func progress(since start: Date) -> (_ done: Int, _ loss: Float) -> Void {
+        let count = train.shape[0], stepsPerEpoch = (count + 127) / 128
+        return { done, loss in
+            if (done / 128) % max(1, stepsPerEpoch / 10) == 0 || done == count {
+                standardError("  \(done)/\(count) digits, batch MSE \(String(format: "%.5f", loss)), \(secondsSince(start))\n")
+            }
+        }
+    }
 }
 
 /// Seconds since `start`, for progress lines.

@@ -21,14 +21,8 @@ func runSRCNN(_ arguments: CLIArguments) throws {
     let (epochs, seed, kernels, train, test, source) = (run.epochs, run.seed, run.kernels, run.train, run.test, run.source)
     print("SRCNN on \(train.shape[0]) training and \(test.shape[0]) test digits (\(source)), \(epochs) epoch(s), Adam 1e-3, batch 128, \(kernels.path) kernels")
     let start = Date()
-    let stepsPerEpoch = (train.shape[0] + 127) / 128
     let (_, results) = try trainSuperResolution(
-        train: train, test: test, epochs: epochs, seed: seed, kernels: kernels,
-        onStep: { done, loss in
-            if (done / 128) % max(1, stepsPerEpoch / 10) == 0 || done == train.shape[0] {
-                FileHandle.standardError.write(Data("  \(done)/\(train.shape[0]) digits, batch MSE \(String(format: "%.5f", loss)), \(secondsSince(start))\n".utf8))
-            }
-        },
+        train: train, test: test, epochs: epochs, seed: seed, kernels: kernels, onStep: run.progress(since: start),
         onEpoch: { epoch, loss, scores in
             print(String(format: "epoch %d: mean train MSE %.5f, test PSNR nearest %.2f dB, bicubic %.2f dB, SRCNN %.2f dB",
                          epoch, loss, scores.nearest, scores.bicubic, scores.srcnn) + " (\(secondsSince(start)))")

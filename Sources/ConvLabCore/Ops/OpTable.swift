@@ -25,6 +25,13 @@ package enum OpTable {
         return (x, w, s, p, d)
     }
 
+    /// A conv1d's `stride`, `padding` and `dilation` (each also accepted under TF's plural name).
+    private static func window1D(_ call: OpCall) throws -> (stride: Int, padding: Padding, dilation: Int) {
+        let a = call.attributes, op = call.op
+        return (try a.single(["stride", "strides"], default: 1, op: op), try a.padding(op: op),
+                try a.single(["dilation", "dilations"], default: 1, op: op))
+    }
+
     /// A transposed convolution's `output_size`, nil when the call leaves it to the default.
     private static func outputSize(_ call: OpCall) throws -> Size2? {
         try call.attributes.values["output_size"].map { _ in try call.attributes.size2("output_size", op: call.op) }
@@ -120,24 +127,15 @@ package enum OpTable {
             [OpExample("seqconv", shapes: ["x": [n, 100, 32], "w": [5, 32, 64]], attributes: ["padding": "SAME"],
                        flops: 2.0 * Double(n * 100 * 64 * 5 * 32), gradientTolerance: Tolerance(atol: 1e-2, rtol: 1e-4))]
         }, cost: { call in
-            let a = call.attributes
-            let g = try Conv1DAsConv2D(input: call.input("x").shape, filter: call.input("w").shape,
-                                       stride: a.single(["stride", "strides"], default: 1, op: call.op),
-                                       padding: a.padding(op: call.op),
-                                       dilation: a.single(["dilation", "dilations"], default: 1, op: call.op))
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window1D(call)
+            let g = try Conv1DAsConv2D(input: x.shape, filter: w.shape, stride: s, padding: p, dilation: d)
             return [OpCost(g.outputShape, perValue: g.geometry.cols.kernel * g.geometry.inChannels)]
         }, forward: { ops, call in
-            let a = call.attributes
-            return [try ops.conv1DForward(call.input("x"), filter: call.input("w"),
-                                          stride: a.single(["stride", "strides"], default: 1, op: call.op),
-                                          padding: a.padding(op: call.op),
-                                          dilation: a.single(["dilation", "dilations"], default: 1, op: call.op))]
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window1D(call)
+            return [try ops.conv1DForward(x, filter: w, stride: s, padding: p, dilation: d)]
         }, backward: { ops, call, _, dy in
-            let a = call.attributes
-            let g = try ops.conv1DBackward(call.input("x"), filter: call.input("w"), dOutput: dy,
-                                           stride: a.single(["stride", "strides"], default: 1, op: call.op),
-                                           padding: a.padding(op: call.op),
-                                           dilation: a.single(["dilation", "dilations"], default: 1, op: call.op))
+            let x = try call.input("x"), w = try call.input("w"), (s, p, d) = try window1D(call)
+            let g = try ops.conv1DBackward(x, filter: w, dOutput: dy, stride: s, padding: p, dilation: d)
             return [g.dInput, g.dFilter]
         }),
     ]
@@ -267,20 +265,23 @@ package enum OpTable {
 
     // MARK: - Softmax and losses
 
+    /// The `axis` of a softmax-like call, the last by default.
+    private static func axis(_ call: OpCall) throws -> Int { try call.attributes.int("axis", default: -1, op: call.op) }
+
     static let losses: [OpDescriptor] = [
         OpDescriptor("softmax", inputs: [OpInput("x", values: .uniform(5))], benchmarks: { n in
             [OpExample("softmax", shapes: ["x": [n, 10]])]
         }, forward: { ops, call in
-            [try ops.softmaxForward(call.input("x"), axis: call.attributes.int("axis", default: -1, op: call.op))]
+            [try ops.softmaxForward(call.input("x"), axis: axis(call))]
         }, backward: { ops, call, _, dy in
-            [try ops.softmaxBackward(call.input("x"), dOutput: dy, axis: call.attributes.int("axis", default: -1, op: call.op))]
+            [try ops.softmaxBackward(call.input("x"), dOutput: dy, axis: axis(call))]
         }),
         OpDescriptor("log_softmax", inputs: [OpInput("x", values: .uniform(5))], benchmarks: { n in
             [OpExample("logsoftmax", shapes: ["x": [n, 10]])]
         }, forward: { ops, call in
-            [try ops.logSoftmaxForward(call.input("x"), axis: call.attributes.int("axis", default: -1, op: call.op))]
+            [try ops.logSoftmaxForward(call.input("x"), axis: axis(call))]
         }, backward: { ops, call, _, dy in
-            [try ops.logSoftmaxBackward(call.input("x"), dOutput: dy, axis: call.attributes.int("axis", default: -1, op: call.op))]
+            [try ops.logSoftmaxBackward(call.input("x"), dOutput: dy, axis: axis(call))]
         }),
         OpDescriptor("softmax_cross_entropy_with_logits",
                      inputs: [OpInput("labels", differentiable: false, values: .oneHot), OpInput("logits", values: .uniform(5))],
@@ -290,11 +291,10 @@ package enum OpTable {
             [OpExample("softmax_ce", shapes: ["labels": [n, 10], "logits": [n, 10]]),
              OpExample("softmax_ce1000", shapes: ["labels": [n, 1000], "logits": [n, 1000]])]
         }, forward: { ops, call in
-            [try ops.softmaxCrossEntropyForward(labels: call.input("labels"), logits: call.input("logits"),
-                                                axis: call.attributes.int("axis", default: -1, op: call.op))]
+            [try ops.softmaxCrossEntropyForward(labels: call.input("labels"), logits: call.input("logits"), axis: axis(call))]
         }, backward: { ops, call, _, dy in
             [try ops.softmaxCrossEntropyBackward(labels: call.input("labels"), logits: call.input("logits"), dOutput: dy,
-                                                 axis: call.attributes.int("axis", default: -1, op: call.op))]
+                                                 axis: axis(call))]
         }),
         // On an autoencoder's [N,784] pixels, labels in [0, 1].
         OpDescriptor("sigmoid_cross_entropy_with_logits",

@@ -63,12 +63,8 @@ package struct Conv1DAsConv2D {
 
     package init(input: [Int], filter: [Int], stride: Int, padding: Padding, dilation: Int) throws {
         let op = "conv1d", pair = "(\(describeShape(input)) * \(describeShape(filter)))"
-        guard input.count == 3 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 3 [N,W,C], got \(describeShape(input))")
-        }
-        guard filter.count == 3 else {
-            throw ConvLabError.shape(op: op, message: "filter must be rank 3 [K,C,O], got \(describeShape(filter))")
-        }
+        try OpCheck.rank(input, "[N,W,C]", name: "input", op: op)
+        try OpCheck.rank(filter, "[K,C,O]", name: "filter", op: op)
         guard filter[1] == input[2] else {
             throw ConvLabError.shape(op: op, message: "filter has \(filter[1]) input channels but input has \(input[2]) \(pair)")
         }

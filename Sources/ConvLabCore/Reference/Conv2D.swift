@@ -28,21 +28,17 @@ extension Reference {
                                    strides: strides, padding: padding, dilations: dilations)
         var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
         let x = input.scalars, w = filter.scalars
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    for o in 0..<g.outChannels {
-                        var sum: Scalar = 0
-                        // Tap (a, b) reads input cell (i*sh + a*dh - padTop, j*sw + b*dw - padLeft);
-                        // taps on the zero padding add nothing and are skipped.
-                        g.forEachTap(i, j) { a, b, row, col in
-                            for c in 0..<g.inChannels {
-                                sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, o)]
-                            }
-                        }
-                        output.scalars[g.outputIndex(n, i, j, o)] = sum
+        g.forEachWindow { n, i, j in
+            for o in 0..<g.outChannels {
+                var sum: Scalar = 0
+                // Tap (a, b) reads input cell (i*sh + a*dh - padTop, j*sw + b*dw - padLeft);
+                // taps on the zero padding add nothing and are skipped.
+                g.forEachTap(i, j) { a, b, row, col in
+                    for c in 0..<g.inChannels {
+                        sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, o)]
                     }
                 }
+                output.scalars[g.outputIndex(n, i, j, o)] = sum
             }
         }
         return output
@@ -69,18 +65,14 @@ extension Reference {
         var dInput = Tensor<Scalar>.zerosUnchecked(input.shape)
         var dFilter = Tensor<Scalar>.zerosUnchecked(filter.shape)
         let x = input.scalars, w = filter.scalars, dy = dOutput.scalars
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    for o in 0..<g.outChannels {
-                        let upstream = dy[g.outputIndex(n, i, j, o)]
-                        g.forEachTap(i, j) { a, b, row, col in
-                            for c in 0..<g.inChannels {
-                                let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, o)
-                                dInput.scalars[xi] += upstream * w[wi]
-                                dFilter.scalars[wi] += upstream * x[xi]
-                            }
-                        }
+        g.forEachWindow { n, i, j in
+            for o in 0..<g.outChannels {
+                let upstream = dy[g.outputIndex(n, i, j, o)]
+                g.forEachTap(i, j) { a, b, row, col in
+                    for c in 0..<g.inChannels {
+                        let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, o)
+                        dInput.scalars[xi] += upstream * w[wi]
+                        dFilter.scalars[wi] += upstream * x[xi]
                     }
                 }
             }

@@ -35,17 +35,13 @@ extension Reference {
         let conv = g.forward
         var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
         let x = input.scalars, w = filter.scalars
-        for n in 0..<conv.batch {
-            for i in 0..<conv.rows.output {
-                for j in 0..<conv.cols.output {
-                    for c in 0..<conv.outChannels {
-                        // Input cell (i, j) is output (i, j) of the forward conv: its window's taps.
-                        let value = x[conv.outputIndex(n, i, j, c)]
-                        conv.forEachTap(i, j) { a, b, row, col in
-                            for o in 0..<conv.inChannels {
-                                output.scalars[conv.inputIndex(n, row, col, o)] += value * w[conv.filterIndex(a, b, o, c)]
-                            }
-                        }
+        // Input cell (i, j) is output (i, j) of the forward conv: walk that conv's windows and taps.
+        conv.forEachWindow { n, i, j in
+            for c in 0..<conv.outChannels {
+                let value = x[conv.outputIndex(n, i, j, c)]
+                conv.forEachTap(i, j) { a, b, row, col in
+                    for o in 0..<conv.inChannels {
+                        output.scalars[conv.inputIndex(n, row, col, o)] += value * w[conv.filterIndex(a, b, o, c)]
                     }
                 }
             }

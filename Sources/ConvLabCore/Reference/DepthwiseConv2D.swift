@@ -28,19 +28,15 @@ extension Reference {
                                             strides: strides, padding: padding, dilations: dilations)
         var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
         let x = input.scalars, w = filter.scalars
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    for c in 0..<g.channels {
-                        for m in 0..<g.multiplier {
-                            var sum: Scalar = 0
-                            g.window.forEachTap(i, j) { a, b, row, col in
-                                // Only channel c of the input: no sum over channels.
-                                sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, m)]
-                            }
-                            output.scalars[g.outputIndex(n, i, j, c, m)] = sum
-                        }
+        g.forEachWindow { n, i, j in
+            for c in 0..<g.channels {
+                for m in 0..<g.multiplier {
+                    var sum: Scalar = 0
+                    g.forEachTap(i, j) { a, b, row, col in
+                        // Only channel c of the input: no sum over channels.
+                        sum += x[g.inputIndex(n, row, col, c)] * w[g.filterIndex(a, b, c, m)]
                     }
+                    output.scalars[g.outputIndex(n, i, j, c, m)] = sum
                 }
             }
         }
@@ -68,18 +64,14 @@ extension Reference {
         var dInput = Tensor<Scalar>.zerosUnchecked(input.shape)
         var dFilter = Tensor<Scalar>.zerosUnchecked(filter.shape)
         let x = input.scalars, w = filter.scalars, dy = dOutput.scalars
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    for c in 0..<g.channels {
-                        for m in 0..<g.multiplier {
-                            let upstream = dy[g.outputIndex(n, i, j, c, m)]
-                            g.window.forEachTap(i, j) { a, b, row, col in
-                                let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, m)
-                                dInput.scalars[xi] += upstream * w[wi]
-                                dFilter.scalars[wi] += upstream * x[xi]
-                            }
-                        }
+        g.forEachWindow { n, i, j in
+            for c in 0..<g.channels {
+                for m in 0..<g.multiplier {
+                    let upstream = dy[g.outputIndex(n, i, j, c, m)]
+                    g.forEachTap(i, j) { a, b, row, col in
+                        let xi = g.inputIndex(n, row, col, c), wi = g.filterIndex(a, b, c, m)
+                        dInput.scalars[xi] += upstream * w[wi]
+                        dFilter.scalars[wi] += upstream * x[xi]
                     }
                 }
             }

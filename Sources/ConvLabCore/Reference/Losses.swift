@@ -30,18 +30,15 @@ extension Reference {
         let layout = try SoftmaxAxis(logits.shape, axis: axis, op: op)
         try OpCheck.labels(labels.shape, logits: logits.shape, op: op)
         var loss = Tensor<Scalar>.zerosUnchecked(layout.reducedShape)
-        for outer in 0..<layout.outer {
-            for inner in 0..<layout.inner {
-                let m = layout.maximum(logits.scalars, outer, inner)
-                let logSum = layout.logSumExpShifted(logits.scalars, outer, inner, maximum: m)
-                var sum: Scalar = 0
-                for k in 0..<layout.length {
-                    let index = layout.index(outer, k, inner)
-                    let logProbability = logits.scalars[index] - m - logSum
-                    sum -= labels.scalars[index] * logProbability
-                }
-                loss.scalars[outer * layout.inner + inner] = sum
+        layout.forEachSlice { slice, position in
+            let m = layout.maximum(logits.scalars, slice)
+            let logSum = layout.logSumExpShifted(logits.scalars, slice, maximum: m)
+            var sum: Scalar = 0
+            for index in slice {
+                let logProbability = logits.scalars[index] - m - logSum
+                sum -= labels.scalars[index] * logProbability
             }
+            loss.scalars[position] = sum
         }
         return loss
     }
@@ -68,16 +65,11 @@ extension Reference {
         try OpCheck.outputGradient(dOutput.shape, expected: layout.reducedShape, op: op)
         let p = try softmaxForward(logits, axis: axis)
         var dLogits = Tensor<Scalar>.zerosUnchecked(logits.shape)
-        for outer in 0..<layout.outer {
-            for inner in 0..<layout.inner {
-                let upstream = dOutput.scalars[outer * layout.inner + inner]
-                var labelSum: Scalar = 0
-                for k in 0..<layout.length { labelSum += labels.scalars[layout.index(outer, k, inner)] }
-                for k in 0..<layout.length {
-                    let index = layout.index(outer, k, inner)
-                    dLogits.scalars[index] = upstream * (p.scalars[index] * labelSum - labels.scalars[index])
-                }
-            }
+        layout.forEachSlice { slice, position in
+            let upstream = dOutput.scalars[position]
+            var labelSum: Scalar = 0
+            for index in slice { labelSum += labels.scalars[index] }
+            for index in slice { dLogits.scalars[index] = upstream * (p.scalars[index] * labelSum - labels.scalars[index]) }
         }
         return dLogits
     }

@@ -34,14 +34,10 @@ extension Reference {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "maxPool")
         var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    for c in 0..<g.channels {
-                        let winner = maxPoolWinner(input.scalars, g, n, i, j, c)
-                        output.scalars[g.outputIndex(n, i, j, c)] = input.scalars[winner]
-                    }
-                }
+        g.forEachWindow { n, i, j in
+            for c in 0..<g.channels {
+                let winner = maxPoolWinner(input.scalars, g, n, i, j, c)
+                output.scalars[g.outputIndex(n, i, j, c)] = input.scalars[winner]
             }
         }
         return output
@@ -65,15 +61,11 @@ extension Reference {
                                  padding: padding, op: "maxPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "maxPoolBackward")
         var dInput = Tensor<Scalar>.zerosUnchecked(input.shape)
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    for c in 0..<g.channels {
-                        // Search the window again, exactly as the forward pass did.
-                        let winner = maxPoolWinner(input.scalars, g, n, i, j, c)
-                        dInput.scalars[winner] += dOutput.scalars[g.outputIndex(n, i, j, c)]
-                    }
-                }
+        g.forEachWindow { n, i, j in
+            for c in 0..<g.channels {
+                // Search the window again, exactly as the forward pass did.
+                let winner = maxPoolWinner(input.scalars, g, n, i, j, c)
+                dInput.scalars[winner] += dOutput.scalars[g.outputIndex(n, i, j, c)]
             }
         }
         return dInput
@@ -112,18 +104,14 @@ extension Reference {
         let g = try PoolGeometry(input: input.shape, windowSize: windowSize, strides: strides,
                                  padding: padding, op: "avgPool")
         var output = Tensor<Scalar>.zerosUnchecked(g.outputShape)
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    let divisor = Scalar(g.realCells(i, j))
-                    for c in 0..<g.channels {
-                        var sum: Scalar = 0
-                        g.forEachTap(i, j) { _, _, row, col in
-                            sum += input.scalars[g.inputIndex(n, row, col, c)]
-                        }
-                        output.scalars[g.outputIndex(n, i, j, c)] = sum / divisor
-                    }
+        g.forEachWindow { n, i, j in
+            let divisor = Scalar(g.realCells(i, j))
+            for c in 0..<g.channels {
+                var sum: Scalar = 0
+                g.forEachTap(i, j) { _, _, row, col in
+                    sum += input.scalars[g.inputIndex(n, row, col, c)]
                 }
+                output.scalars[g.outputIndex(n, i, j, c)] = sum / divisor
             }
         }
         return output
@@ -149,16 +137,12 @@ extension Reference {
                                  padding: padding, op: "avgPoolBackward")
         try g.checkOutputGradient(dOutput.shape, op: "avgPoolBackward")
         var dInput = Tensor<Scalar>.zerosUnchecked(input.shape)
-        for n in 0..<g.batch {
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output {
-                    let divisor = Scalar(g.realCells(i, j))
-                    for c in 0..<g.channels {
-                        let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
-                        g.forEachTap(i, j) { _, _, row, col in
-                            dInput.scalars[g.inputIndex(n, row, col, c)] += share
-                        }
-                    }
+        g.forEachWindow { n, i, j in
+            let divisor = Scalar(g.realCells(i, j))
+            for c in 0..<g.channels {
+                let share = dOutput.scalars[g.outputIndex(n, i, j, c)] / divisor
+                g.forEachTap(i, j) { _, _, row, col in
+                    dInput.scalars[g.inputIndex(n, row, col, c)] += share
                 }
             }
         }

@@ -23,19 +23,15 @@ extension Reference {
     ) throws -> Tensor<Scalar> {
         let layout = try SoftmaxAxis(x.shape, axis: axis, op: "softmax")
         var y = Tensor<Scalar>.zerosUnchecked(x.shape)
-        for outer in 0..<layout.outer {
-            for inner in 0..<layout.inner {
-                let m = layout.maximum(x.scalars, outer, inner)
-                var sum: Scalar = 0
-                for k in 0..<layout.length {
-                    let e = Scalar.exp(x.scalars[layout.index(outer, k, inner)] - m)
-                    y.scalars[layout.index(outer, k, inner)] = e
-                    sum += e
-                }
-                for k in 0..<layout.length {
-                    y.scalars[layout.index(outer, k, inner)] /= sum
-                }
+        layout.forEachSlice { slice, _ in
+            let m = layout.maximum(x.scalars, slice)
+            var sum: Scalar = 0
+            for index in slice {
+                let e = Scalar.exp(x.scalars[index] - m)
+                y.scalars[index] = e
+                sum += e
             }
+            for index in slice { y.scalars[index] /= sum }
         }
         return y
     }
@@ -54,18 +50,10 @@ extension Reference {
         try layout.check(dOutput.shape, name: "dOutput", op: "softmaxBackward")
         let y = try softmaxForward(x, axis: axis)
         var dInput = Tensor<Scalar>.zerosUnchecked(x.shape)
-        for outer in 0..<layout.outer {
-            for inner in 0..<layout.inner {
-                var dot: Scalar = 0
-                for k in 0..<layout.length {
-                    let index = layout.index(outer, k, inner)
-                    dot += dOutput.scalars[index] * y.scalars[index]
-                }
-                for k in 0..<layout.length {
-                    let index = layout.index(outer, k, inner)
-                    dInput.scalars[index] = y.scalars[index] * (dOutput.scalars[index] - dot)
-                }
-            }
+        layout.forEachSlice { slice, _ in
+            var dot: Scalar = 0
+            for index in slice { dot += dOutput.scalars[index] * y.scalars[index] }
+            for index in slice { dInput.scalars[index] = y.scalars[index] * (dOutput.scalars[index] - dot) }
         }
         return dInput
     }
@@ -82,15 +70,10 @@ extension Reference {
     ) throws -> Tensor<Scalar> {
         let layout = try SoftmaxAxis(x.shape, axis: axis, op: "logSoftmax")
         var y = Tensor<Scalar>.zerosUnchecked(x.shape)
-        for outer in 0..<layout.outer {
-            for inner in 0..<layout.inner {
-                let m = layout.maximum(x.scalars, outer, inner)
-                let logSum = layout.logSumExpShifted(x.scalars, outer, inner, maximum: m)
-                for k in 0..<layout.length {
-                    let index = layout.index(outer, k, inner)
-                    y.scalars[index] = x.scalars[index] - m - logSum
-                }
-            }
+        layout.forEachSlice { slice, _ in
+            let m = layout.maximum(x.scalars, slice)
+            let logSum = layout.logSumExpShifted(x.scalars, slice, maximum: m)
+            for index in slice { y.scalars[index] = x.scalars[index] - m - logSum }
         }
         return y
     }
@@ -109,15 +92,10 @@ extension Reference {
         try layout.check(dOutput.shape, name: "dOutput", op: "logSoftmaxBackward")
         let p = try softmaxForward(x, axis: axis)
         var dInput = Tensor<Scalar>.zerosUnchecked(x.shape)
-        for outer in 0..<layout.outer {
-            for inner in 0..<layout.inner {
-                var total: Scalar = 0
-                for k in 0..<layout.length { total += dOutput.scalars[layout.index(outer, k, inner)] }
-                for k in 0..<layout.length {
-                    let index = layout.index(outer, k, inner)
-                    dInput.scalars[index] = dOutput.scalars[index] - p.scalars[index] * total
-                }
-            }
+        layout.forEachSlice { slice, _ in
+            var total: Scalar = 0
+            for index in slice { total += dOutput.scalars[index] }
+            for index in slice { dInput.scalars[index] = dOutput.scalars[index] - p.scalars[index] * total }
         }
         return dInput
     }

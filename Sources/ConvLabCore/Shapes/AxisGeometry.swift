@@ -43,6 +43,19 @@ package struct SoftmaxAxis: Sendable {
         (outer * length + k) * self.inner + inner
     }
 
+    /// Calls `body(slice, position)` for every 1-D slice along `axis`, `(outer, inner)` in
+    /// row-major order: `slice` is the flat indices `index(outer, k, inner)` for `k in 0..<length`,
+    /// and `position = outer * inner + inner` is the slice's place in `reducedShape`.
+    @inline(__always)
+    package func forEachSlice(_ body: (_ slice: StrideTo<Int>, _ position: Int) -> Void) {
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let start = index(o, 0, i)
+                body(stride(from: start, to: start + length * inner, by: inner), o * inner + i)
+            }
+        }
+    }
+
     /// Throws unless `other` equals the shape this layout was made for.
     package func check(_ other: [Int], name: String, op: String) throws {
         guard other == shape else {
@@ -51,18 +64,18 @@ package struct SoftmaxAxis: Sendable {
         }
     }
 
-    /// `max_k x[outer, k, inner]` (-infinity for an empty axis).
-    package func maximum<Scalar: TensorScalar>(_ x: [Scalar], _ outer: Int, _ inner: Int) -> Scalar {
+    /// `max_k x[slice[k]]` (-infinity for an empty axis).
+    package func maximum<Scalar: TensorScalar>(_ x: [Scalar], _ slice: StrideTo<Int>) -> Scalar {
         var m = -Scalar.infinity
-        for k in 0..<length { m = Swift.max(m, x[index(outer, k, inner)]) }
+        for index in slice { m = Swift.max(m, x[index]) }
         return m
     }
 
-    /// `log Σ_k exp(x[outer, k, inner] - maximum)`: at least `log 1 = 0`, never overflowing.
-    package func logSumExpShifted<Scalar: TensorScalar>(_ x: [Scalar], _ outer: Int, _ inner: Int,
+    /// `log Σ_k exp(x[slice[k]] - maximum)`: at least `log 1 = 0`, never overflowing.
+    package func logSumExpShifted<Scalar: TensorScalar>(_ x: [Scalar], _ slice: StrideTo<Int>,
                                                 maximum m: Scalar) -> Scalar {
         var sum: Scalar = 0
-        for k in 0..<length { sum += Scalar.exp(x[index(outer, k, inner)] - m) }
+        for index in slice { sum += Scalar.exp(x[index] - m) }
         return Scalar.log(sum)
     }
 }

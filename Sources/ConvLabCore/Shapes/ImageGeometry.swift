@@ -64,12 +64,8 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry 
     public init(input: [Int], filter: [Int], strides: Size2, padding: Padding, dilations: Size2,
                 op: String = "conv2d") throws {
         let pair = "(\(describeShape(input)) * \(describeShape(filter)))"
-        guard input.count == 4 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
-        }
-        guard filter.count == 4 else {
-            throw ConvLabError.shape(op: op, message: "filter must be rank 4 [KH,KW,C,O], got \(describeShape(filter))")
-        }
+        try OpCheck.rank(input, "[N,H,W,C]", name: "input", op: op)
+        try OpCheck.rank(filter, "[KH,KW,C,O]", name: "filter", op: op)
         guard filter[2] == input[3] else {
             throw ConvLabError.shape(op: op,
                 message: "filter has \(filter[2]) input channels but input has \(input[3]) \(pair)")
@@ -112,7 +108,7 @@ public struct Conv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry 
 /// The validated shapes of one depthwise conv2d call. The windows are exactly conv2d's (the
 /// filter `[KH, KW, C, M]` has conv2d's layout with `O = M`), so this wraps a `Conv2DGeometry`
 /// and only changes the output channel layout to `c*M + m`.
-package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped {
+package struct DepthwiseConv2DGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     /// The same windows, pads and input/filter indexing as a conv2d with `M` output channels.
     package let window: Conv2DGeometry
 
@@ -168,9 +164,7 @@ package struct PoolGeometry: Equatable, Sendable, OutputShaped, WindowGeometry {
     /// - Throws: `ConvLabError` naming `op` and the input shape.
     package init(input: [Int], windowSize: Size2, strides: Size2, padding: Padding,
                 op: String = "pool") throws {
-        guard input.count == 4 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
-        }
+        try OpCheck.rank(input, "[N,H,W,C]", name: "input", op: op)
         guard input.allSatisfy({ $0 >= 1 }) else {
             throw ConvLabError.shape(op: op, message: "every dimension of the input must be >= 1, got \(describeShape(input))")
         }

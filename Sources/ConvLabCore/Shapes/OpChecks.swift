@@ -44,6 +44,17 @@ package enum OpCheck {
         return channels
     }
 
+    /// Throws unless `shape` has as many axes as `layout` names: "`name` must be rank R `layout`,
+    /// got `shape`", then `hint`.
+    /// - Parameters:
+    ///   - layout: the axes, `[N,H,W,C]`.
+    package static func rank(_ shape: [Int], _ layout: String, name: String, op: String, hint: String = "") throws {
+        let rank = layout.split(separator: ",").count
+        guard shape.count == rank else {
+            throw ConvLabError.shape(op: op, message: "\(name) must be rank \(rank) \(layout), got \(describeShape(shape))\(hint)")
+        }
+    }
+
     /// Maxout's group size `C / units` for `x: [..., C]`.
     package static func maxoutGroupSize(_ shape: [Int], units: Int, op: String) throws -> Int {
         let channels = try channels(shape, name: "x", op: op)
@@ -60,12 +71,8 @@ package enum OpCheck {
     /// `(N, In, Out)` after checking that `input @ weights` is defined.
     package static func dense(input: [Int], weights: [Int], op: String) throws -> (batch: Int, inputs: Int, outputs: Int) {
         let pair = "(\(describeShape(input)) @ \(describeShape(weights)))"
-        guard input.count == 2 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 2 [N,In], got \(describeShape(input)); flatten images first")
-        }
-        guard weights.count == 2 else {
-            throw ConvLabError.shape(op: op, message: "weights must be rank 2 [In,Out], got \(describeShape(weights))")
-        }
+        try OpCheck.rank(input, "[N,In]", name: "input", op: op, hint: "; flatten images first")
+        try OpCheck.rank(weights, "[In,Out]", name: "weights", op: op)
         guard input[1] == weights[0] else {
             throw ConvLabError.shape(op: op,
                 message: "input has \(input[1]) features but weights expect \(weights[0]) \(pair)")

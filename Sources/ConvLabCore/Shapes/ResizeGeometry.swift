@@ -48,9 +48,7 @@ package struct ResizeGeometry: Equatable, Sendable, OutputShaped {
     /// - Throws: `ConvLabError` naming `op` for a non-NHWC input, an empty image, a size below 1,
     ///   or an output beyond `TensorShape.maximumExtent`.
     package init(input: [Int], size: Size2, method: ResizeMethod, op: String = "resize") throws {
-        guard input.count == 4 else {
-            throw ConvLabError.shape(op: op, message: "input must be rank 4 [N,H,W,C], got \(describeShape(input))")
-        }
+        try OpCheck.rank(input, "[N,H,W,C]", name: "input", op: op)
         guard input[1] >= 1, input[2] >= 1, input[0] >= 0, input[3] >= 0 else {
             throw ConvLabError.shape(op: op, message: "input \(describeShape(input)) needs H >= 1 and W >= 1")
         }

@@ -30,10 +30,12 @@ extension WindowAxis {
     }
 }
 
-/// A sliding window over an image: its height axis and its width axis. Conv2d, depthwise and
-/// transposed conv2d (`Conv2DGeometry`) and pooling on both paths (`PoolGeometry`) walk its real
-/// taps with the one loop below.
+/// A sliding window over a batch of images: its height axis and its width axis. Conv2d, depthwise
+/// and transposed conv2d (`Conv2DGeometry`, `DepthwiseConv2DGeometry`) and pooling on both paths
+/// (`PoolGeometry`) walk its windows and their real taps with the two loops below.
 package protocol WindowGeometry {
+    /// `N`, the images.
+    var batch: Int { get }
     /// The height axis: `H`, `KH`, `sh`, `dh`, TF's pads and `OH`.
     var rows: WindowAxis { get }
     /// The width axis: `W`, `KW`, `sw`, `dw`, TF's pads and `OW`.
@@ -41,6 +43,17 @@ package protocol WindowGeometry {
 }
 
 extension WindowGeometry {
+    /// Calls `body(n, i, j)` for every output position `(i, j)` of every image `n`, in the
+    /// output's row-major order: the three outer loops every windowed reference op shares.
+    @inlinable @inline(__always)
+    package func forEachWindow(_ body: (_ n: Int, _ i: Int, _ j: Int) -> Void) {
+        for n in 0..<batch {
+            for i in 0..<rows.output {
+                for j in 0..<cols.output { body(n, i, j) }
+            }
+        }
+    }
+
     /// Calls `body(a, b, row, col)` for each tap `(a, b)` of window `(i, j)` whose input cell
     /// `(row, col) = (i*sh + a*dh - padTop, j*sw + b*dw - padLeft)` lies inside the image, in
     /// row-major tap order (top row first, then left to right). Taps on the zero padding would

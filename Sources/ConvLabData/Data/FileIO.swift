@@ -179,22 +179,12 @@ package enum FileIO {
 }
 
 // The C calls, named apart from Swift methods called `read` and `write`.
-@inline(__always) private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    #if canImport(Darwin)
-    return Darwin.read(fd, buffer, count)
-    #elseif canImport(Glibc)
-    return Glibc.read(fd, buffer, count)
-    #else
-    return Musl.read(fd, buffer, count)
-    #endif
-}
-
-@inline(__always) private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Darwin)
-    return Darwin.write(fd, buffer, count)
-    #elseif canImport(Glibc)
-    return Glibc.write(fd, buffer, count)
-    #else
-    return Musl.write(fd, buffer, count)
-    #endif
-}
+private typealias CRead = @Sendable (Int32, UnsafeMutableRawPointer?, Int) -> Int
+private typealias CWrite = @Sendable (Int32, UnsafeRawPointer?, Int) -> Int
+#if canImport(Darwin)
+private let (systemRead, systemWrite): (CRead, CWrite) = (Darwin.read, Darwin.write)
+#elseif canImport(Glibc)
+private let (systemRead, systemWrite): (CRead, CWrite) = (Glibc.read, Glibc.write)
+#else
+private let (systemRead, systemWrite): (CRead, CWrite) = (Musl.read, Musl.write)
+#endif

@@ -161,7 +161,7 @@ package enum Zlib {
         guard end + 4 <= bytes.count else {
             throw ConvLabError.file(path: path, offset: baseOffset + bytes.count, message: "zlib Adler-32 trailer is missing (truncated)")
         }
-        let stored = UInt32(bytes[end]) << 24 | UInt32(bytes[end + 1]) << 16 | UInt32(bytes[end + 2]) << 8 | UInt32(bytes[end + 3])
+        let stored = readBigEndian32(bytes, end)
         let actual = Checksum.adler32(output)
         guard stored == actual else {
             throw ConvLabError.file(path: path, offset: baseOffset + end,
@@ -177,22 +177,32 @@ package enum Zlib {
     package static func compress(_ data: [UInt8], level: Deflate.Level = .default) -> [UInt8] {
         var out: [UInt8] = [0x78, 0x9C]
         out += Deflate.compress(data, level: level)
-        let adler = Checksum.adler32(data)
-        out += [UInt8(adler >> 24), UInt8(truncatingIfNeeded: adler >> 16),
-                UInt8(truncatingIfNeeded: adler >> 8), UInt8(truncatingIfNeeded: adler)]
+        appendBigEndian32(Checksum.adler32(data), to: &out)
         return out
     }
 }
 
 // MARK: - Byte helpers
 
-func readLittleEndian32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+// The 4-byte integers of the file formats: little-endian in gzip and ConvLab's checkpoints,
+// big-endian in zlib's Adler-32, IDX headers, PNG chunks and SHA-256 digests.
+
+package func readLittleEndian32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
     UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
 }
 
-func appendLittleEndian32(_ value: UInt32, to bytes: inout [UInt8]) {
+package func appendLittleEndian32(_ value: UInt32, to bytes: inout [UInt8]) {
     bytes += [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
               UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)]
+}
+
+package func readBigEndian32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+}
+
+package func appendBigEndian32(_ value: UInt32, to bytes: inout [UInt8]) {
+    bytes += [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+              UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
 }
 
 package func hex8(_ value: UInt8) -> String {

@@ -100,7 +100,7 @@ package struct IDXFile: Sendable, Equatable {
         var elementCount = 0
         for axis in 0..<rank {
             let offset = 4 + 4 * axis
-            let size = Int(raw[offset]) << 24 | Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8 | Int(raw[offset + 3])
+            let size = Int(readBigEndian32(raw, offset))
             dimensions.append(size)
             // The checked product of the dimensions so far (zeros counted as one: an empty
             // [0, 2^32-1, 2^32-1] is refused too), within the budget, before any data is copied.
@@ -123,9 +123,7 @@ package struct IDXFile: Sendable, Equatable {
     /// The file's bytes: header then data.
     package func encoded() -> [UInt8] {
         var out: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
-        for size in dimensions {
-            out += [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)]
-        }
+        for size in dimensions { appendBigEndian32(UInt32(truncatingIfNeeded: size), to: &out) }
         return out + bytes
     }
 

@@ -48,10 +48,7 @@ package struct SHA256: Sendable {
         tail.withUnsafeBytes { absorb($0) }
         var digest = [UInt8]()
         digest.reserveCapacity(32)
-        for word in state {
-            digest += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
-                       UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-        }
+        for word in state { appendBigEndian32(word, to: &digest) }
         return SHA256Digest(bytes: digest)
     }
 

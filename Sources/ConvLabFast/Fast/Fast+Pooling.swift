@@ -28,12 +28,8 @@ extension Fast {
         return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { xs in
                 let x = xs.baseAddress!
-                parallelFor(g.batch, threads: poolThreads(g)) { n in
-                    for i in 0..<g.rows.output {
-                        for j in 0..<g.cols.output {
-                            maxPoolValues(x, g, n, i, j, y + g.outputIndex(n, i, j, 0))
-                        }
-                    }
+                forEachWindowInParallel(g) { n, i, j in
+                    maxPoolValues(x, g, n, i, j, y + g.outputIndex(n, i, j, 0))
                 }
             }
         }
@@ -58,11 +54,7 @@ extension Fast {
                 input.scalars.withUnsafeBufferPointer { xs in
                     dOutput.scalars.withUnsafeBufferPointer { dys in
                         let x = xs.baseAddress!, dy = dys.baseAddress!
-                        parallelFor(g.batch, threads: poolThreads(g)) { n in
-                            for i in 0..<g.rows.output {
-                                for j in 0..<g.cols.output { routeTiled(x, dy, dx, g, n, i, j) }
-                            }
-                        }
+                        forEachWindowInParallel(g) { n, i, j in routeTiled(x, dy, dx, g, n, i, j) }
                     }
                 }
             }
@@ -72,12 +64,8 @@ extension Fast {
             dOutput.scalars.withUnsafeBufferPointer { dys in
                 dInput.scalars.withUnsafeMutableBufferPointer { dxs in
                     let x = xs.baseAddress!, dy = dys.baseAddress!, dx = dxs.baseAddress!
-                    parallelFor(g.batch, threads: poolThreads(g)) { n in
-                        for i in 0..<g.rows.output {
-                            for j in 0..<g.cols.output {
-                                routeToFirstMax(x, dy + g.outputIndex(n, i, j, 0), dx, g, n, i, j)
-                            }
-                        }
+                    forEachWindowInParallel(g) { n, i, j in
+                        routeToFirstMax(x, dy + g.outputIndex(n, i, j, 0), dx, g, n, i, j)
                     }
                 }
             }
@@ -97,18 +85,14 @@ extension Fast {
         input.scalars.withUnsafeBufferPointer { xs in
             output.scalars.withUnsafeMutableBufferPointer { ys in
                 let x = xs.baseAddress!, y = ys.baseAddress!
-                parallelFor(g.batch, threads: poolThreads(g)) { n in
-                    for i in 0..<g.rows.output {
-                        for j in 0..<g.cols.output {
-                            let out = y + g.outputIndex(n, i, j, 0)   // starts at zero
-                            g.forEachTap(i, j) { _, _, row, col in
-                                let cell = x + g.inputIndex(n, row, col, 0)
-                                for c in 0..<g.channels { out[c] += cell[c] }
-                            }
-                            let divisor = Float(g.realCells(i, j))
-                            for c in 0..<g.channels { out[c] /= divisor }
-                        }
+                forEachWindowInParallel(g) { n, i, j in
+                    let out = y + g.outputIndex(n, i, j, 0)   // starts at zero
+                    g.forEachTap(i, j) { _, _, row, col in
+                        let cell = x + g.inputIndex(n, row, col, 0)
+                        for c in 0..<g.channels { out[c] += cell[c] }
                     }
+                    let divisor = Float(g.realCells(i, j))
+                    for c in 0..<g.channels { out[c] /= divisor }
                 }
             }
         }
@@ -128,16 +112,12 @@ extension Fast {
         dOutput.scalars.withUnsafeBufferPointer { dys in
             dInput.scalars.withUnsafeMutableBufferPointer { dxs in
                 let dy = dys.baseAddress!, dx = dxs.baseAddress!
-                parallelFor(g.batch, threads: poolThreads(g)) { n in
-                    for i in 0..<g.rows.output {
-                        for j in 0..<g.cols.output {
-                            let upstream = dy + g.outputIndex(n, i, j, 0)
-                            let divisor = Float(g.realCells(i, j))
-                            g.forEachTap(i, j) { _, _, row, col in
-                                let cell = dx + g.inputIndex(n, row, col, 0)
-                                for c in 0..<g.channels { cell[c] += upstream[c] / divisor }
-                            }
-                        }
+                forEachWindowInParallel(g) { n, i, j in
+                    let upstream = dy + g.outputIndex(n, i, j, 0)
+                    let divisor = Float(g.realCells(i, j))
+                    g.forEachTap(i, j) { _, _, row, col in
+                        let cell = dx + g.inputIndex(n, row, col, 0)
+                        for c in 0..<g.channels { cell[c] += upstream[c] / divisor }
                     }
                 }
             }
@@ -148,6 +128,18 @@ extension Fast {
     /// One thread for small tensors, where starting threads costs more than it saves.
     static func poolThreads(_ g: PoolGeometry) -> Int {
         g.batch * g.rows.input * g.cols.input * g.channels >= elementwiseChunk ? threads : 1
+    }
+
+    /// Calls `body(n, i, j)` for every window of every image, the images split across
+    /// `poolThreads(g)` threads: one image's windows run on one thread, in the output's row-major
+    /// order (`WindowGeometry.forEachWindow`'s), so a body may write anywhere in its own image.
+    @inline(__always)
+    static func forEachWindowInParallel(_ g: PoolGeometry, _ body: (_ n: Int, _ i: Int, _ j: Int) -> Void) {
+        parallelFor(g.batch, threads: poolThreads(g)) { n in
+            for i in 0..<g.rows.output {
+                for j in 0..<g.cols.output { body(n, i, j) }
+            }
+        }
     }
 
     /// Adds each channel's `upstream` gradient to the first cell of window `(i, j)` that holds

@@ -88,7 +88,7 @@ package struct Checkpoint: Sendable {
         guard bytes.count >= 12, Array(bytes[0..<8]) == magic else {
             throw ConvLabError.file(path: path, offset: 0, message: "not a ConvLab checkpoint (no CONVLAB1 magic)")
         }
-        let headerLength = Int(UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24)
+        let headerLength = Int(readLittleEndian32(bytes, at: 8))
         guard headerLength <= bytes.count - 12 else {
             throw ConvLabError.file(path: path, offset: bytes.count,
                                     message: "the header claims \(headerLength) bytes but the file ends first")
@@ -115,9 +115,7 @@ package struct Checkpoint: Sendable {
             }
             let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 for i in 0..<count {
-                    let b = offset + 4 * i
-                    let bits = UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
-                    buffer[i] = Float(bitPattern: bits)
+                    buffer[i] = Float(bitPattern: readLittleEndian32(bytes, at: offset + 4 * i))
                 }
                 initialized = count
             }

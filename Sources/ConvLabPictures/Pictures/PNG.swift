@@ -305,12 +305,3 @@ public enum PNG {
         appendBigEndian32(Checksum.crc32(typeAndData), to: &out)
     }
 }
-
-func readBigEndian32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-    UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-}
-
-func appendBigEndian32(_ value: UInt32, to bytes: inout [UInt8]) {
-    bytes += [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-              UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
-}
