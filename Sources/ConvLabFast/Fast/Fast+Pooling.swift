@@ -25,11 +25,13 @@ extension Fast {
             }
         }
         // Every window has a real cell (TF's rule), so every output is written: no zero fill.
+        let tiled = windowsTile(g)
         return tensor(g.outputShape) { y in
             input.scalars.withUnsafeBufferPointer { xs in
                 let x = xs.baseAddress!
                 forEachWindowInParallel(g) { n, i, j in
-                    maxPoolValues(x, g, n, i, j, y + g.outputIndex(n, i, j, 0))
+                    let out = y + g.outputIndex(n, i, j, 0)
+                    if tiled { maxTiled(x, out, g, n, i, j) } else { maxPoolValues(x, g, n, i, j, out) }
                 }
             }
         }
@@ -209,11 +211,7 @@ extension Fast {
             @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
                 UnsafeRawPointer(p + c).loadUnaligned(as: SIMD8<Float>.self)
             }
-            var best = load(x + corner)
-            for t in 1..<(kh * kw) {
-                let value = load(x + cell(t))
-                best = best.replacing(with: value, where: value .> best)
-            }
+            let best = tiledMax(x + c, taps: kh * kw, cell)
             let gradient = load(upstream), bestIsNaN = best .!= best
             var pending = SIMDMask<SIMD8<Int32>>(repeating: true)
             for t in 0..<(kh * kw) {
@@ -236,6 +234,38 @@ extension Fast {
                 if hit { pending = false }
             }
             c += 1
+        }
+    }
+
+    /// The max of eight channels over a window that tiles the input (`windowsTile`), by the
+    /// reference's rule: start from the first cell, take a later one only if strictly greater.
+    /// `x` points at the first of the eight channels, `cell(t)` is tap `t`'s offset from it.
+    @inline(__always)
+    static func tiledMax(_ x: UnsafePointer<Float>, taps: Int, _ cell: (Int) -> Int) -> SIMD8<Float> {
+        var best = UnsafeRawPointer(x + cell(0)).loadUnaligned(as: SIMD8<Float>.self)
+        for t in 1..<taps {
+            let value = UnsafeRawPointer(x + cell(t)).loadUnaligned(as: SIMD8<Float>.self)
+            best = best.replacing(with: value, where: value .> best)
+        }
+        return best
+    }
+
+    /// `maxPoolValues` for windows that tile the input (`windowsTile`): the window's cells found
+    /// without `forEachTap`'s range arithmetic, eight channels at a time.
+    @inline(__always)
+    static func maxTiled(_ x: UnsafePointer<Float>, _ best: UnsafeMutablePointer<Float>, _ g: PoolGeometry,
+                         _ n: Int, _ i: Int, _ j: Int) {
+        let kh = g.rows.kernel, kw = g.cols.kernel
+        let corner = g.inputIndex(n, i * kh, j * kw, 0), rowStep = g.cols.input * g.channels
+        @inline(__always) func cell(_ t: Int) -> Int { corner + (t / kw) * rowStep + (t % kw) * g.channels }
+        var c = 0
+        while c + 8 <= g.channels {
+            UnsafeMutableRawPointer(best + c).storeBytes(of: tiledMax(x + c, taps: kh * kw, cell), as: SIMD8<Float>.self)
+            c += 8
+        }
+        for c in c..<g.channels {
+            best[c] = x[cell(0) + c]
+            for t in 1..<(kh * kw) where x[cell(t) + c] > best[c] { best[c] = x[cell(t) + c] }
         }
     }
 
