@@ -273,13 +273,13 @@ extension MakingItFastLecture {
         // @code against-pytorch
         let convlab = try figures(benchRun), torch = try figures(torchRun)
         var table = Table("lecture 7's convnet, batch 128", "ConvLab", "PyTorch", "ratio")
-        for (label, mine, theirs) in [("training images/s, 1 thread", "train_images_per_s_1thread", "torch_train_images_per_s_threads1"),
-                                      ("training images/s, 2 threads", "train_images_per_s", "torch_train_images_per_s_threads2"),
-                                      ("inference images/s, 1 thread", "infer_images_per_s_1thread", "torch_infer_images_per_s_threads1"),
-                                      ("inference images/s, 2 threads", "infer_images_per_s", "torch_infer_images_per_s_threads2"),
-                                      ("conv2 forward GFLOP/s (nominal), 2 threads", "conv2_forward_gflops", "torch_conv2_forward_gflops_threads2")] {
+        for (label, mine, theirs, decimals) in [("training images/s, 1 thread", "train_images_per_s_1thread", "torch_train_images_per_s_threads1", 0),
+                                                ("training images/s, 2 threads", "train_images_per_s", "torch_train_images_per_s_threads2", 0),
+                                                ("inference images/s, 1 thread", "infer_images_per_s_1thread", "torch_infer_images_per_s_threads1", 0),
+                                                ("inference images/s, 2 threads", "infer_images_per_s", "torch_infer_images_per_s_threads2", 0),
+                                                ("conv2 forward GFLOP/s (nominal), 2 threads", "conv2_forward_gflops", "torch_conv2_forward_gflops_threads2", 1)] {
             let a = try convlab[mine], b = try torch[theirs]
-            table.row("\(label)", "\(a, decimals: 1)", "\(b, decimals: 1)", "\(a / b, decimals: 2)")
+            table.row("\(label)", "\(a, decimals: decimals)", "\(b, decimals: decimals)", "\(a / b, decimals: 2)")
         }
         out.say(table)
         // @end
