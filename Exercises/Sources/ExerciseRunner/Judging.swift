@@ -96,7 +96,7 @@ struct JudgeCompiler: Sendable {
         var hasher = FNV1a()
         hasher.add("judge v1\n" + glue)
         for file in files {
-            hasher.add(file.lastPathComponent)
+            hasher.add(file.standardizedFileURL.path)   // compiler errors name the path, so a folder has its own entry
             hasher.add((try? Data(contentsOf: file)) ?? Data("missing".utf8))
         }
         for object in kit.objects + [kit.modules.appendingPathComponent("ExerciseChecks.swiftmodule")] {

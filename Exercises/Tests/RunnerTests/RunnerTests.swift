@@ -77,6 +77,15 @@ struct BrokenFileTests {
         #expect(restored == (try String(contentsOf: exercisesRoot.appendingPathComponent("Pristine/03_Conv1D.swift"), encoding: .utf8)))
         let after = try run(["check", "03"], student: folder)
         #expect(after.output.contains("expected:") && !after.output.contains("does not compile"), "check 03 after reset printed: \(after.output)")
+
+        // The same broken file in another folder: the error names that folder, not the one whose
+        // compile the judge cache kept (a second run on a warm machine once showed the first).
+        let other = try studentFolder("broken-elsewhere")
+        defer { try? FileManager.default.removeItem(at: other) }
+        try (String(contentsOf: other.appendingPathComponent("03_Conv1D.swift"), encoding: .utf8) + "\nfunc broken( {\n")
+            .write(to: other.appendingPathComponent("03_Conv1D.swift"), atomically: true, encoding: .utf8)
+        let elsewhere = try run(["check", "03"], student: other)
+        #expect(elsewhere.output.contains("does not compile: \(other.lastPathComponent)/03_Conv1D.swift:"), "check 03 elsewhere printed: \(elsewhere.output)")
     }
 
     /// An exercise calling another exercise's function reports that exercise first.
