@@ -21,7 +21,15 @@ extension WindowAxis {
     /// so its work is bounded by the input however large the kernel is (a SAME max pool with a
     /// 2^31-wide window reads the 3 real rows, not 2^31).
     public func taps(forOutput o: Int) -> Range<Int> {
-        let start = position(output: o, tap: 0)
+        Self.taps(forOutput: o, input: input, kernel: kernel, stride: stride, dilation: dilation, padBefore: padBefore)
+    }
+
+    /// `taps(forOutput:)` for an axis given by its sizes, for a geometry that is not a
+    /// `WindowAxis` (the fast path's transposed lowering of a conv's input gradient).
+    @inline(__always)
+    package static func taps(forOutput o: Int, input: Int, kernel: Int, stride: Int, dilation: Int,
+                             padBefore: Int) -> Range<Int> {
+        let start = o * stride - padBefore  // the input position of tap 0
         let last = input - 1 - start         // the largest k * dilation still inside
         guard last >= 0 else { return 0..<0 }
         let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation

@@ -267,10 +267,7 @@ extension Fast {
         // Maximal runs of outputs along one axis whose first and last real tap agree.
         func runs(outputs: Int, input: Int, kernel: Int, stride: Int, dilation: Int, padBefore: Int) -> [Range<Int>] {
             func realTaps(_ o: Int) -> Range<Int> {
-                let start = o * stride - padBefore      // the input position of tap 0
-                let first = start >= 0 ? 0 : min(kernel, (-start + dilation - 1) / dilation)
-                let end = input - 1 - start < 0 ? 0 : min(kernel, (input - 1 - start) / dilation + 1)
-                return min(first, end)..<end
+                WindowAxis.taps(forOutput: o, input: input, kernel: kernel, stride: stride, dilation: dilation, padBefore: padBefore)
             }
             guard outputs > 0 else { return [] }
             var result: [Range<Int>] = [], start = 0
