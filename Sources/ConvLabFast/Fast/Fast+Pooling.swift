@@ -195,78 +195,97 @@ extension Fast {
         return tiles(g.rows) && tiles(g.cols)
     }
 
+    /// Window `(i, j)` of image `n` when the windows tile the input (`windowsTile`): its cells are
+    /// found from the window's corner, without `forEachTap`'s range arithmetic, and their max is
+    /// taken by the reference's rule (start from the first cell, take a later one only if
+    /// strictly greater).
+    struct TiledWindow {
+        let corner: Int, rowStep: Int, kw: Int, channels: Int
+        /// The window's cells, `KH * KW`.
+        let taps: Int
+
+        @inline(__always)
+        init(_ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int) {
+            kw = g.cols.kernel
+            channels = g.channels
+            taps = g.rows.kernel * kw
+            corner = g.inputIndex(n, i * g.rows.kernel, j * kw, 0)
+            rowStep = g.cols.input * g.channels
+        }
+
+        /// The flat index of channel 0 of cell `t` (row-major in the window).
+        @inline(__always)
+        func cell(_ t: Int) -> Int { corner + (t / kw) * rowStep + (t % kw) * channels }
+
+        /// The max of channels `c..<c+8`.
+        @inline(__always)
+        func max8(_ x: UnsafePointer<Float>, _ c: Int) -> SIMD8<Float> {
+            var best = UnsafeRawPointer(x + cell(0) + c).loadUnaligned(as: SIMD8<Float>.self)
+            for t in 1..<taps {
+                let value = UnsafeRawPointer(x + cell(t) + c).loadUnaligned(as: SIMD8<Float>.self)
+                best = best.replacing(with: value, where: value .> best)
+            }
+            return best
+        }
+
+        /// The max of channel `c`.
+        @inline(__always)
+        func max(_ x: UnsafePointer<Float>, _ c: Int) -> Float {
+            var best = x[cell(0) + c]
+            for t in 1..<taps where x[cell(t) + c] > best { best = x[cell(t) + c] }
+            return best
+        }
+    }
+
     /// `routeToFirstMax` for windows that tile the input (`windowsTile`): writes every cell of
     /// window `(i, j)`, the gradient on each channel's winner (the same rule) and zero elsewhere,
     /// eight channels at a time, so `dx` needs no zero fill and is written exactly once.
     @inline(__always)
     static func routeTiled(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
                            _ g: PoolGeometry, _ n: Int, _ i: Int, _ j: Int) {
-        let kh = g.rows.kernel, kw = g.cols.kernel, top = i * kh, left = j * kw
+        let window = TiledWindow(g, n, i, j)
         let upstream = dy + g.outputIndex(n, i, j, 0)
-        let corner = g.inputIndex(n, top, left, 0)
-        let rowStep = g.cols.input * g.channels
-        @inline(__always) func cell(_ t: Int) -> Int { corner + (t / kw) * rowStep + (t % kw) * g.channels }
         var c = 0
         while c + 8 <= g.channels {
             @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
                 UnsafeRawPointer(p + c).loadUnaligned(as: SIMD8<Float>.self)
             }
-            let best = tiledMax(x + c, taps: kh * kw, cell)
+            let best = window.max8(x, c)
             let gradient = load(upstream), bestIsNaN = best .!= best
             var pending = SIMDMask<SIMD8<Int32>>(repeating: true)
-            for t in 0..<(kh * kw) {
-                let value = load(x + cell(t))
+            for t in 0..<window.taps {
+                let value = load(x + window.cell(t))
                 let hit = pending .& ((value .== best) .| (bestIsNaN .& (value .!= value)))
-                UnsafeMutableRawPointer(dx + cell(t) + c)
+                UnsafeMutableRawPointer(dx + window.cell(t) + c)
                     .storeBytes(of: SIMD8<Float>(repeating: 0).replacing(with: gradient, where: hit), as: SIMD8<Float>.self)
                 pending = pending .& .!hit
             }
             c += 8
         }
         while c < g.channels {
-            var best = x[corner + c]
-            for t in 1..<(kh * kw) where x[cell(t) + c] > best { best = x[cell(t) + c] }
+            let best = window.max(x, c)
             var pending = true
-            for t in 0..<(kh * kw) {
-                let value = x[cell(t) + c]
+            for t in 0..<window.taps {
+                let value = x[window.cell(t) + c]
                 let hit = pending && (value == best || (best != best && value != value))
-                dx[cell(t) + c] = hit ? upstream[c] : 0
+                dx[window.cell(t) + c] = hit ? upstream[c] : 0
                 if hit { pending = false }
             }
             c += 1
         }
     }
 
-    /// The max of eight channels over a window that tiles the input (`windowsTile`), by the
-    /// reference's rule: start from the first cell, take a later one only if strictly greater.
-    /// `x` points at the first of the eight channels, `cell(t)` is tap `t`'s offset from it.
-    @inline(__always)
-    static func tiledMax(_ x: UnsafePointer<Float>, taps: Int, _ cell: (Int) -> Int) -> SIMD8<Float> {
-        var best = UnsafeRawPointer(x + cell(0)).loadUnaligned(as: SIMD8<Float>.self)
-        for t in 1..<taps {
-            let value = UnsafeRawPointer(x + cell(t)).loadUnaligned(as: SIMD8<Float>.self)
-            best = best.replacing(with: value, where: value .> best)
-        }
-        return best
-    }
-
-    /// `maxPoolValues` for windows that tile the input (`windowsTile`): the window's cells found
-    /// without `forEachTap`'s range arithmetic, eight channels at a time.
+    /// `maxPoolValues` for windows that tile the input (`windowsTile`), eight channels at a time.
     @inline(__always)
     static func maxTiled(_ x: UnsafePointer<Float>, _ best: UnsafeMutablePointer<Float>, _ g: PoolGeometry,
                          _ n: Int, _ i: Int, _ j: Int) {
-        let kh = g.rows.kernel, kw = g.cols.kernel
-        let corner = g.inputIndex(n, i * kh, j * kw, 0), rowStep = g.cols.input * g.channels
-        @inline(__always) func cell(_ t: Int) -> Int { corner + (t / kw) * rowStep + (t % kw) * g.channels }
+        let window = TiledWindow(g, n, i, j)
         var c = 0
         while c + 8 <= g.channels {
-            UnsafeMutableRawPointer(best + c).storeBytes(of: tiledMax(x + c, taps: kh * kw, cell), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(best + c).storeBytes(of: window.max8(x, c), as: SIMD8<Float>.self)
             c += 8
         }
-        for c in c..<g.channels {
-            best[c] = x[cell(0) + c]
-            for t in 1..<(kh * kw) where x[cell(t) + c] > best[c] { best[c] = x[cell(t) + c] }
-        }
+        for c in c..<g.channels { best[c] = window.max(x, c) }
     }
 
     /// `best[c]`: the max of channel `c` over window `(i, j)` of image `n`, by the reference's
