@@ -1,4 +1,5 @@
 import ConvLab
+@testable import ConvLabApplications
 import ConvLabTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import ConvLab
+@testable import ConvLabConformance
 import ConvLabTestSupport
 import Foundation
 import Testing

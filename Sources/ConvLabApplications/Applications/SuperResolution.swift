@@ -60,13 +60,6 @@ package struct SuperResolutionScores: Sendable, Equatable, Codable {
     package var bicubic: Double
     package var srcnn: Double
     package var testCount: Int
-
-    package init(nearest: Double, bicubic: Double, srcnn: Double, testCount: Int) {
-        self.nearest = nearest
-        self.bicubic = bicubic
-        self.srcnn = srcnn
-        self.testCount = testCount
-    }
 }
 
 /// The three versions of a test set side by side: nearest (the network's input), bicubic and
@@ -76,13 +69,6 @@ package struct SuperResolutionResults: Sendable {
     package var nearest: Tensor<Float>
     package var bicubic: Tensor<Float>
     package var srcnn: Tensor<Float>
-
-    package init(original: Tensor<Float>, nearest: Tensor<Float>, bicubic: Tensor<Float>, srcnn: Tensor<Float>) {
-        self.original = original
-        self.nearest = nearest
-        self.bicubic = bicubic
-        self.srcnn = srcnn
-    }
 
     /// Mean per-image PSNR of each version against the originals, each version first clipped
     /// to [0, 1] as an 8-bit picture of it would be (bicubic and SRCNN overshoot a little at

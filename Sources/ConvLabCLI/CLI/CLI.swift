@@ -156,11 +156,6 @@ package struct CLIArguments: Sendable {
     package var values: [String: String] = [:]
     var flags: Set<String> = []
 
-    init(command: String, output: CLICommand.Output) {
-        self.command = command
-        self.output = output
-    }
-
     /// The error format of every subcommand.
     package func error(_ message: String) -> ConvLabError {
         .argument(op: command, message: message + " (convlab \(command) --help lists the options)")

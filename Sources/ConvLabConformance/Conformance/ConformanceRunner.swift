@@ -8,12 +8,6 @@ package struct ConformanceResult: Sendable {
     package let id: String
     package let output: Tensor<Float>
     package let gradients: [(name: String, tensor: Tensor<Float>)]
-
-    package init(id: String, output: Tensor<Float>, gradients: [(name: String, tensor: Tensor<Float>)]) {
-        self.id = id
-        self.output = output
-        self.gradients = gradients
-    }
 }
 
 /// A case the runner could not compute, and why. It is left out of the results file, so the

@@ -24,11 +24,6 @@ package struct MNISTDownloader: Sendable {
     package struct File: Sendable {
         package var name: String
         package var rawSHA256: String
-
-        package init(name: String, rawSHA256: String) {
-            self.name = name
-            self.rawSHA256 = rawSHA256
-        }
     }
 
     package var mirrors: [String]

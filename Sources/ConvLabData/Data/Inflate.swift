@@ -245,13 +245,6 @@ private struct Inflater {
     var literalLength = HuffmanDecoder.fixedLiteralLength
     var distance = HuffmanDecoder.fixedDistance
 
-    init(input: UnsafeBufferPointer<UInt8>, position: Int, path: String, output: OutputBuffer) {
-        self.input = input
-        self.position = position
-        self.path = path
-        self.output = output
-    }
-
     /// The byte holding the next unread bit.
     var offset: Int { position - (bitCount + 7) / 8 }
 

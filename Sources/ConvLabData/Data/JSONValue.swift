@@ -75,11 +75,6 @@ private struct JSONReader {
     /// Deeper nesting than this is refused rather than risking the stack.
     static let maximumDepth = 256
 
-    init(bytes: [UInt8], path: String) {
-        self.bytes = bytes
-        self.path = path
-    }
-
     func error(_ message: String, at offset: Int? = nil) -> ConvLabError {
         .file(path: path, offset: offset ?? position, message: message)
     }
