@@ -26,13 +26,8 @@ where RawSignificand: FixedWidthInteger {
     static func pow(_ x: Self, _ y: Self) -> Self
 }
 
-// Top-level wrappers: inside `extension Float`, a bare `exp(x)` would find the static member first.
-@inline(__always) private func cExpf(_ x: Float) -> Float { expf(x) }
-@inline(__always) private func cExpm1f(_ x: Float) -> Float { expm1f(x) }
-@inline(__always) private func cLogf(_ x: Float) -> Float { logf(x) }
-@inline(__always) private func cLog1pf(_ x: Float) -> Float { log1pf(x) }
-@inline(__always) private func cTanhf(_ x: Float) -> Float { tanhf(x) }
-@inline(__always) private func cPowf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+// Top-level wrappers: inside `extension Double`, a bare `exp(x)` would find the static member
+// first. Float's C names (`expf`, ...) clash with nothing, so its extension calls them directly.
 @inline(__always) private func cExp(_ x: Double) -> Double { exp(x) }
 @inline(__always) private func cExpm1(_ x: Double) -> Double { expm1(x) }
 @inline(__always) private func cLog(_ x: Double) -> Double { log(x) }
@@ -41,12 +36,12 @@ where RawSignificand: FixedWidthInteger {
 @inline(__always) private func cPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 
 extension Float: TensorScalar {
-    public static func exp(_ x: Float) -> Float { cExpf(x) }
-    public static func expm1(_ x: Float) -> Float { cExpm1f(x) }
-    public static func log(_ x: Float) -> Float { cLogf(x) }
-    public static func log1p(_ x: Float) -> Float { cLog1pf(x) }
-    public static func tanh(_ x: Float) -> Float { cTanhf(x) }
-    public static func pow(_ x: Float, _ y: Float) -> Float { cPowf(x, y) }
+    public static func exp(_ x: Float) -> Float { expf(x) }
+    public static func expm1(_ x: Float) -> Float { expm1f(x) }
+    public static func log(_ x: Float) -> Float { logf(x) }
+    public static func log1p(_ x: Float) -> Float { log1pf(x) }
+    public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 }
 
 extension Double: TensorScalar {
