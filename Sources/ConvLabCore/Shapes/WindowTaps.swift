@@ -21,16 +21,17 @@ extension WindowAxis {
     /// so its work is bounded by the input however large the kernel is (a SAME max pool with a
     /// 2^31-wide window reads the 3 real rows, not 2^31).
     public func taps(forOutput o: Int) -> Range<Int> {
-        Self.taps(forOutput: o, input: input, kernel: kernel, stride: stride, dilation: dilation, padBefore: padBefore)
+        Self.taps(start: o * stride - padBefore, kernel: kernel, dilation: dilation, input: input)
     }
 
-    /// `taps(forOutput:)` for an axis given by its sizes, for a geometry that is not a
-    /// `WindowAxis` (the fast path's transposed lowering of a conv's input gradient).
+    /// The taps `k` of a window whose tap 0 reads input index `start` (tap `k` reads
+    /// `start + k * dilation`) that land inside `0..<input`: `taps(forOutput:)` for an axis given
+    /// by its sizes, for the fast path's lowerings, which are not `WindowAxis` values. Read with
+    /// `kernel` = outputs and `dilation` = stride, it gives the outputs whose window corner lands
+    /// inside.
     @inline(__always)
-    package static func taps(forOutput o: Int, input: Int, kernel: Int, stride: Int, dilation: Int,
-                             padBefore: Int) -> Range<Int> {
-        let start = o * stride - padBefore  // the input position of tap 0
-        let last = input - 1 - start         // the largest k * dilation still inside
+    package static func taps(start: Int, kernel: Int, dilation: Int, input: Int) -> Range<Int> {
+        let last = input - 1 - start  // the largest k * dilation still inside
         guard last >= 0 else { return 0..<0 }
         let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
         let end = Swift.min(kernel, last / dilation + 1)

@@ -33,17 +33,16 @@ extension Fast {
     @inline(__always)
     static func mapLanes<Op: LaneOp>(_ x: Tensor<Float>, _ op: Op) -> Tensor<Float> {
         tensor(x.shape) { y in
-            x.scalars.withUnsafeBufferPointer { xs in
-                let x = xs.baseAddress!
-                parallelChunks(xs.count) { range in
+            withBases(x.scalars) { source in
+                parallelChunks(x.count) { range in
                     var i = range.lowerBound
                     while i + 4 <= range.upperBound {
-                        storeLanes(op(loadLanes(x + i)), y + i)
+                        storeLanes(op(loadLanes(source + i)), y + i)
                         i += 4
                     }
                     if i < range.upperBound {
                         let n = range.upperBound - i
-                        storeLanes(op(loadLanes(x + i, n)), y + i, n)
+                        storeLanes(op(loadLanes(source + i, n)), y + i, n)
                     }
                 }
             }
@@ -55,19 +54,16 @@ extension Fast {
     @inline(__always)
     static func zipLanes<Op: LanePairOp>(_ a: Tensor<Float>, _ b: Tensor<Float>, _ op: Op) -> Tensor<Float> {
         tensor(a.shape) { z in
-            a.scalars.withUnsafeBufferPointer { aBuffer in
-                b.scalars.withUnsafeBufferPointer { bBuffer in
-                    let a = aBuffer.baseAddress!, b = bBuffer.baseAddress!
-                    parallelChunks(aBuffer.count) { range in
-                        var i = range.lowerBound
-                        while i + 4 <= range.upperBound {
-                            storeLanes(op(loadLanes(a + i), loadLanes(b + i)), z + i)
-                            i += 4
-                        }
-                        if i < range.upperBound {
-                            let n = range.upperBound - i
-                            storeLanes(op(loadLanes(a + i, n), loadLanes(b + i, n)), z + i, n)
-                        }
+            withBases(a.scalars, b.scalars) { left, right in
+                parallelChunks(a.count) { range in
+                    var i = range.lowerBound
+                    while i + 4 <= range.upperBound {
+                        storeLanes(op(loadLanes(left + i), loadLanes(right + i)), z + i)
+                        i += 4
+                    }
+                    if i < range.upperBound {
+                        let n = range.upperBound - i
+                        storeLanes(op(loadLanes(left + i, n), loadLanes(right + i, n)), z + i, n)
                     }
                 }
             }
@@ -155,8 +151,7 @@ extension Fast {
     public static func maxoutForward(_ x: Tensor<Float>, units: Int) throws -> Tensor<Float> {
         let groupSize = try OpCheck.maxoutGroupSize(x.shape, units: units, op: "maxout"), groups = x.count / groupSize
         return tensor(Array(x.shape.dropLast()) + [units]) { values in
-            x.scalars.withUnsafeBufferPointer { xs in
-                let source = xs.baseAddress!
+            withBases(x.scalars) { source in
                 forEachRow(groups, length: groupSize) { group in
                     let first = source + group * groupSize
                     var best = first[0]
@@ -175,22 +170,19 @@ extension Fast {
         let groupSize = try OpCheck.maxoutGroupSize(x.shape, units: units, op: "maxoutBackward"), groups = x.count / groupSize
         try OpCheck.outputGradient(dOutput.shape, expected: Array(x.shape.dropLast()) + [units], op: "maxoutBackward")
         return tensor(x.shape) { gradient in
-            x.scalars.withUnsafeBufferPointer { xs in
-                dOutput.scalars.withUnsafeBufferPointer { dys in
-                    let source = xs.baseAddress!, upstream = dys.baseAddress!
-                    forEachRow(groups, length: groupSize) { group in
-                        let first = source + group * groupSize, slot = gradient + group * groupSize
-                        var best = first[0]
-                        for m in 1..<groupSize { best = Swift.max(best, first[m]) }
-                        var ties = 0
-                        // Counted with a select, not a branch: which channel wins is data, and a
-                        // branch on it mispredicts about every other group.
-                        for m in 0..<groupSize { ties += first[m] == best ? 1 : 0 }
-                        // `0 + share`, as the reference adds the share into zeros (a -0 share gives +0).
-                        // One maximum is the usual case: skip the division (dy / 1 is dy).
-                        let share = ties == 1 ? upstream[group] : upstream[group] / Float(ties)
-                        for m in 0..<groupSize { slot[m] = first[m] == best ? 0 + share : 0 }
-                    }
+            withBases(x.scalars, dOutput.scalars) { source, upstream in
+                forEachRow(groups, length: groupSize) { group in
+                    let first = source + group * groupSize, slot = gradient + group * groupSize
+                    var best = first[0]
+                    for m in 1..<groupSize { best = Swift.max(best, first[m]) }
+                    var ties = 0
+                    // Counted with a select, not a branch: which channel wins is data, and a
+                    // branch on it mispredicts about every other group.
+                    for m in 0..<groupSize { ties += first[m] == best ? 1 : 0 }
+                    // `0 + share`, as the reference adds the share into zeros (a -0 share gives +0).
+                    // One maximum is the usual case: skip the division (dy / 1 is dy).
+                    let share = ties == 1 ? upstream[group] : upstream[group] / Float(ties)
+                    for m in 0..<groupSize { slot[m] = first[m] == best ? 0 + share : 0 }
                 }
             }
         }

@@ -49,8 +49,7 @@ extension Fast {
             }
         }
         let mean = (0..<columns).map { p in x[p] + shiftedSum[p] / m }
-        var variance = mean.withUnsafeBufferPointer { meanBuffer in
-            let center = meanBuffer.baseAddress!
+        var variance = withBases(mean) { center in
             return reduceColumns(rows: rows, columns: columns, sums: 1) { range, sum in
                 for r in range {
                     let row = x + r * columns
@@ -70,20 +69,10 @@ extension Fast {
                                  gamma: Tensor<Float>, beta: Tensor<Float>) -> Tensor<Float> {
         let rows = x.count / columns
         return tensor(x.shape) { values in
-            x.scalars.withUnsafeBufferPointer { xs in
-                mean.withUnsafeBufferPointer { meanBuffer in
-                    invStd.withUnsafeBufferPointer { invStdBuffer in
-                        gamma.scalars.withUnsafeBufferPointer { gammaBuffer in
-                            beta.scalars.withUnsafeBufferPointer { betaBuffer in
-                                let source = xs.baseAddress!, center = meanBuffer.baseAddress!, scale = invStdBuffer.baseAddress!
-                                let g = gammaBuffer.baseAddress!, b = betaBuffer.baseAddress!
-                                forEachRow(rows, length: columns) { r in
-                                    let row = source + r * columns, y = values + r * columns
-                                    for p in 0..<columns { y[p] = g[p] * ((row[p] - center[p]) * scale[p]) + b[p] }
-                                }
-                            }
-                        }
-                    }
+            withBases(x.scalars, mean, invStd, gamma.scalars, beta.scalars) { source, center, scale, g, b in
+                forEachRow(rows, length: columns) { r in
+                    let row = source + r * columns, y = values + r * columns
+                    for p in 0..<columns { y[p] = g[p] * ((row[p] - center[p]) * scale[p]) + b[p] }
                 }
             }
         }
@@ -145,8 +134,7 @@ extension Fast {
             dOutput.scalars.withUnsafeBufferPointer { dys in
                 let source = xs.baseAddress!, upstream = dys.baseAddress!
                 let (mean, variance) = columnMoments(source, rows: rows, columns: columns)
-                let sums = mean.withUnsafeBufferPointer { meanBuffer in
-                    let center = meanBuffer.baseAddress!
+                let sums = withBases(mean) { center in
                     return reduceColumns(rows: rows, columns: columns, sums: 3) { range, sum in
                         for r in range {
                             let row = source + r * columns, dy = upstream + r * columns
@@ -169,25 +157,17 @@ extension Fast {
                     scale[p] = gamma.scalars[p] * invStd
                 }
                 // The last pass: dx = dy * gamma * invStd + dVar * 2 (x - mean) / m + dMean / m.
-                return mean.withUnsafeBufferPointer { meanBuffer in
-                    scale.withUnsafeBufferPointer { scaleBuffer in
-                        dVariance.withUnsafeBufferPointer { dVarianceBuffer in
-                            dMean.withUnsafeBufferPointer { dMeanBuffer in
-                                let center = meanBuffer.baseAddress!, factor = scaleBuffer.baseAddress!
-                                let dVar = dVarianceBuffer.baseAddress!, dMu = dMeanBuffer.baseAddress!
-                                return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                                    let gradient = out.baseAddress!
-                                    forEachRow(rows, length: columns) { r in
-                                        let row = source + r * columns, dy = upstream + r * columns
-                                        let dx = gradient + r * columns
-                                        for p in 0..<columns {
-                                            dx[p] = dy[p] * factor[p] + dVar[p] * 2 * (row[p] - center[p]) / m + dMu[p] / m
-                                        }
-                                    }
-                                    initialized = xs.count
-                                }
+                return withBases(mean, scale, dVariance, dMean) { center, factor, dVar, dMu in
+                    return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
+                        let gradient = out.baseAddress!
+                        forEachRow(rows, length: columns) { r in
+                            let row = source + r * columns, dy = upstream + r * columns
+                            let dx = gradient + r * columns
+                            for p in 0..<columns {
+                                dx[p] = dy[p] * factor[p] + dVar[p] * 2 * (row[p] - center[p]) / m + dMu[p] / m
                             }
                         }
+                        initialized = xs.count
                     }
                 }
             }

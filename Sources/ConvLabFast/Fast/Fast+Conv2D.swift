@@ -105,11 +105,7 @@ extension Fast {
         }
         // The GEMM stores every output (its first reduction block overwrites): no zero fill.
         return tensor(g.outputShape) { y in
-            input.scalars.withUnsafeBufferPointer { x in
-                filter.scalars.withUnsafeBufferPointer { w in
-                    convForwardGEMM(x.baseAddress!, w.baseAddress!, y, lowering)
-                }
-            }
+            withBases(input.scalars, filter.scalars) { x, w in convForwardGEMM(x, w, y, lowering) }
         }
     }
 
@@ -128,11 +124,7 @@ extension Fast {
             }
         }
         let dInput = tensor(input.shape) { dx in   // every value written (see convInputGradient)
-            dOutput.scalars.withUnsafeBufferPointer { dy in
-                filter.scalars.withUnsafeBufferPointer { w in
-                    convInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering)
-                }
-            }
+            withBases(dOutput.scalars, filter.scalars) { dy, w in convInputGradient(dy, w, dx, lowering) }
         }
         return (dInput, filterGradientTensor(input, filter.shape, dOutput, lowering))
     }
@@ -169,11 +161,7 @@ extension Fast {
     static func filterGradientTensor(_ input: Tensor<Float>, _ shape: [Int], _ dOutput: Tensor<Float>,
                                      _ lowering: ConvLowering) -> Tensor<Float> {
         tensor(shape) { dw in
-            input.scalars.withUnsafeBufferPointer { x in
-                dOutput.scalars.withUnsafeBufferPointer { dy in
-                    convFilterGradient(x.baseAddress!, dy.baseAddress!, dw, lowering)
-                }
-            }
+            withBases(input.scalars, dOutput.scalars) { x, dy in convFilterGradient(x, dy, dw, lowering) }
         }
     }
 
@@ -267,7 +255,7 @@ extension Fast {
         // Maximal runs of outputs along one axis whose first and last real tap agree.
         func runs(outputs: Int, input: Int, kernel: Int, stride: Int, dilation: Int, padBefore: Int) -> [Range<Int>] {
             func realTaps(_ o: Int) -> Range<Int> {
-                WindowAxis.taps(forOutput: o, input: input, kernel: kernel, stride: stride, dilation: dilation, padBefore: padBefore)
+                WindowAxis.taps(start: o * stride - padBefore, kernel: kernel, dilation: dilation, input: input)
             }
             guard outputs > 0 else { return [] }
             var result: [Range<Int>] = [], start = 0

@@ -24,16 +24,14 @@ extension Fast {
         try OpCheck.denseBias(bias.shape, weights: weights.shape, op: "dense")
         // The bias rows, then the GEMM adds x * W onto them.
         return tensor([batch, outputs]) { y in
-            bias.scalars.withUnsafeBufferPointer { b in
-                for n in 0..<batch { (y + n * outputs).initialize(from: b.baseAddress!, count: outputs) }
+            withBases(bias.scalars) { b in
+                for n in 0..<batch { (y + n * outputs).initialize(from: b, count: outputs) }
             }
-            input.scalars.withUnsafeBufferPointer { x in
-                weights.scalars.withUnsafeBufferPointer { w in
-                    gemm(m: batch, n: outputs, k: inputs,
-                         a: .matrix(x.baseAddress!, rowStride: inputs, kStride: 1),
-                         bTransposed: .matrix(w.baseAddress!, rowStride: 1, kStride: outputs),
-                         c: y, ldc: outputs, accumulate: true)
-                }
+            withBases(input.scalars, weights.scalars) { x, w in
+                gemm(m: batch, n: outputs, k: inputs,
+                     a: .matrix(x, rowStride: inputs, kStride: 1),
+                     bTransposed: .matrix(w, rowStride: 1, kStride: outputs),
+                     c: y, ldc: outputs, accumulate: true)
             }
         }
     }
@@ -49,27 +47,23 @@ extension Fast {
         // Each output is written whole by one GEMM (or the column sums): no zero fill.
         let (x, w, dy) = (input.scalars, weights.scalars, dOutput.scalars)
         let dInput = tensor(input.shape) { dx in
-            dy.withUnsafeBufferPointer { dy in
-                w.withUnsafeBufferPointer { w in
-                    gemm(m: batch, n: inputs, k: outputs,
-                         a: .matrix(dy.baseAddress!, rowStride: outputs, kStride: 1),
-                         bTransposed: .matrix(w.baseAddress!, rowStride: outputs, kStride: 1),
-                         c: dx, ldc: inputs, accumulate: false)
-                }
+            withBases(dy, w) { dy, w in
+                gemm(m: batch, n: inputs, k: outputs,
+                     a: .matrix(dy, rowStride: outputs, kStride: 1),
+                     bTransposed: .matrix(w, rowStride: outputs, kStride: 1),
+                     c: dx, ldc: inputs, accumulate: false)
             }
         }
         let dWeights = tensor(weights.shape) { dw in
-            x.withUnsafeBufferPointer { x in
-                dy.withUnsafeBufferPointer { dy in
-                    gemm(m: inputs, n: outputs, k: batch,
-                         a: .matrix(x.baseAddress!, rowStride: 1, kStride: inputs),
-                         bTransposed: .matrix(dy.baseAddress!, rowStride: 1, kStride: outputs),
-                         c: dw, ldc: outputs, accumulate: false)
-                }
+            withBases(x, dy) { x, dy in
+                gemm(m: inputs, n: outputs, k: batch,
+                     a: .matrix(x, rowStride: 1, kStride: inputs),
+                     bTransposed: .matrix(dy, rowStride: 1, kStride: outputs),
+                     c: dw, ldc: outputs, accumulate: false)
             }
         }
         let dBias = tensor([outputs]) { db in
-            dy.withUnsafeBufferPointer { dy in columnSums(dy.baseAddress!, rows: batch, columns: outputs, into: db) }
+            withBases(dy) { dy in columnSums(dy, rows: batch, columns: outputs, into: db) }
         }
         return (dInput, dWeights, dBias)
     }

@@ -49,10 +49,8 @@ extension Fast {
             }
         }
         let (x, lowering) = channelsRepeated(input, g)
-        return x.scalars.withUnsafeBufferPointer { xs in
-            filter.scalars.withUnsafeBufferPointer { w in
-                tensor(g.outputShape) { y in depthwiseForward(xs.baseAddress!, w.baseAddress!, y, lowering) }
-            }
+        return withBases(x.scalars, filter.scalars) { x, w in
+            tensor(g.outputShape) { y in depthwiseForward(x, w, y, lowering) }
         }
     }
 
@@ -73,13 +71,9 @@ extension Fast {
             }
         }
         let (x, lowering) = channelsRepeated(input, g)
-        let (dx, dFilter) = x.scalars.withUnsafeBufferPointer { xs in
-            filter.scalars.withUnsafeBufferPointer { w in
-                dOutput.scalars.withUnsafeBufferPointer { dy in
-                    (tensor(x.shape) { dx in depthwiseInputGradient(dy.baseAddress!, w.baseAddress!, dx, lowering) },
-                     tensor(filter.shape) { dw in depthwiseFilterGradient(xs.baseAddress!, dy.baseAddress!, dw, lowering) })
-                }
-            }
+        let (dx, dFilter) = withBases(x.scalars, filter.scalars, dOutput.scalars) { xs, w, dy in
+            (tensor(x.shape) { dx in depthwiseInputGradient(dy, w, dx, lowering) },
+             tensor(filter.shape) { dw in depthwiseFilterGradient(xs, dy, dw, lowering) })
         }
         return (g.multiplier == 1 ? dx : copiesSummed(dx, multiplier: g.multiplier), dFilter)
     }
@@ -94,8 +88,7 @@ extension Fast {
         if multiplier == 1 { return (input, lowering) }
         let pixels = input.count / channels
         let shape = [g.batch, g.rows.input, g.cols.input, channels * multiplier]
-        let expanded = input.scalars.withUnsafeBufferPointer { xs in
-            let x = xs.baseAddress!
+        let expanded = withBases(input.scalars) { x in
             return tensor(shape) { out in
                 parallelChunks(pixels) { range in
                     for p in range {
@@ -121,8 +114,7 @@ extension Fast {
         var shape = expanded.shape
         let channels = shape[3] / multiplier, pixels = expanded.count / shape[3]
         shape[3] = channels
-        return expanded.scalars.withUnsafeBufferPointer { es in
-            let e = es.baseAddress!
+        return withBases(expanded.scalars) { e in
             return tensor(shape) { out in
                 parallelChunks(pixels) { range in
                     for p in range {
@@ -166,17 +158,6 @@ extension Fast {
                                      stridedSum: ConvLabSIMD.sdepthwiseStridedSum)
     }
 
-    /// The taps `k` of a window whose tap 0 reads input index `start` (tap `k` reads
-    /// `start + k * dilation`) that land inside `0..<input`; the others read padding. Read with
-    /// `kernel` = outputs and `dilation` = stride, the outputs whose window corner lands there.
-    @inline(__always)
-    static func tapsInside(start: Int, kernel: Int, dilation: Int, input: Int) -> Range<Int> {
-        let first = start >= 0 ? 0 : (dilation - 1 - start) / dilation
-        let room = input - 1 - start
-        let end = room < 0 ? 0 : min(kernel, room / dilation + 1)
-        return first < end ? first..<end : 0..<0
-    }
-
     /// `y[n, i, j, c] = Σ_{a, b} x[n, row, col, c] * w[a, b, c]` (M = 1) over the taps inside
     /// the image, one task per (image, output row). The interior columns (every column tap
     /// inside) run as one `run` call; border columns list their own taps.
@@ -185,12 +166,12 @@ extension Fast {
         let channels = g.inC, taps = g.kh * g.kw
         let kernels = depthwiseMicroKernels
         // Output columns whose window [left, left + EKW) lies inside the image.
-        let interior = tapsInside(start: -g.padLeft, kernel: g.outW, dilation: g.sw, input: g.inW - (g.kw - 1) * g.dw)
+        let interior = WindowAxis.taps(start: -g.padLeft, kernel: g.outW, dilation: g.sw, input: g.inW - (g.kw - 1) * g.dw)
         parallelFor(g.batch * g.outH) { task in
             let n = task / g.outH, i = task % g.outH
             // Seek to input row i*sh + a*dh - padTop; rows outside the image are skipped.
             let top = i * g.sh - g.padTop
-            let rows = tapsInside(start: top, kernel: g.kh, dilation: g.dh, input: g.inH)
+            let rows = WindowAxis.taps(start: top, kernel: g.kh, dilation: g.dh, input: g.inH)
             let image = x + n * g.inH * g.inW * channels
             let outputRow = y + (n * g.outH + i) * g.outW * channels
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * taps) { table in
@@ -213,7 +194,7 @@ extension Fast {
                 }
                 for j in 0..<g.outW where rows.isEmpty || !interior.contains(j) {
                     let left = j * g.sw - g.padLeft
-                    let cols = tapsInside(start: left, kernel: g.kw, dilation: g.dw, input: g.inW)
+                    let cols = WindowAxis.taps(start: left, kernel: g.kw, dilation: g.dw, input: g.inW)
                     var terms = 0
                     for a in rows {
                         let inputRow = image + (top + a * g.dh) * g.inW * channels
@@ -241,7 +222,7 @@ extension Fast {
         // Input columns col whose outputs j = col + padLeft - b*dw are all in 0..<OW.
         let span = (g.kw - 1) * g.dw
         let interior = g.sw == 1
-            ? tapsInside(start: g.padLeft - span, kernel: g.inW, dilation: 1, input: g.outW - span) : 0..<0
+            ? WindowAxis.taps(start: g.padLeft - span, kernel: g.inW, dilation: 1, input: g.outW - span) : 0..<0
         parallelFor(g.batch * g.inH) { task in
             let n = task / g.inH, row = task % g.inH
             withUnsafeTemporaryAllocation(of: Int.self, capacity: g.kh + taps) { scratch in
@@ -311,12 +292,12 @@ extension Fast {
                 let n = task / g.outH, i = task % g.outH
                 let top = i * g.sh - g.padTop
                 let upstreamRow = dy + (n * g.outH + i) * g.outW * channels
-                for a in tapsInside(start: top, kernel: g.kh, dilation: g.dh, input: g.inH) {
+                for a in WindowAxis.taps(start: top, kernel: g.kh, dilation: g.dh, input: g.inH) {
                     let inputRow = x + ((n * g.inH + top + a * g.dh) * g.inW) * channels
                     for b in 0..<g.kw {
                         // Output column j reads column j*sw + b*dw - padLeft through tap b.
                         let shift = b * g.dw - g.padLeft
-                        let columns = tapsInside(start: shift, kernel: g.outW, dilation: g.sw, input: g.inW)
+                        let columns = WindowAxis.taps(start: shift, kernel: g.outW, dilation: g.sw, input: g.inW)
                         if columns.isEmpty { continue }
                         kernels.stridedSum(columns.count, inputRow + (columns.lowerBound * g.sw + shift) * channels,
                                            g.sw * channels, upstreamRow + columns.lowerBound * channels, channels,

@@ -51,6 +51,40 @@ extension Fast {
         return Tensor(uncheckedShape: shape, scalars: scalars)
     }
 
+    /// Calls `body` with the base addresses of the arrays' storage: the nested
+    /// `withUnsafeBufferPointer` calls a kernel would otherwise write, one level per array.
+    @inline(__always)
+    static func withBases<R>(_ a: [Float], _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try a.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    @inline(__always)
+    static func withBases<R>(_ a: [Float], _ b: [Float],
+                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try withBases(a) { a in try withBases(b) { b in try body(a, b) } }
+    }
+
+    @inline(__always)
+    static func withBases<R>(_ a: [Float], _ b: [Float], _ c: [Float],
+                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) throws -> R)
+        rethrows -> R {
+        try withBases(a, b) { a, b in try withBases(c) { c in try body(a, b, c) } }
+    }
+
+    @inline(__always)
+    static func withBases<R>(_ a: [Float], _ b: [Float], _ c: [Float], _ d: [Float],
+                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+                                      UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try withBases(a, b, c) { a, b, c in try withBases(d) { d in try body(a, b, c, d) } }
+    }
+
+    @inline(__always)
+    static func withBases<R>(_ a: [Float], _ b: [Float], _ c: [Float], _ d: [Float], _ e: [Float],
+                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+                                      UnsafePointer<Float>, UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try withBases(a, b, c, d) { a, b, c, d in try withBases(e) { e in try body(a, b, c, d, e) } }
+    }
+
     /// `max(x, 0)`, as `Reference.reluForward` (NaN gives 0), on the shared lane pass.
     /// - Returns: the shape of `x`.
     /// - Complexity: one pass over `x`.
@@ -123,15 +157,12 @@ extension Fast {
             return try referenceFallback("biasReLU", "no channels") { try Reference.reluForward(Reference.biasAddForward(input, bias: bias)) }
         }
         return tensor(input.shape) { values in
-            input.scalars.withUnsafeBufferPointer { xs in
-                bias.scalars.withUnsafeBufferPointer { b in
-                    let source = xs.baseAddress!, add = b.baseAddress!
-                    forEachRow(input.count / channels, length: channels) { r in
-                        let row = source + r * channels, result = values + r * channels
-                        for c in 0..<channels {
-                            let z = row[c] + add[c]
-                            result[c] = z > 0 ? z : 0   // as Reference.reluForward: NaN gives 0
-                        }
+            withBases(input.scalars, bias.scalars) { source, add in
+                forEachRow(input.count / channels, length: channels) { r in
+                    let row = source + r * channels, result = values + r * channels
+                    for c in 0..<channels {
+                        let z = row[c] + add[c]
+                        result[c] = z > 0 ? z : 0   // as Reference.reluForward: NaN gives 0
                     }
                 }
             }

@@ -28,17 +28,14 @@ extension Fast {
             }
         }
         return tensor(Array(logits.shape.dropLast())) { values in
-            logits.scalars.withUnsafeBufferPointer { xs in
-                labels.scalars.withUnsafeBufferPointer { zs in
-                    let source = xs.baseAddress!, targets = zs.baseAddress!
-                    forEachRow(rows, length: length) { r in
-                        let row = source + r * length, z = targets + r * length
-                        let m = rowMaximum(row, length)
-                        let logSum = Float.log(sumOfShiftedExponentials(row, length, maximum: m))
-                        var loss: Float = 0
-                        for k in 0..<length { loss -= z[k] * (row[k] - m - logSum) }
-                        values[r] = loss
-                    }
+            withBases(logits.scalars, labels.scalars) { source, targets in
+                forEachRow(rows, length: length) { r in
+                    let row = source + r * length, z = targets + r * length
+                    let m = rowMaximum(row, length)
+                    let logSum = Float.log(sumOfShiftedExponentials(row, length, maximum: m))
+                    var loss: Float = 0
+                    for k in 0..<length { loss -= z[k] * (row[k] - m - logSum) }
+                    values[r] = loss
                 }
             }
         }
@@ -59,20 +56,15 @@ extension Fast {
             }
         }
         return tensor(logits.shape) { gradient in
-            logits.scalars.withUnsafeBufferPointer { xs in
-                labels.scalars.withUnsafeBufferPointer { zs in
-                    dOutput.scalars.withUnsafeBufferPointer { dys in
-                        let source = xs.baseAddress!, targets = zs.baseAddress!, upstream = dys.baseAddress!
-                        forEachRow(rows, length: length) { r in
-                            let row = source + r * length, z = targets + r * length, dx = gradient + r * length
-                            // dx holds exp(logit - max) until the last loop turns it into the gradient.
-                            let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: dx)
-                            var labelSum: Float = 0
-                            for k in 0..<length { labelSum += z[k] }
-                            let dy = upstream[r]
-                            for k in 0..<length { dx[k] = dy * ((dx[k] / sum) * labelSum - z[k]) }
-                        }
-                    }
+            withBases(logits.scalars, labels.scalars, dOutput.scalars) { source, targets, upstream in
+                forEachRow(rows, length: length) { r in
+                    let row = source + r * length, z = targets + r * length, dx = gradient + r * length
+                    // dx holds exp(logit - max) until the last loop turns it into the gradient.
+                    let sum = shiftedExponentials(row, length, maximum: rowMaximum(row, length), into: dx)
+                    var labelSum: Float = 0
+                    for k in 0..<length { labelSum += z[k] }
+                    let dy = upstream[r]
+                    for k in 0..<length { dx[k] = dy * ((dx[k] / sum) * labelSum - z[k]) }
                 }
             }
         }
@@ -93,22 +85,17 @@ extension Fast {
         try OpCheck.labels(labels.shape, logits: logits.shape, op: "sigmoidCrossEntropyBackward")
         try OpCheck.sameShape(dOutput.shape, logits.shape, names: ("dOutput", "logits"), op: "sigmoidCrossEntropyBackward")
         return tensor(logits.shape) { dx in
-            logits.scalars.withUnsafeBufferPointer { xs in
-                labels.scalars.withUnsafeBufferPointer { zs in
-                    dOutput.scalars.withUnsafeBufferPointer { dys in
-                        let x = xs.baseAddress!, z = zs.baseAddress!, dy = dys.baseAddress!
-                        parallelChunks(xs.count) { range in
-                            var i = range.lowerBound
-                            while i + 4 <= range.upperBound {
-                                storeLanes(loadLanes(dy + i) * (sigmoid(loadLanes(x + i)) - loadLanes(z + i)), dx + i)
-                                i += 4
-                            }
-                            if i < range.upperBound {
-                                let n = range.upperBound - i
-                                let s = sigmoid(loadLanes(x + i, n))
-                                storeLanes(loadLanes(dy + i, n) * (s - loadLanes(z + i, n)), dx + i, n)
-                            }
-                        }
+            withBases(logits.scalars, labels.scalars, dOutput.scalars) { x, z, dy in
+                parallelChunks(logits.count) { range in
+                    var i = range.lowerBound
+                    while i + 4 <= range.upperBound {
+                        storeLanes(loadLanes(dy + i) * (sigmoid(loadLanes(x + i)) - loadLanes(z + i)), dx + i)
+                        i += 4
+                    }
+                    if i < range.upperBound {
+                        let n = range.upperBound - i
+                        let s = sigmoid(loadLanes(x + i, n))
+                        storeLanes(loadLanes(dy + i, n) * (s - loadLanes(z + i, n)), dx + i, n)
                     }
                 }
             }
@@ -117,32 +104,24 @@ extension Fast {
 
     /// `(1 / count) * Σ (prediction - target)^2`, as `Reference.meanSquaredErrorForward`: each
     /// chunk of ~64K elements sums its squares on one of the threads, and the chunk sums are
-    /// added in chunk order (so the result does not depend on the thread count).
+    /// added in chunk order (`reduceColumns` with one column), so the result does not depend on
+    /// the thread count.
     /// - Returns: a scalar tensor `[]`.
     /// - Throws: `ConvLabError` (the reference's checks) when the shapes differ or are empty.
     /// - Complexity: one pass.
     public static func meanSquaredErrorForward(prediction: Tensor<Float>, target: Tensor<Float>) throws -> Tensor<Float> {
         try OpCheck.regression(prediction: prediction.shape, target: target.shape, op: "meanSquaredError")
         let count = prediction.count
-        let chunks = (count + elementwiseChunk - 1) / elementwiseChunk
-        var partials = [Float](repeating: 0, count: chunks)
-        prediction.scalars.withUnsafeBufferPointer { ps in
-            target.scalars.withUnsafeBufferPointer { ts in
-                partials.withUnsafeMutableBufferPointer { sums in
-                    let p = ps.baseAddress!, t = ts.baseAddress!, chunkSums = sums.baseAddress!
-                    parallelFor(chunks, threads: chunks > 1 ? threads : 1) { c in
-                        var sum: Float = 0
-                        for k in (c * elementwiseChunk)..<Swift.min(count, (c + 1) * elementwiseChunk) {
-                            let difference = p[k] - t[k]
-                            sum += difference * difference
-                        }
-                        chunkSums[c] = sum
-                    }
+        let sum = withBases(prediction.scalars, target.scalars) { p, t in
+            return reduceColumns(rows: count, columns: 1, sums: 1) { range, partial in
+                var sum: Float = 0
+                for k in range {
+                    let difference = p[k] - t[k]
+                    sum += difference * difference
                 }
-            }
+                partial[0] = sum
+            }[0]
         }
-        var sum: Float = 0
-        for partial in partials { sum += partial }
         return Tensor(scalar: sum / Float(count))
     }
 

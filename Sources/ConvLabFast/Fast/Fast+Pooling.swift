@@ -27,8 +27,7 @@ extension Fast {
         // Every window has a real cell (TF's rule), so every output is written: no zero fill.
         let tiled = windowsTile(g)
         return tensor(g.outputShape) { y in
-            input.scalars.withUnsafeBufferPointer { xs in
-                let x = xs.baseAddress!
+            withBases(input.scalars) { x in
                 forEachWindowInParallel(g) { n, i, j in
                     let out = y + g.outputIndex(n, i, j, 0)
                     if tiled { maxTiled(x, out, g, n, i, j) } else { maxPoolValues(x, g, n, i, j, out) }
@@ -53,11 +52,8 @@ extension Fast {
         if windowsTile(g) {
             // Every input cell lies in exactly one window: each is written once, no zero fill.
             return tensor(input.shape) { dx in
-                input.scalars.withUnsafeBufferPointer { xs in
-                    dOutput.scalars.withUnsafeBufferPointer { dys in
-                        let x = xs.baseAddress!, dy = dys.baseAddress!
-                        forEachWindowInParallel(g) { n, i, j in routeTiled(x, dy, dx, g, n, i, j) }
-                    }
+                withBases(input.scalars, dOutput.scalars) { x, dy in
+                    forEachWindowInParallel(g) { n, i, j in routeTiled(x, dy, dx, g, n, i, j) }
                 }
             }
         }

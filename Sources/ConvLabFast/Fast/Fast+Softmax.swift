@@ -85,12 +85,9 @@ extension Fast {
         }
         let dOutput = dOutput ?? x   // a forward pass reads no upstream rows
         return tensor(x.shape) { values in
-            x.scalars.withUnsafeBufferPointer { xs in
-                dOutput.scalars.withUnsafeBufferPointer { dys in
-                    let source = xs.baseAddress!, upstream = dys.baseAddress!
-                    forEachRow(rows, length: length) { r in
-                        body(source + r * length, upstream + r * length, values + r * length, length)
-                    }
+            withBases(x.scalars, dOutput.scalars) { source, upstream in
+                forEachRow(rows, length: length) { r in
+                    body(source + r * length, upstream + r * length, values + r * length, length)
                 }
             }
         }
