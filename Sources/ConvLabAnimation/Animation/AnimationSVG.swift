@@ -1,3 +1,6 @@
+import ConvLabCore
+import ConvLabPictures
+
 /// A storyboard as one self-contained animated SVG: CSS keyframes in its own `<style>`, no script,
 /// no external reference (no `href`, no `url(` outside the file, no web font).
 ///
@@ -24,7 +27,7 @@ extension Storyboard {
         var out = SVGText()
         let stepCount = steps.count
         out.line("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\">")
-        out.line("<title>\(escape(title))</title>")
+        out.line("<title>\(escapeXML(title))</title>")
         out.line("<desc>convlab animate --op \(config.op): every output value is computed by ConvLab's reference op (\(config.op.tensorFlowName) semantics), not by the drawing code.</desc>")
 
         // Which intervals are used, then their keyframes.
@@ -50,9 +53,9 @@ extension Storyboard {
         out.line(".add{font-size:10px;fill:#e65100}.drop{font-size:10px;fill:#9e9e9e}.v{font-size:13px;text-anchor:middle;fill:#0d47a1;font-weight:bold}")
         out.line("</style>")
         out.line("<rect width=\"\(width)\" height=\"\(height)\" fill=\"#fff\"/>")
-        out.line("<text class=\"h\" x=\"\(Storyboard.cell / 2)\" y=\"26\">\(escape(title))</text>")
+        out.line("<text class=\"h\" x=\"\(Storyboard.cell / 2)\" y=\"26\">\(escapeXML(title))</text>")
         for (k, note) in notes.enumerated() {
-            out.line("<text class=\"n\" x=\"\(Storyboard.cell / 2)\" y=\"\(46 + 16 * k)\">\(escape(note))</text>")
+            out.line("<text class=\"n\" x=\"\(Storyboard.cell / 2)\" y=\"\(46 + 16 * k)\">\(escapeXML(note))</text>")
         }
 
         // The grids' cells; then each step's fills, under the cells' text; then the text.
@@ -73,14 +76,14 @@ extension Storyboard {
         }
         for grid in grids {
             out.line("<g>")
-            out.line("<text class=\"l\" x=\"\(grid.x)\" y=\"\(grid.y - (grid.indexed ? 20 : 8))\">\(escape(grid.label))</text>")
+            out.line("<text class=\"l\" x=\"\(grid.x)\" y=\"\(grid.y - (grid.indexed ? 20 : 8))\">\(escapeXML(grid.label))</text>")
             for (r, q) in grid.positions {
                 let (x, y) = grid.cell(r, q)
                 let kind = grid.kind(r, q)
                 let ink = kind == .real ? "t" : kind == .pad ? "t tp" : "t tu"
                 let text = grid.text(r, q)
                 if !text.isEmpty {
-                    out.line("<text class=\"\(ink)\" x=\"\(x + Storyboard.cell / 2)\" y=\"\(y + Storyboard.cell / 2 + 5)\">\(escape(text))</text>")
+                    out.line("<text class=\"\(ink)\" x=\"\(x + Storyboard.cell / 2)\" y=\"\(y + Storyboard.cell / 2 + 5)\">\(escapeXML(text))</text>")
                 }
             }
             if grid.indexed {
@@ -101,13 +104,13 @@ extension Storyboard {
             out.line("<g class=\"k\" style=\"animation-name:\(Storyboard.interval(k, k + 1))\" opacity=\"0\" data-step=\"\(k)\">")
             for mark in step.marks { if let top = markTop(mark) { out.line(top) } }
             for (n, line) in step.caption.enumerated() {
-                out.line("<text class=\"cap\" x=\"\(Storyboard.cell / 2)\" y=\"\(captionY + n * 20)\">\(escape(line))</text>")
+                out.line("<text class=\"cap\" x=\"\(Storyboard.cell / 2)\" y=\"\(captionY + n * 20)\">\(escapeXML(line))</text>")
             }
             out.line("</g>")
         }
         out.line("<g class=\"k\" style=\"animation-name:\(Storyboard.interval(stepCount, stepCount + 1))\" data-step=\"\(stepCount)\">")
         for (n, line) in lastCaption.enumerated() {
-            out.line("<text class=\"cap\" x=\"\(Storyboard.cell / 2)\" y=\"\(captionY + n * 20)\">\(escape(line))</text>")
+            out.line("<text class=\"cap\" x=\"\(Storyboard.cell / 2)\" y=\"\(captionY + n * 20)\">\(escapeXML(line))</text>")
         }
         out.line("</g>")
 
@@ -118,7 +121,7 @@ extension Storyboard {
             let always = value.from == 0 && value.until == stepCount + 1
             let timing = always ? "" : " class=\"k v\" style=\"animation-name:\(Storyboard.interval(value.from, value.until))\""
             let hidden = value.until <= stepCount ? " opacity=\"0\"" : ""
-            out.line("<text\(always ? " class=\"v\"" : timing)\(hidden) x=\"\(x + Storyboard.cell / 2)\" y=\"\(y + Storyboard.cell / 2 + 5)\" data-channel=\"\(outputGrids.firstIndex(of: value.grid) ?? -1)\" data-row=\"\(value.row)\" data-col=\"\(value.col)\">\(escape(value.text))</text>")
+            out.line("<text\(always ? " class=\"v\"" : timing)\(hidden) x=\"\(x + Storyboard.cell / 2)\" y=\"\(y + Storyboard.cell / 2 + 5)\" data-channel=\"\(outputGrids.firstIndex(of: value.grid) ?? -1)\" data-row=\"\(value.row)\" data-col=\"\(value.col)\">\(escapeXML(value.text))</text>")
         }
         out.line("</svg>")
         return out.text
@@ -156,9 +159,9 @@ extension Storyboard {
         case .filter:
             return "<rect class=\"mw\" x=\"\(grid.x - 3)\" y=\"\(grid.y - 3)\" width=\"\(grid.width + 6)\" height=\"\(grid.height + 6)\"/>"
         case .contribution(let text):
-            return "<text class=\"add\" x=\"\(x + 3)\" y=\"\(y + 11)\">\(escape(text))</text>"
+            return "<text class=\"add\" x=\"\(x + 3)\" y=\"\(y + 11)\">\(escapeXML(text))</text>"
         case .dropped(let text):
-            return "<line x1=\"\(x + 4)\" y1=\"\(y + size - 4)\" x2=\"\(x + size - 4)\" y2=\"\(y + 4)\" stroke=\"#9e9e9e\"/><text class=\"drop\" x=\"\(x + 3)\" y=\"\(y + 11)\">\(escape(text))</text>"
+            return "<line x1=\"\(x + 4)\" y1=\"\(y + size - 4)\" x2=\"\(x + size - 4)\" y2=\"\(y + 4)\" stroke=\"#9e9e9e\"/><text class=\"drop\" x=\"\(x + 3)\" y=\"\(y + 11)\">\(escapeXML(text))</text>"
         }
     }
 
@@ -175,26 +178,4 @@ private struct SVGText {
 }
 
 /// A non-negative value with at most 3 decimals, no exponent, no locale.
-private func number(_ value: Double) -> String {
-    let thousandths = Int((value * 1000).rounded())
-    let whole = thousandths / 1000, fraction = thousandths % 1000
-    if fraction == 0 { return String(whole) }
-    var digits = String(fraction)
-    while digits.count < 3 { digits = "0" + digits }
-    while digits.hasSuffix("0") { digits.removeLast() }
-    return "\(whole).\(digits)"
-}
-
-private func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-        switch character {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(character)
-        }
-    }
-    return out
-}
+private func number(_ value: Double) -> String { Tensor<Double>.format(value, decimals: 3) }

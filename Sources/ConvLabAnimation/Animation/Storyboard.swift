@@ -111,22 +111,22 @@ package struct Storyboard: Sendable {
     /// The size of a cell in pixels.
     package static let cell = 48
 
+    // Set once, by `build` (below) while the storyboard is made.
     package let config: AnimationConfig
-    package let title: String
-    package let notes: [String]
-    package let grids: [Grid]
-    package let steps: [Step]
+    package private(set) var title = "", notes: [String] = []
+    package private(set) var grids: [Grid] = []
+    package private(set) var steps: [Step] = []
     /// The caption of the final hold: the whole output, and the reference op that computed it.
-    package let lastCaption: [String]
-    package let values: [TimedValue]
+    package private(set) var lastCaption: [String] = []
+    package private(set) var values: [TimedValue] = []
     /// The reference op's output `[1, OH, OW, P]`.
-    package let output: Tensor<Float>
+    package private(set) var output = Tensor<Float>.zerosUnchecked([0])
     /// The grid index of each output plane `P`.
-    package let outputGrids: [Int]
+    package private(set) var outputGrids: [Int] = []
     /// The caption's first baseline and the picture's size in pixels.
-    package let captionY: Int, width: Int, height: Int
+    package private(set) var captionY = 0, width = 0, height = 0
     /// Characters per caption line.
-    package let captionWidth: Int
+    package private(set) var captionWidth = 0
 
     /// The index of the final hold, after the last step: what is visible then is the last state.
     package var holdStep: Int { steps.count }
@@ -142,36 +142,15 @@ package struct Storyboard: Sendable {
     package init(_ config: AnimationConfig) throws {
         let (x, w) = try config.tensors()
         self.config = config
-        let builder = try Builder(config, x, w)
-        title = builder.title
-        notes = builder.notes
-        grids = builder.grids
-        steps = builder.steps
-        lastCaption = builder.lastCaption
-        values = builder.values
-        output = builder.output
-        outputGrids = builder.outputGrids
-        captionWidth = builder.captionWidth
-        captionY = builder.captionY
-        width = builder.width
-        height = builder.height
+        try build(x, w)
     }
 }
 
 /// Lays out and fills a storyboard.
-private struct Builder {
-    var title = "", notes: [String] = []
-    var grids: [Storyboard.Grid] = []
-    var steps: [Storyboard.Step] = []
-    var lastCaption: [String] = []
-    var values: [Storyboard.TimedValue] = []
-    var output: Tensor<Float>
-    var outputGrids: [Int] = []
-    var captionWidth = 0, captionY = 0, width = 0, height = 0
+extension Storyboard {
+    private static let margin = 28, columnGap = 64, planeGap = 52, captionLine = 20
 
-    static let margin = 28, columnGap = 64, planeGap = 52, captionLine = 20
-
-    init(_ config: AnimationConfig, _ x: Tensor<Float>, _ w: Tensor<Float>?) throws {
+    private mutating func build(_ x: Tensor<Float>, _ w: Tensor<Float>?) throws {
         let c = config
         let cell = Storyboard.cell
         switch c.op {
@@ -180,10 +159,10 @@ private struct Builder {
         case .depthwise:
             output = try Reference.depthwiseConv2DForward(x, filter: w!, strides: c.strides, padding: c.padding, dilations: c.dilations)
         case .maxPool:
-            try Builder.requireNoDilation(c)
+            try Self.requireNoDilation(c)
             output = try Reference.maxPoolForward(x, windowSize: c.kernel, strides: c.strides, padding: c.padding)
         case .avgPool:
-            try Builder.requireNoDilation(c)
+            try Self.requireNoDilation(c)
             output = try Reference.avgPoolForward(x, windowSize: c.kernel, strides: c.strides, padding: c.padding)
         case .conv2dTranspose:
             output = try Reference.conv2DTranspose(x, filter: w!, outputSize: c.outputSize, strides: c.strides,
@@ -272,11 +251,11 @@ private struct Builder {
         // Columns of grids: input planes | filters | output planes, each stacked downwards.
         let padText = c.op == .maxPool ? "-∞" : (c.op == .avgPool ? "" : "0")
         let padded = rows.padBefore + rows.padAfter + cols.padBefore + cols.padAfter > 0
-        var left = Builder.margin + 24, right = left
+        var left = Self.margin + 24, right = left
         var inputGrids: [Int] = []
         var columnBottom = top
         for ch in 0..<channels {
-            let origin = (left, top + ch * ((transposed ? xh : rows.input + rows.padBefore + rows.padAfter) * cell + Builder.planeGap))
+            let origin = (left, top + ch * ((transposed ? xh : rows.input + rows.padBefore + rows.padAfter) * cell + Self.planeGap))
             let label = channels == 1 ? "input x" : "input x, channel \(ch)"
             let grid = transposed
                 ? plainGrid(.input(channel: ch), label, at: origin, xh, xw, indexed: true) { r, q in fmt(x[0, r, q, ch]) }
@@ -288,7 +267,7 @@ private struct Builder {
             columnBottom = max(columnBottom, grid.y + grid.height)
             right = max(right, grid.x + grid.width)
         }
-        left = right + Builder.columnGap
+        left = right + Self.columnGap
 
         // Filters: row c beside input channel c (the kernels that read it), column f for filter f
         // (conv2d's output channel, depthwise's multiplier, the transposed conv's output channel).
@@ -308,7 +287,7 @@ private struct Builder {
                     columnBottom = max(columnBottom, grid.y + grid.height)
                 }
             }
-            left += c.filters * (kw * cell + 28) - 28 + Builder.columnGap
+            left += c.filters * (kw * cell + 28) - 28 + Self.columnGap
         }
 
         // Output planes.
@@ -316,10 +295,10 @@ private struct Builder {
             let label = planes == 1 ? "output y" : "output y, channel \(p)"
             let grid: Storyboard.Grid
             if transposed {
-                let origin = (left + 24, top + p * ((rows.input + rows.padBefore + rows.padAfter) * cell + Builder.planeGap))
+                let origin = (left + 24, top + p * ((rows.input + rows.padBefore + rows.padAfter) * cell + Self.planeGap))
                 grid = windowedGrid(.output(channel: p), label + (padded ? " (padding dropped)" : ""), at: origin) { _, _ in "" }
             } else {
-                let origin = (left + 24, top + p * (oh * cell + Builder.planeGap))
+                let origin = (left + 24, top + p * (oh * cell + Self.planeGap))
                 grid = plainGrid(.output(channel: p), label, at: origin, oh, ow, indexed: true) { _, _ in "" }
             }
             outputGrids.append(grids.count)
@@ -329,9 +308,9 @@ private struct Builder {
         }
         left = right
         // Wide enough for the title (15 px bold, ~9 px a character) and the notes (12 px, ~7.3).
-        let textWidth = max(title.count * 9, (notes.map(\.count).max() ?? 0) * 15 / 2) + 2 * Builder.margin
-        width = max(left + Builder.margin, textWidth, 560)
-        captionWidth = (width - 2 * Builder.margin) / 8
+        let textWidth = max(title.count * 9, (notes.map(\.count).max() ?? 0) * 15 / 2) + 2 * Self.margin
+        width = max(left + Self.margin, textWidth, 560)
+        captionWidth = (width - 2 * Self.margin) / 8
 
         // Steps.
         let lineWidth = captionWidth
@@ -371,17 +350,17 @@ private struct Builder {
         }
         let captionLines = (steps.map(\.caption.count) + [lastCaption.count]).max() ?? 1
         captionY = columnBottom + 40
-        height = captionY + (captionLines - 1) * Builder.captionLine + Builder.margin
+        height = captionY + (captionLines - 1) * Self.captionLine + Self.margin
     }
 
-    static func requireNoDilation(_ c: AnimationConfig) throws {
+    private static func requireNoDilation(_ c: AnimationConfig) throws {
         if c.dilations != 1 {
             throw ConvLabError.argument(op: "animate", message: "\(c.op) takes no dilation (tf.nn pools have none); got \(c.dilations)")
         }
     }
 
     /// conv2d, depthwise and the pools: one step per output cell and output channel.
-    mutating func buildWindows(_ c: AnimationConfig, _ x: Tensor<Float>, _ w: Tensor<Float>?, _ rows: WindowAxis,
+    private mutating func buildWindows(_ c: AnimationConfig, _ x: Tensor<Float>, _ w: Tensor<Float>?, _ rows: WindowAxis,
                                _ cols: WindowAxis, _ inputGrids: [Int], _ filterGrids: [[Int]], hold: (Int) -> Int,
                                wrap: (String, [String], String, String) -> [String]) throws {
         let fmt = Storyboard.format
@@ -455,7 +434,7 @@ private struct Builder {
     }
 
     /// conv2d-transpose: one step per input cell, which scatters its kernel into every output channel.
-    mutating func buildScatter(_ c: AnimationConfig, _ x: Tensor<Float>, _ w: Tensor<Float>, _ rows: WindowAxis,
+    private mutating func buildScatter(_ c: AnimationConfig, _ x: Tensor<Float>, _ w: Tensor<Float>, _ rows: WindowAxis,
                                _ cols: WindowAxis, _ inputGrids: [Int], _ filterGrids: [[Int]], hold: (Int) -> Int,
                                wrap: (String, [String], String, String) -> [String]) throws {
         let fmt = Storyboard.format

@@ -265,7 +265,7 @@ package struct LinePlot: Sendable {
 }
 
 /// Text escaped for SVG and XML.
-func escapeXML(_ text: String) -> String {
+package func escapeXML(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }
