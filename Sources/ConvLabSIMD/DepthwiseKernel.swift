@@ -31,12 +31,22 @@ public func sdepthwiseSumOfProducts(
     _ terms: Int, _ left: UnsafePointer<UnsafePointer<Float>>, _ right: UnsafePointer<UnsafePointer<Float>>,
     _ channels: Int, _ out: UnsafeMutablePointer<Float>, _ accumulate: Bool
 ) {
+    sumOfProducts(terms, channels, out, accumulate, left: { left[$0] }, right: { right[$0] })
+}
+
+/// `out[c] (+)= Σ_t left(t)[c] * right(t)[c]` for `c in 0..<channels`, the loop all three kernels
+/// share: blocks of two vectors of channels, then one vector, then single floats, each block
+/// summed in registers over every term and written once. `left(t)` and `right(t)` point at term
+/// `t`'s runs of channels.
+@inline(__always)
+func sumOfProducts(_ terms: Int, _ channels: Int, _ out: UnsafeMutablePointer<Float>, _ accumulate: Bool,
+                   left: (Int) -> UnsafePointer<Float>, right: (Int) -> UnsafePointer<Float>) {
     let width = ChannelVector.scalarCount
     var c = 0
     while c + 2 * width <= channels {
         var s0 = ChannelVector(), s1 = ChannelVector()
         for t in 0..<terms {
-            let l = UnsafeRawPointer(left[t] + c), r = UnsafeRawPointer(right[t] + c)
+            let l = UnsafeRawPointer(left(t) + c), r = UnsafeRawPointer(right(t) + c)
             channelFMA(&s0, l.loadUnaligned(as: ChannelVector.self), r.loadUnaligned(as: ChannelVector.self))
             channelFMA(&s1, l.loadUnaligned(fromByteOffset: 4 * width, as: ChannelVector.self),
                        r.loadUnaligned(fromByteOffset: 4 * width, as: ChannelVector.self))
@@ -48,15 +58,15 @@ public func sdepthwiseSumOfProducts(
     if c + width <= channels {
         var s = ChannelVector()
         for t in 0..<terms {
-            channelFMA(&s, UnsafeRawPointer(left[t] + c).loadUnaligned(as: ChannelVector.self),
-                       UnsafeRawPointer(right[t] + c).loadUnaligned(as: ChannelVector.self))
+            channelFMA(&s, UnsafeRawPointer(left(t) + c).loadUnaligned(as: ChannelVector.self),
+                       UnsafeRawPointer(right(t) + c).loadUnaligned(as: ChannelVector.self))
         }
         storeChannels(s, out + c, accumulate)
         c += width
     }
     while c < channels {
         var s: Float = 0
-        for t in 0..<terms { s += left[t][c] * right[t][c] }
+        for t in 0..<terms { s += left(t)[c] * right(t)[c] }
         out[c] = accumulate ? out[c] + s : s
         c += 1
     }
@@ -89,43 +99,9 @@ public func sdepthwiseRun(
     _ terms: Int, _ offsets: UnsafePointer<Int>, _ weights: UnsafePointer<UnsafePointer<Float>>,
     _ channels: Int, _ out: UnsafeMutablePointer<Float>, _ outStep: Int
 ) {
-    let width = ChannelVector.scalarCount
-    var c = 0
-    while c + 2 * width <= channels {
-        for p in 0..<pixels {
-            let corner = source + p * sourceStep + c
-            var s0 = ChannelVector(), s1 = ChannelVector()
-            for t in 0..<terms {
-                let l = UnsafeRawPointer(corner + offsets[t]), r = UnsafeRawPointer(weights[t] + c)
-                channelFMA(&s0, l.loadUnaligned(as: ChannelVector.self), r.loadUnaligned(as: ChannelVector.self))
-                channelFMA(&s1, l.loadUnaligned(fromByteOffset: 4 * width, as: ChannelVector.self),
-                           r.loadUnaligned(fromByteOffset: 4 * width, as: ChannelVector.self))
-            }
-            storeChannels(s0, out + p * outStep + c, false)
-            storeChannels(s1, out + p * outStep + c + width, false)
-        }
-        c += 2 * width
-    }
-    if c + width <= channels {
-        for p in 0..<pixels {
-            let corner = source + p * sourceStep + c
-            var s = ChannelVector()
-            for t in 0..<terms {
-                channelFMA(&s, UnsafeRawPointer(corner + offsets[t]).loadUnaligned(as: ChannelVector.self),
-                           UnsafeRawPointer(weights[t] + c).loadUnaligned(as: ChannelVector.self))
-            }
-            storeChannels(s, out + p * outStep + c, false)
-        }
-        c += width
-    }
-    while c < channels {
-        for p in 0..<pixels {
-            let corner = source + p * sourceStep + c
-            var s: Float = 0
-            for t in 0..<terms { s += corner[offsets[t]] * weights[t][c] }
-            out[p * outStep + c] = s
-        }
-        c += 1
+    for p in 0..<pixels {
+        let corner = source + p * sourceStep
+        sumOfProducts(terms, channels, out + p * outStep, false, left: { corner + offsets[$0] }, right: { weights[$0] })
     }
 }
 
@@ -137,33 +113,5 @@ public func sdepthwiseStridedSum(
     _ terms: Int, _ left: UnsafePointer<Float>, _ leftStep: Int, _ right: UnsafePointer<Float>, _ rightStep: Int,
     _ channels: Int, _ out: UnsafeMutablePointer<Float>
 ) {
-    let width = ChannelVector.scalarCount
-    var c = 0
-    while c + 2 * width <= channels {
-        var s0 = ChannelVector(), s1 = ChannelVector()
-        for t in 0..<terms {
-            let l = UnsafeRawPointer(left + t * leftStep + c), r = UnsafeRawPointer(right + t * rightStep + c)
-            channelFMA(&s0, l.loadUnaligned(as: ChannelVector.self), r.loadUnaligned(as: ChannelVector.self))
-            channelFMA(&s1, l.loadUnaligned(fromByteOffset: 4 * width, as: ChannelVector.self),
-                       r.loadUnaligned(fromByteOffset: 4 * width, as: ChannelVector.self))
-        }
-        storeChannels(s0, out + c, true)
-        storeChannels(s1, out + c + width, true)
-        c += 2 * width
-    }
-    if c + width <= channels {
-        var s = ChannelVector()
-        for t in 0..<terms {
-            channelFMA(&s, UnsafeRawPointer(left + t * leftStep + c).loadUnaligned(as: ChannelVector.self),
-                       UnsafeRawPointer(right + t * rightStep + c).loadUnaligned(as: ChannelVector.self))
-        }
-        storeChannels(s, out + c, true)
-        c += width
-    }
-    while c < channels {
-        var s: Float = 0
-        for t in 0..<terms { s += left[t * leftStep + c] * right[t * rightStep + c] }
-        out[c] += s
-        c += 1
-    }
+    sumOfProducts(terms, channels, out, true, left: { left + $0 * leftStep }, right: { right + $0 * rightStep })
 }
