@@ -90,7 +90,7 @@ package enum Conformance {
         let document = try JSONValue.parse(bytes, path: casesPath)
         let run = try run(document, kernels: kernels, path: casesPath)
         let text = resultsJSON(run.results, generator: "ConvLab conformance runner (\(kernels.path) path)")
-        try writeAtomically(text, to: resultsPath)
+        try FileIO.writeAtomically(text, to: resultsPath)  // the whole file or none of it
         return run
     }
 
@@ -140,12 +140,5 @@ package enum Conformance {
             }
         }
         return escaped + "\""
-    }
-
-    /// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader
-    /// sees the old file or the complete new one, never half a file.
-    /// - Throws: `ConvLabError.file` when either step fails (the temporary file is removed).
-    package static func writeAtomically(_ text: String, to path: String) throws {
-        try FileIO.writeAtomically(text, to: path)
     }
 }
