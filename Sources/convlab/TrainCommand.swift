@@ -287,9 +287,7 @@ func writePictures(recipe: ModelRecipe, runs: [Trainer], train: LabeledExamples,
     for (name, plot) in [("loss", lossPlot), ("accuracy", accuracyPlot)] {
         let path = "\(options.out)/\(recipe.name)-\(name)"
         try FileIO.writeAtomically(try plot.svg(), to: path + ".svg")
-        let canvas = try plot.render()
-        try PNG.write(try Image(width: canvas.width, height: canvas.height, channels: 3, pixels: canvas.pixels),
-                      to: path + ".png")
+        try writePicture(try plot.render(), to: path + ".png")
         written += [path + ".svg", path + ".png"]
     }
     if recipe.exampleShape == [2] {

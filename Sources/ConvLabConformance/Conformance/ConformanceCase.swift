@@ -14,12 +14,6 @@ package struct ConformanceBudget: Sendable, Equatable {
     /// The most operations one case may do, forward and backward together.
     package var work: Int
 
-    /// A budget of `values` per tensor and `work` per case.
-    package init(values: Int, work: Int) {
-        self.values = values
-        self.work = work
-    }
-
     /// 2^22 values per tensor, 2^30 operations per case.
     package static let standard = ConformanceBudget(values: 1 << 22, work: 1 << 30)
 }
