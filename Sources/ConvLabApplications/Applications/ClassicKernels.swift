@@ -89,25 +89,15 @@ public enum ClassicKernel: String, CaseIterable, Sendable, CustomStringConvertib
     }
 
     /// The depthwise filter `[3, 3, C, 1]`: this kernel once per channel.
-    public func depthwiseFilter(channels: Int) -> Tensor<Float> {
-        var scalars: [Float] = []
-        for row in weights {
-            for w in row {
-                scalars += Array(repeating: w, count: channels)
-            }
-        }
-        return Tensor(uncheckedShape: [3, 3, channels, 1], scalars: scalars)
-    }
+    public func depthwiseFilter(channels: Int) -> Tensor<Float> { filter(channels: channels, outputs: 1) }
 
     /// The conv2d filter `[3, 3, C, C]` of kernels.py: this kernel at every `[in, out]` pair.
-    public func mixingFilter(channels: Int) -> Tensor<Float> {
-        var scalars: [Float] = []
-        for row in weights {
-            for w in row {
-                scalars += Array(repeating: w, count: channels * channels)
-            }
-        }
-        return Tensor(uncheckedShape: [3, 3, channels, channels], scalars: scalars)
+    public func mixingFilter(channels: Int) -> Tensor<Float> { filter(channels: channels, outputs: channels) }
+
+    /// `[3, 3, channels, outputs]`, every tap's weight repeated over its `channels * outputs` slots.
+    private func filter(channels: Int, outputs: Int) -> Tensor<Float> {
+        Tensor(uncheckedShape: [3, 3, channels, outputs],
+               scalars: weights.joined().flatMap { Array(repeating: $0, count: channels * outputs) })
     }
 
     /// Applies the kernel to `image` (`[N, H, W, 3]` or `[N, H, W, 1]`) with SAME padding.
