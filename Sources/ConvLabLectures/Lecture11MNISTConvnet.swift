@@ -71,15 +71,6 @@ enum MNISTConvnetLecture {
         // @end
     }
 
-    /// Turns images into the trainer's examples.
-    static func examples(_ images: LabeledImages, first count: Int) throws -> LabeledExamples {
-        let n = min(count, images.count)
-        let size = images.imageSize
-        return try LabeledExamples(
-            inputs: try Tensor(shape: [n, images.height, images.width, images.channels], scalars: Array(images.pixels[0..<(n * size)])),
-            labels: Array(images.labels[0..<n]), classes: images.classCount)
-    }
-
     /// Trains `recipe` and returns its per-epoch records.
     static func train(_ recipe: ModelRecipe, loss: Loss, train: LabeledExamples, test: LabeledExamples,
                       epochs: Int, batchSize: Int, kernels: Kernels) throws -> (trainer: Trainer, history: [EpochRecord]) {
@@ -94,7 +85,7 @@ enum MNISTConvnetLecture {
     static func trainingQuick(_ out: inout Transcript) throws {
         // @code training-quick
         let mnist = try MNIST.embedded()
-        let train = try examples(mnist.train, first: 100), test = try examples(mnist.test, first: 100)
+        let train = try LabeledExamples(mnist.train).prefix(100), test = try LabeledExamples(mnist.test).prefix(100)
         let run = try self.train(.tutorial03Softmax, loss: .softmaxCrossEntropy, train: train, test: test,
                                  epochs: 1, batchSize: 10, kernels: Kernels(.reference))
         for record in run.history {
@@ -115,8 +106,7 @@ enum MNISTConvnetLecture {
     static let fullRun = Result { () throws -> (text: Transcript, filters: String, mistakes: String) in
         var out = Transcript()
         let mnist = try MNIST.embedded()
-        let train = try examples(mnist.train, first: mnist.train.count)
-        let test = try examples(mnist.test, first: mnist.test.count)
+        let train = try LabeledExamples(mnist.train), test = try LabeledExamples(mnist.test)
         let recipe = ModelRecipe.tutorial03
         var softmaxTrainer: Trainer?
         var histories: [String: [EpochRecord]] = [:]
@@ -397,7 +387,7 @@ extension MNISTConvnetLecture {
         }
         out.say(table)
         // The loss before the first step, on the first 16 test digits (dropout off).
-        let test = try examples(try MNIST.embedded().test, first: 16)
+        let test = try LabeledExamples(try MNIST.embedded().test).prefix(16)
         var inputs = try Tensor<Float>(shape: [1], scalars: [0]), labels = inputs
         test.gather(Array(0..<16)[...], into: &inputs, oneHot: &labels)
         for (name, model) in [("lecture7", clean), ("lecture7-2017", old)] {
