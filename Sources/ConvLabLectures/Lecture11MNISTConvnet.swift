@@ -1,6 +1,21 @@
 import ConvLab
 import Foundation
 
+// @code as-text
+/// The rows `rows` of 28x28 digits as text, one character per pixel ('#' above 0.5, '+' above
+/// 0.1), the digits side by side.
+func asText(_ examples: LabeledExamples, rows: ClosedRange<Int>) -> [String] {
+    rows.map { row in
+        (0..<examples.count).map { image in
+            String((0..<28).map { col -> Character in
+                let v = examples.inputs.scalars[image * 784 + row * 28 + col]
+                return v > 0.5 ? "#" : v > 0.1 ? "+" : "."
+            })
+        }.joined(separator: "  ")
+    }
+}
+// @end
+
 /// Module 11, "The convnet on MNIST": the code `Lectures/11-mnist-convnet.md` walks through.
 enum MNISTConvnetLecture {
     static let lecture = Lecture(
@@ -58,16 +73,8 @@ enum MNISTConvnetLecture {
         let counts = (0..<10).map { digit in mnist.train.labels.filter { $0 == digit }.count }
         out.say("training digits per class: \(counts.map(String.init).joined(separator: " "))")
         // The first test digit, one character per pixel: '#' above 0.5, '+' above 0.1.
-        let size = mnist.test.imageSize
-        let pixels = mnist.test.pixels[0..<size]
         out.say("test digit 0, label \(mnist.test.labels[0]):")
-        for row in 4..<24 {
-            let text = (0..<28).map { col -> Character in
-                let value = pixels[pixels.startIndex + row * 28 + col]
-                return value > 0.5 ? "#" : value > 0.1 ? "+" : "."
-            }
-            out.say(plain: "  " + String(text))
-        }
+        out.say(lines: asText(try LabeledExamples(mnist.test).prefix(1), rows: 4...23).map { Line(stringLiteral: "  " + $0) })
         // @end
     }
 

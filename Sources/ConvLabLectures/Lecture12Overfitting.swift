@@ -145,18 +145,6 @@ enum OverfittingLecture {
 
     // MARK: - Shifted digits
 
-    /// `n` digits of the embedded test set as text, side by side: '#' above 0.5, '+' above 0.1.
-    static func asText(_ examples: LabeledExamples, rows: ClosedRange<Int>) -> [String] {
-        rows.map { row in
-            (0..<examples.count).map { image in
-                String((0..<28).map { col -> Character in
-                    let v = examples.inputs.scalars[image * 784 + row * 28 + col]
-                    return v > 0.5 ? "#" : v > 0.1 ? "+" : "."
-                })
-            }.joined(separator: "  ")
-        }
-    }
-
     static func shiftedDigits(_ out: inout Transcript) throws {
         // @code shifted-digits
         let digit = try LabeledExamples(try MNIST.embedded().test).prefix(1)
