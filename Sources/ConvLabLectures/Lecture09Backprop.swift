@@ -54,11 +54,8 @@ enum BackpropLecture {
     static func fullConvolution(_ out: inout Transcript) throws {
         // @code full-convolution
         var generator = SeededGenerator(seed: 7)
-        func random(_ shape: [Int]) throws -> Tensor<Double> {
-            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-        }
-        let x = try random([1, 6, 6, 1]), w = try random([3, 3, 1, 1])
-        let dy = try random([1, 4, 4, 1])                       // VALID: 6 - 3 + 1 = 4
+        let x = try random([1, 6, 6, 1], &generator), w = try random([3, 3, 1, 1], &generator)
+        let dy = try random([1, 4, 4, 1], &generator)           // VALID: 6 - 3 + 1 = 4
         let dInput = try Reference.conv2DBackward(x, filter: w, dOutput: dy, padding: .valid).dInput
         // Pad dy by K - 1 = 2 zeros on every side, and slide the filter rotated by 180 degrees.
         var padded = try Tensor<Double>(zeros: [1, 8, 8, 1])
@@ -97,16 +94,13 @@ enum BackpropLecture {
     static func convGradientCheck(_ out: inout Transcript) throws {
         // @code conv-gradient-check
         var generator = SeededGenerator(seed: 8)
-        func random(_ shape: [Int]) throws -> Tensor<Double> {
-            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-        }
-        let x = try random([2, 5, 5, 3]), w = try random([3, 3, 3, 4])
+        let x = try random([2, 5, 5, 3], &generator), w = try random([3, 3, 3, 4], &generator)
         for padding in Padding.allCases {
             for stride in [1, 2] {
                 let s = Size2(stride, stride)
                 let y = try Reference.conv2DForward(x, filter: w, strides: s, padding: padding)
                 // L = sum(y * dOut) for a random dOut, so dL/dy = dOut.
-                let dOut = try random(y.shape)
+                let dOut = try random(y.shape, &generator)
                 func loss(_ x: Tensor<Double>, _ w: Tensor<Double>) throws -> Double {
                     let y = try Reference.conv2DForward(x, filter: w, strides: s, padding: padding)
                     return zip(y.scalars, dOut.scalars).map { $0 * $1 }.reduce(0, +)

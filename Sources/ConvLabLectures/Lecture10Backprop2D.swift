@@ -95,10 +95,6 @@ enum Backprop2DLecture {
     }
     // @end
 
-    static func random(_ shape: [Int], _ generator: inout SeededGenerator) throws -> Tensor<Double> {
-        try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-    }
-
     /// The hand-written gradients against the library and against centred differences.
     static func byHandCheck(_ out: inout Transcript) throws {
         // @code by-hand-check
