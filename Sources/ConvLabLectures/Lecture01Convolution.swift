@@ -243,7 +243,6 @@ enum ConvolutionLecture {
         var d = Diagram(width: 640, height: 330)
         let unit = 6.0, depthUnit = 9.0            // pixels per row/column and per channel
         let (dx, dy) = (0.7, -0.5)                 // the depth axis drawn up and to the right
-        // A box: front face w x h at (x, y) (top-left), depth d drawn backwards.
         // A box: front face w x h at (x, y) (top-left), `slices` channels of depthUnit drawn backwards.
         func box(x: Double, y: Double, w: Double, h: Double, slices: Int, front: String, side: String) {
             let (ox, oy) = (Double(slices) * depthUnit * dx, Double(slices) * depthUnit * dy)
