@@ -178,8 +178,7 @@ enum MNISTConvnetLecture {
         let cell = 24.0, gap = 12.0
         let largest = max(w.scalars.map { abs($0) }.max() ?? 1, 1e-6)
         let width = Double(filters) * (Double(kw) * cell + gap) + gap, height = Double(kh) * cell + 2 * gap
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: Int(width), height: Int(height))
         for f in 0..<filters {
             for a in 0..<kh {
                 for b in 0..<kw {
@@ -198,29 +197,12 @@ enum MNISTConvnetLecture {
         let scale = 2, columns = 8, tile = 28 * scale + 8, label = 14
         let rows = (wrong.count + columns - 1) / columns
         let width = columns * tile, height = rows * (tile + label)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\"")
         for (k, index) in wrong.enumerated() {
             let left = (k % columns) * tile + 4, top = (k / columns) * (tile + label)
-            // Two grey levels, one rectangle per run of equal level in a row: a small file.
-            for row in 0..<28 {
-                var col = 0
-                while col < 28 {
-                    let v = test.inputs.scalars[index * 784 + row * 28 + col]
-                    let level = v >= 0.5 ? 2 : v >= 0.2 ? 1 : 0
-                    var end = col
-                    while end + 1 < 28 {
-                        let next = test.inputs.scalars[index * 784 + row * 28 + end + 1]
-                        if (next >= 0.5 ? 2 : next >= 0.2 ? 1 : 0) != level { break }
-                        end += 1
-                    }
-                    if level > 0 {
-                        svg += "<rect x=\"\(left + col * scale)\" y=\"\(top + row * scale)\" width=\"\((end - col + 1) * scale)\" "
-                            + "height=\"\(scale)\" fill=\"\(level == 2 ? "#000" : "#999")\"/>\n"
-                    }
-                    col = end + 1
-                }
-            }
+            // Two grey levels.
+            svg += Diagram.digitRuns({ test.inputs.scalars[index * 784 + $0 * 28 + $1] }, left: left, top: top, scale: scale,
+                                     thresholds: [0.2, 0.5], greys: ["#999", "#000"])
             svg += "<text x=\"\(left + 28 * scale / 2)\" y=\"\(top + 28 * scale + 12)\" text-anchor=\"middle\" font-size=\"11\">\(test.labels[index]) -> \(predictions[index])</text>\n"
         }
         return svg + "</svg>\n"

@@ -169,8 +169,7 @@ enum OverfittingLecture {
             .randomlyShifted(maxShift: 2, generator: &generator)
         let images = [digit.inputs.scalars] + (0..<8).map { Array(copies.inputs.scalars[($0 * 784)..<(($0 + 1) * 784)]) }
         let scale = 3, tile = 28 * scale + 10, width = 9 * tile + 10, height = tile + 30
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-            + "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\" font-size=\"11\"")
         for (k, pixels) in images.enumerated() {
             let left = 10 + k * tile, top = 10
             svg += "<rect x=\"\(left - 1)\" y=\"\(top - 1)\" width=\"\(28 * scale + 2)\" height=\"\(28 * scale + 2)\" fill=\"none\" stroke=\"#bbb\"/>\n"

@@ -266,8 +266,7 @@ enum ArchitecturesLecture {
         let label = 150.0, barWidth = 220.0, gap = 70.0, rowHeight = 24.0, top = 44.0
         let width = Int(label + 2 * barWidth + gap + 50), height = Int(top + Double(rows.count) * rowHeight + 12)
         func n(_ v: Double) -> String { String(format: "%.1f", v) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-            + "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\" font-size=\"11\"")
         let columns: [(title: String, color: String, value: KeyPath<LayerTableRow, Int>, total: Int)] = [
             ("share of the parameters", "#4e79a7", \.parameters, table.parameters),
             ("share of the multiply-adds", "#e15759", \.multiplyAdds, table.multiplyAdds),
