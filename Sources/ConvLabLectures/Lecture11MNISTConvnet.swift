@@ -16,6 +16,12 @@ func asText(_ examples: LabeledExamples, rows: ClosedRange<Int>) -> [String] {
 }
 // @end
 
+/// The mean of `x` and its variance: divided by n, or with `sample` by n - 1 (two or more values).
+func meanAndVariance(_ x: [Double], sample: Bool = false) -> (mean: Double, variance: Double) {
+    let mean = x.reduce(0, +) / Double(x.count)
+    return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - (sample ? 1 : 0)))
+}
+
 /// Module 11, "The convnet on MNIST": the code `Lectures/11-mnist-convnet.md` walks through.
 enum MNISTConvnetLecture {
     static let lecture = Lecture(
@@ -389,15 +395,7 @@ extension MNISTConvnetLecture {
 
     /// The population standard deviation of a tensor's elements.
     static func standardDeviation(_ x: Tensor<Float>) -> Double {
-        let values = x.scalars.map(Double.init)
-        let mean = values.reduce(0, +) / Double(values.count)
-        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
-    }
-
-    /// The mean and the sample variance (n - 1 in the denominator) of two or more values.
-    static func meanAndSampleVariance(_ x: [Double]) -> (mean: Double, variance: Double) {
-        let mean = x.reduce(0, +) / Double(x.count)
-        return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1))
+        meanAndVariance(x.scalars.map(Double.init)).variance.squareRoot()
     }
 
     /// The lecture's table beside the script's recipe rerun in ConvLab and in TensorFlow 2.21,
@@ -450,7 +448,7 @@ extension MNISTConvnetLecture {
                     + "ConvLab's mean \(mean, decimals: 4) lies \(mean >= low && mean <= high ? "within" : "outside") it; " + verdict)
             // The difference of the means in units of its standard error (Welch's t, sample variances).
             guard done.count >= 2 else { continue }
-            let (c, cv) = meanAndSampleVariance(done), (t, tv) = meanAndSampleVariance(tf)
+            let (c, cv) = meanAndVariance(done, sample: true), (t, tv) = meanAndVariance(tf, sample: true)
             let error = (cv / Double(done.count) + tv / Double(tf.count)).squareRoot()
             out.say("epoch \(epoch): ConvLab's mean minus TF's \(c - t, decimals: 5), standard error \(error, decimals: 4), "
                     + "Welch's t \(error > 0 ? (c - t) / error : 0, decimals: 2)")
@@ -470,7 +468,7 @@ extension MNISTConvnetLecture {
               let tfClean = (result["tf_clean_accuracy"] as? NSNumber)?.doubleValue, draws.count >= 2 else {
             throw ConvLabError.file(path: sameWeights.path, offset: nil, message: "missing fields; rerun: \(sameWeights.command)")
         }
-        let (mean, variance) = meanAndSampleVariance(draws)
+        let (mean, variance) = meanAndVariance(draws, sample: true)
         let sd = variance.squareRoot()
         let epoch = (convlab["epoch"] as? NSNumber)?.intValue ?? 0, seed = (convlab["seed"] as? NSNumber)?.intValue ?? 0
         out.say("ConvLab's weights after epoch \(epoch) of seed \(seed), with Adam's state:")

@@ -157,9 +157,7 @@ enum BatchNormAdamLecture {
     static func channelBatches(_ count: Int) -> [(mean: Double, variance: Double)] {
         var generator = SeededGenerator(seed: 16)
         return (0..<count).map { _ in
-            let values = (0..<32).map { _ in 3 + 2 * generator.nextNormal() }
-            let mean = values.reduce(0, +) / 32
-            return (mean, values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 32)
+            meanAndVariance((0..<32).map { _ in 3 + 2 * generator.nextNormal() })
         }
     }
 
