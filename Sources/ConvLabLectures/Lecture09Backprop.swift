@@ -199,7 +199,7 @@ enum BackpropLecture {
         let dY = try Tensor<Double>(shape: [1, 4, 1], repeating: 1)
         let dX = try Reference.conv1DBackward(x, filter: try Tensor(shape: [3, 1, 1], scalars: w), dOutput: dY, padding: .valid).dInput
         out.say("1. with w = (1, 10, 100): dInput = \(try dX.reshaped([6]))")
-        let a = try Tensor<Double>([1.0]), n = try Tensor<Double>([1.001])
+        let a = Tensor<Double>([1.0]), n = Tensor<Double>([1.001])
         let notes = abs(1.0 - 1.001) / max(1.0, 1.001)
         out.say("2. rel_error \(relativeError(a, n), scientific: 2); notes' |a - n| / max(|a|, |n|) \(notes, scientific: 2)")
         out.say("3. windows covering input 2 of 6 (3 wide): \((0..<4).filter { $0 <= 2 && 2 < $0 + 3 }.count)")
