@@ -147,6 +147,10 @@ package struct Loose: Sendable {
         Loose(label: label, slack: { fraction * abs($0) })
     }
 
+    /// A gradient check's relative error: for a correct gradient it is rounding noise (1e-11 on
+    /// one CPU, 1e-10 on another), so it is held only to the bound the texts state, 1e-7.
+    package static let gradientCheck = absolute(1e-7, after: "relative error")
+
     /// The slack `rules` give a number of value `exact` printed after `label`, if any rule matches.
     static func slack(for exact: Double, label: String, rules: [Loose]) -> Double? {
         var nearest: (position: String.Index, rule: Loose)?
