@@ -255,6 +255,11 @@ package struct CommittedRun: Sendable {
         self.directory = directory
     }
 
+    /// The run of `command`, which ends in the file it writes, `Lectures/results/FILE`.
+    init(_ command: String) {
+        self.init(file: String(command.split(separator: "/").last ?? ""), command: command)
+    }
+
     package var path: String { directory.appendingPathComponent(file).path }
 
     /// The file's text (module 18's bench text is not JSON lines).
@@ -299,28 +304,23 @@ extension MNISTConvnetLecture {
     /// recipe in ConvLab and in TensorFlow 2.21, one file per seed.
     static let convlab2017Runs = seeds2017.map { seed in
         CommittedRun(
-            file: "convlab-lecture7-2017-seed\(seed).jsonl",
-            command: "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed \(seed) "
+            "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed \(seed) "
                 + "--threads 1 --json > Lectures/results/convlab-lecture7-2017-seed\(seed).jsonl")
     }
     static let tensorFlow2017Runs = tensorFlowSeeds2017.map { seed in
         CommittedRun(
-            file: "tf-lecture7-2017-seed\(seed).jsonl",
-            command: "python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --data ../shared/data/mnist "
+            "python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --data ../shared/data/mnist "
                 + "--epochs 3 --seeds \(seed) --threads 1 --independent-seeds > Lectures/results/tf-lecture7-2017-seed\(seed).jsonl")
     }
     /// Seed 1's ConvLab run: the ablation's last two rows.
     static let convlab2017 = convlab2017Runs[0]
     static let convlabGlorot = CommittedRun(
-        file: "convlab-lecture7-2017-glorot-seed1.jsonl",
-        command: "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
+        "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
             + "--threads 1 --score dropout-on,test-steps,whole-batches,2017 --json > Lectures/results/convlab-lecture7-2017-glorot-seed1.jsonl")
     static let sameMasks300 = CommittedRun(
-        file: "same-masks-file-order-seed1.json",
-        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
+        "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
     static let sameMasksEpoch = CommittedRun(
-        file: "same-masks-shuffled-epoch-seed1.json",
-        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own "
+        "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own "
             + "--json Lectures/results/same-masks-shuffled-epoch-seed1.json")
     /// The traces the two replays read.
     static let traceCommands = [
@@ -331,8 +331,7 @@ extension MNISTConvnetLecture {
     /// TensorFlow's 2017 test pass from ConvLab's own weights and Adam state: seed 3 after epoch 1,
     /// many dropout draws. Two runs of ten draws were stopped after 8 and 6 and merged.
     static let sameWeights = CommittedRun(
-        file: "tf-score-checkpoint-seed3-e1.json",
-        command: "python3 Benchmarks/tf_score_checkpoint.py --merge /tmp/s3-part0.json /tmp/s3-part1.json "
+        "python3 Benchmarks/tf_score_checkpoint.py --merge /tmp/s3-part0.json /tmp/s3-part1.json "
             + "--json Lectures/results/tf-score-checkpoint-seed3-e1.json")
     /// What wrote the checkpoint and the two partial runs `sameWeights` merges.
     static let sameWeightsCommands = [
@@ -348,8 +347,7 @@ extension MNISTConvnetLecture {
     static let sameStartSeeds = [3, 6]
     static let sameStartRuns = sameStartSeeds.map { seed in
         CommittedRun(
-            file: "tf-own-masks-2017-seed\(seed).json",
-            command: "python3 Benchmarks/tf_same_masks_2017.py /tmp/trace-2017-seed\(seed) --legs own --seed \(seed) --draws 4 "
+            "python3 Benchmarks/tf_same_masks_2017.py /tmp/trace-2017-seed\(seed) --legs own --seed \(seed) --draws 4 "
                 + "--threads 1 --json Lectures/results/tf-own-masks-2017-seed\(seed).json")
     }
     /// The traces `sameStartRuns` read.
