@@ -34,8 +34,7 @@ enum MNISTConvnetLecture {
             // accuracies to 0.01.
             Snippet("training-quick", loose: [.relative(0.01, after: "loss"), .absolute(0.01, after: "accuracy")], trainingQuick),
             Snippet("training-full", slow: true, loose: [.relative(0.01, after: "CE: cost"), .absolute(0.01, after: "accuracy"),
-                                                         .absolute(100, after: "softmax network:")],
-                    trainingFull),
+                                                         .absolute(100, after: "softmax network:")]) { $0 = try fullRun.get().text },
             Snippet("lecture-tables", lectureTables),
             // Loss before training: Float sums of thousands of stddev-1 products, to 0.1%.
             Snippet("script-2017", loose: [.relative(0.001, after: "loss before training")], script2017),
@@ -155,13 +154,6 @@ enum MNISTConvnetLecture {
         let filters = filterPicture(conv1.value)
         let mistakes = mistakePicture(test, wrong: Array(wrong.prefix(16)), predictions: predictions)
         return (out, filters, mistakes)
-    }
-
-    static func trainingFull(_ out: inout Transcript) throws {
-        // @code training-full
-        let run = try fullRun.get()
-        out = run.text
-        // @end
     }
 
     /// The figures the lectures printed, as the recipes record them, for comparison.

@@ -16,7 +16,7 @@ enum OverfittingLecture {
             Snippet("shifted-digits", shiftedDigits),
             // Float training on a different CPU moves the last bits: accuracies within 0.01.
             Snippet("overfitting-quick", loose: [.absolute(0.01)], overfittingQuick),
-            Snippet("overfitting-full", slow: true, loose: [.absolute(0.01)], overfittingFull),
+            Snippet("overfitting-full", slow: true, loose: [.absolute(0.01)]) { $0 = try fullRun.get().text },
             Snippet("answers", loose: [.absolute(0.01, after: "3.")], answers),
         ],
         figures: [
@@ -323,12 +323,6 @@ enum OverfittingLecture {
             ], xRange: 0...60, yRange: 0.7...1.1)
         }
         return (out, try LinePlot.svgDocument(plots, columns: 2, panelWidth: 340, panelHeight: 220))
-    }
-
-    static func overfittingFull(_ out: inout Transcript) throws {
-        // @code overfitting-full
-        out = try fullRun.get().text
-        // @end
     }
 
     // MARK: - Try it

@@ -20,7 +20,7 @@ enum ArchitecturesLecture {
             // and 1% (loss).
             Snippet("baseline-quick", loose: [.absolute(0.01, after: "accuracy"), .relative(0.01, after: "loss")], baselineQuick),
             Snippet("baseline-full", slow: true, loose: [.absolute(0.01, after: "accuracy"), .relative(0.01, after: "loss"),
-                                                         .absolute(100, after: "misclassified")], baselineFull),
+                                                         .absolute(100, after: "misclassified")]) { $0 = try fullBaseline.get() },
             Snippet("answers", answers),
         ],
         figures: [Figure("vgg16-cost.svg", { Array(try costPicture().utf8) })])
@@ -356,12 +356,6 @@ enum ArchitecturesLecture {
         }
         out.say(table)
         return out
-    }
-
-    static func baselineFull(_ out: inout Transcript) throws {
-        // @code baseline-full
-        out = try fullBaseline.get()
-        // @end
     }
 
     // MARK: - Try it

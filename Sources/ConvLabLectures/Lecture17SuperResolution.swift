@@ -14,7 +14,9 @@ enum SuperResolutionLecture {
             Snippet("same-size-same-range", loose: [.absolute(1e-4, after: "from")], sameSizeSameRange),
             // Float training: the loss to 1%, the PSNRs to 0.1 dB.
             Snippet("answers", answers),
-            Snippet("training-full", slow: true, loose: [.relative(0.01, after: "MSE"), .absolute(0.1, after: "PSNR")], trainingFull),
+            Snippet("training-full", slow: true, loose: [.relative(0.01, after: "MSE"), .absolute(0.1, after: "PSNR")]) {
+                $0 = try fullRun.get().text
+            },
         ],
         figures: [Figure("srcnn-digits.svg", stable: false, slow: true, { Array(try fullRun.get().picture.utf8) })])
 
@@ -98,12 +100,6 @@ enum SuperResolutionLecture {
         out.say("after the last epoch, SRCNN's PSNR gain over its input (nearest): \(last.srcnn - last.nearest, decimals: 2) dB, "
                 + "over bicubic: \(last.srcnn - last.bicubic, decimals: 2) dB")
         return (out, digitsPicture(results, count: 8))
-    }
-
-    static func trainingFull(_ out: inout Transcript) throws {
-        // @code training-full
-        out = try fullRun.get().text
-        // @end
     }
 
     /// Rows: nearest (the input), bicubic, SRCNN, original; one column per digit; grey squares.
