@@ -313,10 +313,7 @@ enum Backprop2DLecture {
                     + "conv2d maps \(size) back to \(back)")
         }
         // The encoder it mirrors: three 3x3 stride-2 SAME convolutions.
-        var size = 28
-        var sizes = [size]
-        for _ in 0..<3 { size = try WindowAxis(input: size, kernel: 3, stride: 2, padding: .same).output; sizes.append(size) }
-        out.say("encoder sizes: \(sizes.map(String.init).joined(separator: " -> "))")
+        out.say("encoder sizes: \(try sizeChain(from: 28, windows: 3, kernel: 3, stride: 2, padding: .same))")
         // @end
     }
 

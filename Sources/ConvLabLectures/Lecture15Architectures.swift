@@ -67,13 +67,8 @@ enum ArchitecturesLecture {
         }
         // An input divisible by 2 many times halves cleanly at every 2x2 pool; 100 does not.
         for start in [224, 100] {
-            var same = [start], valid = [start]
-            for _ in 0..<5 {
-                same.append(try outputSize(input: same.last!, kernel: 2, stride: 2, padding: .same))
-                valid.append(try outputSize(input: valid.last!, kernel: 2, stride: 2, padding: .valid))
-            }
-            out.say(plain: "\(start) through five 2x2 pools: SAME " + same.map(String.init).joined(separator: " -> ")
-                    + ", VALID " + valid.map(String.init).joined(separator: " -> "))
+            out.say(plain: "\(start) through five 2x2 pools: SAME \(try sizeChain(from: start, windows: 5, kernel: 2, stride: 2, padding: .same))"
+                    + ", VALID \(try sizeChain(from: start, windows: 5, kernel: 2, stride: 2, padding: .valid))")
         }
         // Channel counts: ConvLab's fast GEMM fills tiles of 16 output channels (its 6 x 16
         // micro-kernel); a count that is a multiple of 16 wastes none of a tile.
