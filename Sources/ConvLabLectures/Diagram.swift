@@ -67,16 +67,17 @@ struct Diagram {
         }
     }
 
-    /// A grid of cells, row by row, each filled by `fill` and labelled by `label` (if not nil).
+    /// A grid of cells, row by row, each filled by `fill` and labelled by `label` (if not nil) in
+    /// the colour `labelFill` gives.
     mutating func grid(rows: Int, columns: Int, x: Double, y: Double, cell: Double,
                        fill: (Int, Int) -> String, label: (Int, Int) -> String?, size: Double = 11,
-                       stroke: String = "#666") {
+                       stroke: String = "#666", strokeWidth: Double = 1, labelFill: (Int, Int) -> String = { _, _ in "#000" }) {
         for r in 0..<rows {
             for c in 0..<columns {
                 let left = x + Double(c) * cell, top = y + Double(r) * cell
-                rect(x: left, y: top, width: cell, height: cell, fill: fill(r, c), stroke: stroke)
+                rect(x: left, y: top, width: cell, height: cell, fill: fill(r, c), stroke: stroke, strokeWidth: strokeWidth)
                 if let text = label(r, c) {
-                    self.text(text, x: left + cell / 2, y: top + cell / 2 + size * 0.35, size: size)
+                    self.text(text, x: left + cell / 2, y: top + cell / 2 + size * 0.35, size: size, fill: labelFill(r, c))
                 }
             }
         }
