@@ -15,9 +15,7 @@ struct Diagram {
 
     /// The finished SVG document, on a white background.
     var svg: String {
-        let w = Self.number(width), h = Self.number(height)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\" viewBox=\"0 0 \(w) \(h)\" "
-            + "font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        Self.document(width: Self.number(width), height: Self.number(height), attributes: " font-family=\"sans-serif\"")
             + elements.joined(separator: "\n") + "\n</svg>\n"
     }
 
@@ -69,16 +67,17 @@ struct Diagram {
         }
     }
 
-    /// A grid of cells, row by row, each filled by `fill` and labelled by `label` (if not nil).
+    /// A grid of cells, row by row, each filled by `fill` and labelled by `label` (if not nil) in
+    /// the colour `labelFill` gives.
     mutating func grid(rows: Int, columns: Int, x: Double, y: Double, cell: Double,
                        fill: (Int, Int) -> String, label: (Int, Int) -> String?, size: Double = 11,
-                       stroke: String = "#666") {
+                       stroke: String = "#666", strokeWidth: Double = 1, labelFill: (Int, Int) -> String = { _, _ in "#000" }) {
         for r in 0..<rows {
             for c in 0..<columns {
                 let left = x + Double(c) * cell, top = y + Double(r) * cell
-                rect(x: left, y: top, width: cell, height: cell, fill: fill(r, c), stroke: stroke)
+                rect(x: left, y: top, width: cell, height: cell, fill: fill(r, c), stroke: stroke, strokeWidth: strokeWidth)
                 if let text = label(r, c) {
-                    self.text(text, x: left + cell / 2, y: top + cell / 2 + size * 0.35, size: size)
+                    self.text(text, x: left + cell / 2, y: top + cell / 2 + size * 0.35, size: size, fill: labelFill(r, c))
                 }
             }
         }
@@ -99,5 +98,41 @@ struct Diagram {
     static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+// MARK: - Whole-pixel pictures
+
+extension Diagram {
+    /// The opening of an SVG document `width` x `height` pixels on a white background, for the
+    /// pictures written by hand with whole-pixel coordinates (digits, bars); `attributes` go on
+    /// the root element.
+    static func document(width: some CustomStringConvertible, height: some CustomStringConvertible,
+                         attributes: String = "") -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\""
+            + attributes + ">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+    }
+
+    /// A 28x28 digit as grey rectangles `scale` pixels high, one per run of pixels of the same
+    /// level in a row, which keeps the file small. A pixel's level is the number of `thresholds`
+    /// (ascending) it reaches: level 0 is left white, level k is filled with `greys[k - 1]`.
+    static func digitRuns(_ pixel: (_ row: Int, _ col: Int) -> Float, left: Int, top: Int, scale: Int,
+                          thresholds: [Float], greys: [String]) -> String {
+        var svg = ""
+        for row in 0..<28 {
+            func level(_ col: Int) -> Int { thresholds.filter { pixel(row, col) >= $0 }.count }
+            var col = 0
+            while col < 28 {
+                let l = level(col)
+                var end = col
+                while end + 1 < 28 && level(end + 1) == l { end += 1 }
+                if l > 0 {
+                    svg += "<rect x=\"\(left + col * scale)\" y=\"\(top + row * scale)\" width=\"\((end - col + 1) * scale)\" "
+                        + "height=\"\(scale)\" fill=\"\(greys[l - 1])\"/>\n"
+                }
+                col = end + 1
+            }
+        }
+        return svg
     }
 }

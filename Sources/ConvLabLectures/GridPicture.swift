@@ -55,17 +55,10 @@ struct GridPicture {
             let cols = panel.values.first?.count ?? 0
             d.text(panel.title, x: left + Double(cols) * cell / 2, y: top + 12)
             let gridTop = top + 20
-            for (r, row) in panel.values.enumerated() {
-                for (c, value) in row.enumerated() {
-                    let (fill, dark) = colour(value, panel.palette ?? palette)
-                    let x = left + Double(c) * cell, y = gridTop + Double(r) * cell
-                    d.rect(x: x, y: y, width: cell, height: cell, fill: fill, stroke: "#bbb", strokeWidth: 0.5)
-                    if showValues && !(blankZeros && value == 0) {
-                        d.text(LectureFormat.fixed(value, decimals: decimals), x: x + cell / 2, y: y + cell / 2 + 3.5,
-                               size: 10, fill: dark ? "white" : "black")
-                    }
-                }
-            }
+            let values = panel.values, palette = panel.palette ?? palette
+            d.grid(rows: values.count, columns: cols, x: left, y: gridTop, cell: cell, fill: { colour(values[$0][$1], palette).0 },
+                   label: { showValues && !(blankZeros && values[$0][$1] == 0) ? LectureFormat.fixed(values[$0][$1], decimals: decimals) : nil },
+                   size: 10, stroke: "#bbb", strokeWidth: 0.5, labelFill: { colour(values[$0][$1], palette).1 ? "white" : "black" })
             for (m, outline) in panel.outlines.enumerated() {
                 let colour = GridPicture.outlineColors[outline.color % GridPicture.outlineColors.count]
                 // Earlier outlines are drawn further inside their cells, so that edges two outlines

@@ -1,5 +1,13 @@
 import ConvLab
 
+// @code random
+/// A tensor of `shape` filled with standard normal draws from `generator`: the random images,
+/// filters and gradients of this module's and the later modules' examples.
+func random(_ shape: [Int], _ generator: inout SeededGenerator) throws -> Tensor<Double> {
+    try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
+}
+// @end
+
 /// Module 1, "Convolution from scratch": the code that `Lectures/01-convolution.md` walks through.
 /// Each snippet prints one output block of the text; `// @code` regions are shown in the text.
 enum ConvolutionLecture {
@@ -235,7 +243,6 @@ enum ConvolutionLecture {
         var d = Diagram(width: 640, height: 330)
         let unit = 6.0, depthUnit = 9.0            // pixels per row/column and per channel
         let (dx, dy) = (0.7, -0.5)                 // the depth axis drawn up and to the right
-        // A box: front face w x h at (x, y) (top-left), depth d drawn backwards.
         // A box: front face w x h at (x, y) (top-left), `slices` channels of depthUnit drawn backwards.
         func box(x: Double, y: Double, w: Double, h: Double, slices: Int, front: String, side: String) {
             let (ox, oy) = (Double(slices) * depthUnit * dx, Double(slices) * depthUnit * dy)
@@ -295,12 +302,9 @@ enum ConvolutionLecture {
         out.say(table)
         // The notebook's chain: 10 filters 7x7x3 (stride 1), then 6 filters 5x5x10 (stride 2).
         var generator = SeededGenerator(seed: 2)
-        func random(_ shape: [Int]) throws -> Tensor<Double> {
-            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-        }
-        let x = try random([1, 32, 32, 3])
-        let h1 = try Reference.conv2DForward(x, filter: try random([7, 7, 3, 10]), padding: .valid)
-        let h2 = try Reference.conv2DForward(h1, filter: try random([5, 5, 10, 6]), strides: 2, padding: .valid)
+        let x = try random([1, 32, 32, 3], &generator)
+        let h1 = try Reference.conv2DForward(x, filter: try random([7, 7, 3, 10], &generator), padding: .valid)
+        let h2 = try Reference.conv2DForward(h1, filter: try random([5, 5, 10, 6], &generator), strides: 2, padding: .valid)
         out.say("chain: \(shape: x.shape) -> \(shape: h1.shape) -> \(shape: h2.shape)")
         // @end
     }

@@ -1,5 +1,15 @@
 import ConvLab
 
+// @code size-chain
+/// The sizes one side takes through `count` windows of `kernel` and `stride` with `padding`
+/// (the library's `outputSize`, module 2's rule, applied again and again), as `28 -> 14 -> 7 -> 4`.
+func sizeChain(from input: Int, windows count: Int, kernel: Int, stride: Int, padding: Padding) throws -> String {
+    var sizes = [input]
+    for _ in 0..<count { sizes.append(try outputSize(input: sizes.last!, kernel: kernel, stride: stride, padding: padding)) }
+    return sizes.map(String.init).joined(separator: " -> ")
+}
+// @end
+
 /// Module 5, "Pooling": the code that `Lectures/05-pooling.md` walks through.
 enum PoolingLecture {
     static let lecture = Lecture(
@@ -59,13 +69,7 @@ enum PoolingLecture {
         out.say("sum of a zero-padded window / 4 (not what TF does):")
         try out.grid(try Reference.conv2DForward(padded, filter: quarter, strides: 2, padding: .valid), decimals: 2)
         // Tutorial #03's MNIST CNN pools 28 -> 14 -> 7 with SAME; one more pool would give 4.
-        var size = 28
-        var sizes = ["28"]
-        for _ in 0..<3 {
-            size = try WindowAxis(input: size, kernel: 2, stride: 2, padding: .same).output
-            sizes.append(String(size))
-        }
-        out.say("SAME 2x2/2 pools: \(sizes.joined(separator: " -> ")); VALID would end at "
+        out.say("SAME 2x2/2 pools: \(try sizeChain(from: 28, windows: 3, kernel: 2, stride: 2, padding: .same)); VALID would end at "
                 + "\(try WindowAxis(input: 7, kernel: 2, stride: 2, padding: .valid).output)")
         // @end
     }
@@ -86,13 +90,7 @@ enum PoolingLecture {
             try out.grid(coverage)
         }
         // AlexNet's pools are 3x3 with stride 2: 55 -> 27 -> 13 -> 6.
-        var size = 55
-        var sizes = ["55"]
-        for _ in 0..<3 {
-            size = try WindowAxis(input: size, kernel: 3, stride: 2, padding: .valid).output
-            sizes.append(String(size))
-        }
-        out.say("3x3/2 VALID pools: \(sizes.joined(separator: " -> "))")
+        out.say("3x3/2 VALID pools: \(try sizeChain(from: 55, windows: 3, kernel: 3, stride: 2, padding: .valid))")
         // @end
     }
 

@@ -212,11 +212,8 @@ enum ReceptiveFieldLecture {
     static func oneByOne(_ out: inout Transcript) throws {
         // @code one-by-one
         var generator = SeededGenerator(seed: 61)
-        func random(_ shape: [Int]) throws -> Tensor<Double> {
-            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-        }
-        let x = try random([2, 4, 4, 3])                      // 2 images, 4x4 pixels, 3 channels
-        let w = try random([1, 1, 3, 5])                      // a 1x1 convolution from 3 to 5 channels
+        let x = try random([2, 4, 4, 3], &generator)          // 2 images, 4x4 pixels, 3 channels
+        let w = try random([1, 1, 3, 5], &generator)          // a 1x1 convolution from 3 to 5 channels
         let conv = try Reference.conv2DForward(x, filter: w, padding: .valid)
         // The same numbers: every pixel is one row of a [32, 3] matrix, and W is [3, 5].
         let pixels = try x.reshaped([2 * 4 * 4, 3])

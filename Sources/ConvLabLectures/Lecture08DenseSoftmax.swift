@@ -145,12 +145,10 @@ enum DenseSoftmaxLecture {
     /// Epochs of the MLP run: small enough for the doc-test in a debug build (a few seconds).
     static let mlpEpochs = 40
 
-    /// The run is shared by the snippet and the picture.
-    static let mlpResult = Result { try mlpRun() }
-
     /// Tutorial #03's MLP (2 -> 64 -> 64 -> 4, ReLU) on four spiral arms, trained with the
-    /// library's Trainer; the points and the decision boundary make the picture.
-    static func mlpRun() throws -> (picture: String, history: [EpochRecord], parameters: Int, points: Int) {
+    /// library's Trainer; the points and the decision boundary make the picture. The run is
+    /// shared by the snippet and the picture.
+    static let mlpResult = Result { () throws -> (picture: String, history: [EpochRecord], parameters: Int, points: Int) in
         let train = try spiralPoints(perClass: 25, seed: 1)
         let recipe = ModelRecipe.mlp
         let model = try recipe.build(seed: 3)

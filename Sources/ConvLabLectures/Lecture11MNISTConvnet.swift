@@ -1,6 +1,27 @@
 import ConvLab
 import Foundation
 
+// @code as-text
+/// The rows `rows` of 28x28 digits as text, one character per pixel ('#' above 0.5, '+' above
+/// 0.1), the digits side by side.
+func asText(_ examples: LabeledExamples, rows: ClosedRange<Int>) -> [String] {
+    rows.map { row in
+        (0..<examples.count).map { image in
+            String((0..<28).map { col -> Character in
+                let v = examples.inputs.scalars[image * 784 + row * 28 + col]
+                return v > 0.5 ? "#" : v > 0.1 ? "+" : "."
+            })
+        }.joined(separator: "  ")
+    }
+}
+// @end
+
+/// The mean of `x` and its variance: divided by n, or with `sample` by n - 1 (two or more values).
+func meanAndVariance(_ x: [Double], sample: Bool = false) -> (mean: Double, variance: Double) {
+    let mean = x.reduce(0, +) / Double(x.count)
+    return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - (sample ? 1 : 0)))
+}
+
 /// Module 11, "The convnet on MNIST": the code `Lectures/11-mnist-convnet.md` walks through.
 enum MNISTConvnetLecture {
     static let lecture = Lecture(
@@ -13,8 +34,7 @@ enum MNISTConvnetLecture {
             // accuracies to 0.01.
             Snippet("training-quick", loose: [.relative(0.01, after: "loss"), .absolute(0.01, after: "accuracy")], trainingQuick),
             Snippet("training-full", slow: true, loose: [.relative(0.01, after: "CE: cost"), .absolute(0.01, after: "accuracy"),
-                                                         .absolute(100, after: "softmax network:")],
-                    trainingFull),
+                                                         .absolute(100, after: "softmax network:")]) { $0 = try fullRun.get().text },
             Snippet("lecture-tables", lectureTables),
             // Loss before training: Float sums of thousands of stddev-1 products, to 0.1%.
             Snippet("script-2017", loose: [.relative(0.001, after: "loss before training")], script2017),
@@ -58,26 +78,9 @@ enum MNISTConvnetLecture {
         let counts = (0..<10).map { digit in mnist.train.labels.filter { $0 == digit }.count }
         out.say("training digits per class: \(counts.map(String.init).joined(separator: " "))")
         // The first test digit, one character per pixel: '#' above 0.5, '+' above 0.1.
-        let size = mnist.test.imageSize
-        let pixels = mnist.test.pixels[0..<size]
         out.say("test digit 0, label \(mnist.test.labels[0]):")
-        for row in 4..<24 {
-            let text = (0..<28).map { col -> Character in
-                let value = pixels[pixels.startIndex + row * 28 + col]
-                return value > 0.5 ? "#" : value > 0.1 ? "+" : "."
-            }
-            out.say(plain: "  " + String(text))
-        }
+        out.say(lines: asText(try LabeledExamples(mnist.test).prefix(1), rows: 4...23).map { Line(stringLiteral: "  " + $0) })
         // @end
-    }
-
-    /// Turns images into the trainer's examples.
-    static func examples(_ images: LabeledImages, first count: Int) throws -> LabeledExamples {
-        let n = min(count, images.count)
-        let size = images.imageSize
-        return try LabeledExamples(
-            inputs: try Tensor(shape: [n, images.height, images.width, images.channels], scalars: Array(images.pixels[0..<(n * size)])),
-            labels: Array(images.labels[0..<n]), classes: images.classCount)
     }
 
     /// Trains `recipe` and returns its per-epoch records.
@@ -94,7 +97,7 @@ enum MNISTConvnetLecture {
     static func trainingQuick(_ out: inout Transcript) throws {
         // @code training-quick
         let mnist = try MNIST.embedded()
-        let train = try examples(mnist.train, first: 100), test = try examples(mnist.test, first: 100)
+        let train = try LabeledExamples(mnist.train).prefix(100), test = try LabeledExamples(mnist.test).prefix(100)
         let run = try self.train(.tutorial03Softmax, loss: .softmaxCrossEntropy, train: train, test: test,
                                  epochs: 1, batchSize: 10, kernels: Kernels(.reference))
         for record in run.history {
@@ -115,8 +118,7 @@ enum MNISTConvnetLecture {
     static let fullRun = Result { () throws -> (text: Transcript, filters: String, mistakes: String) in
         var out = Transcript()
         let mnist = try MNIST.embedded()
-        let train = try examples(mnist.train, first: mnist.train.count)
-        let test = try examples(mnist.test, first: mnist.test.count)
+        let train = try LabeledExamples(mnist.train), test = try LabeledExamples(mnist.test)
         let recipe = ModelRecipe.tutorial03
         var softmaxTrainer: Trainer?
         var histories: [String: [EpochRecord]] = [:]
@@ -154,13 +156,6 @@ enum MNISTConvnetLecture {
         return (out, filters, mistakes)
     }
 
-    static func trainingFull(_ out: inout Transcript) throws {
-        // @code training-full
-        let run = try fullRun.get()
-        out = run.text
-        // @end
-    }
-
     /// The figures the lectures printed, as the recipes record them, for comparison.
     static func lectureTables(_ out: inout Transcript) throws {
         // @code lecture-tables
@@ -181,8 +176,7 @@ enum MNISTConvnetLecture {
         let cell = 24.0, gap = 12.0
         let largest = max(w.scalars.map { abs($0) }.max() ?? 1, 1e-6)
         let width = Double(filters) * (Double(kw) * cell + gap) + gap, height = Double(kh) * cell + 2 * gap
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: Int(width), height: Int(height))
         for f in 0..<filters {
             for a in 0..<kh {
                 for b in 0..<kw {
@@ -201,29 +195,12 @@ enum MNISTConvnetLecture {
         let scale = 2, columns = 8, tile = 28 * scale + 8, label = 14
         let rows = (wrong.count + columns - 1) / columns
         let width = columns * tile, height = rows * (tile + label)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\"")
         for (k, index) in wrong.enumerated() {
             let left = (k % columns) * tile + 4, top = (k / columns) * (tile + label)
-            // Two grey levels, one rectangle per run of equal level in a row: a small file.
-            for row in 0..<28 {
-                var col = 0
-                while col < 28 {
-                    let v = test.inputs.scalars[index * 784 + row * 28 + col]
-                    let level = v >= 0.5 ? 2 : v >= 0.2 ? 1 : 0
-                    var end = col
-                    while end + 1 < 28 {
-                        let next = test.inputs.scalars[index * 784 + row * 28 + end + 1]
-                        if (next >= 0.5 ? 2 : next >= 0.2 ? 1 : 0) != level { break }
-                        end += 1
-                    }
-                    if level > 0 {
-                        svg += "<rect x=\"\(left + col * scale)\" y=\"\(top + row * scale)\" width=\"\((end - col + 1) * scale)\" "
-                            + "height=\"\(scale)\" fill=\"\(level == 2 ? "#000" : "#999")\"/>\n"
-                    }
-                    col = end + 1
-                }
-            }
+            // Two grey levels.
+            svg += Diagram.digitRuns({ test.inputs.scalars[index * 784 + $0 * 28 + $1] }, left: left, top: top, scale: scale,
+                                     thresholds: [0.2, 0.5], greys: ["#999", "#000"])
             svg += "<text x=\"\(left + 28 * scale / 2)\" y=\"\(top + 28 * scale + 12)\" text-anchor=\"middle\" font-size=\"11\">\(test.labels[index]) -> \(predictions[index])</text>\n"
         }
         return svg + "</svg>\n"
@@ -270,6 +247,11 @@ package struct CommittedRun: Sendable {
         self.directory = directory
     }
 
+    /// The run of `command`, which ends in the file it writes, `Lectures/results/FILE`.
+    init(_ command: String) {
+        self.init(file: String(command.split(separator: "/").last ?? ""), command: command)
+    }
+
     package var path: String { directory.appendingPathComponent(file).path }
 
     /// The file's text (module 18's bench text is not JSON lines).
@@ -314,28 +296,23 @@ extension MNISTConvnetLecture {
     /// recipe in ConvLab and in TensorFlow 2.21, one file per seed.
     static let convlab2017Runs = seeds2017.map { seed in
         CommittedRun(
-            file: "convlab-lecture7-2017-seed\(seed).jsonl",
-            command: "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed \(seed) "
+            "swift run -c release convlab train --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed \(seed) "
                 + "--threads 1 --json > Lectures/results/convlab-lecture7-2017-seed\(seed).jsonl")
     }
     static let tensorFlow2017Runs = tensorFlowSeeds2017.map { seed in
         CommittedRun(
-            file: "tf-lecture7-2017-seed\(seed).jsonl",
-            command: "python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --data ../shared/data/mnist "
+            "python3 Benchmarks/tf_train_accuracy.py --model lecture7-2017 --data ../shared/data/mnist "
                 + "--epochs 3 --seeds \(seed) --threads 1 --independent-seeds > Lectures/results/tf-lecture7-2017-seed\(seed).jsonl")
     }
     /// Seed 1's ConvLab run: the ablation's last two rows.
     static let convlab2017 = convlab2017Runs[0]
     static let convlabGlorot = CommittedRun(
-        file: "convlab-lecture7-2017-glorot-seed1.jsonl",
-        command: "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
+        "swift run -c release convlab train --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
             + "--threads 1 --score dropout-on,test-steps,whole-batches,2017 --json > Lectures/results/convlab-lecture7-2017-glorot-seed1.jsonl")
     static let sameMasks300 = CommittedRun(
-        file: "same-masks-file-order-seed1.json",
-        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
+        "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
     static let sameMasksEpoch = CommittedRun(
-        file: "same-masks-shuffled-epoch-seed1.json",
-        command: "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own "
+        "python3 Benchmarks/tf_same_masks.py /tmp/trace-full-seed1 --steps 0 --legs own "
             + "--json Lectures/results/same-masks-shuffled-epoch-seed1.json")
     /// The traces the two replays read.
     static let traceCommands = [
@@ -346,8 +323,7 @@ extension MNISTConvnetLecture {
     /// TensorFlow's 2017 test pass from ConvLab's own weights and Adam state: seed 3 after epoch 1,
     /// many dropout draws. Two runs of ten draws were stopped after 8 and 6 and merged.
     static let sameWeights = CommittedRun(
-        file: "tf-score-checkpoint-seed3-e1.json",
-        command: "python3 Benchmarks/tf_score_checkpoint.py --merge /tmp/s3-part0.json /tmp/s3-part1.json "
+        "python3 Benchmarks/tf_score_checkpoint.py --merge /tmp/s3-part0.json /tmp/s3-part1.json "
             + "--json Lectures/results/tf-score-checkpoint-seed3-e1.json")
     /// What wrote the checkpoint and the two partial runs `sameWeights` merges.
     static let sameWeightsCommands = [
@@ -363,8 +339,7 @@ extension MNISTConvnetLecture {
     static let sameStartSeeds = [3, 6]
     static let sameStartRuns = sameStartSeeds.map { seed in
         CommittedRun(
-            file: "tf-own-masks-2017-seed\(seed).json",
-            command: "python3 Benchmarks/tf_same_masks_2017.py /tmp/trace-2017-seed\(seed) --legs own --seed \(seed) --draws 4 "
+            "python3 Benchmarks/tf_same_masks_2017.py /tmp/trace-2017-seed\(seed) --legs own --seed \(seed) --draws 4 "
                 + "--threads 1 --json Lectures/results/tf-own-masks-2017-seed\(seed).json")
     }
     /// The traces `sameStartRuns` read.
@@ -397,7 +372,7 @@ extension MNISTConvnetLecture {
         }
         out.say(table)
         // The loss before the first step, on the first 16 test digits (dropout off).
-        let test = try examples(try MNIST.embedded().test, first: 16)
+        let test = try LabeledExamples(try MNIST.embedded().test).prefix(16)
         var inputs = try Tensor<Float>(shape: [1], scalars: [0]), labels = inputs
         test.gather(Array(0..<16)[...], into: &inputs, oneHot: &labels)
         for (name, model) in [("lecture7", clean), ("lecture7-2017", old)] {
@@ -410,15 +385,7 @@ extension MNISTConvnetLecture {
 
     /// The population standard deviation of a tensor's elements.
     static func standardDeviation(_ x: Tensor<Float>) -> Double {
-        let values = x.scalars.map(Double.init)
-        let mean = values.reduce(0, +) / Double(values.count)
-        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
-    }
-
-    /// The mean and the sample variance (n - 1 in the denominator) of two or more values.
-    static func meanAndSampleVariance(_ x: [Double]) -> (mean: Double, variance: Double) {
-        let mean = x.reduce(0, +) / Double(x.count)
-        return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1))
+        meanAndVariance(x.scalars.map(Double.init)).variance.squareRoot()
     }
 
     /// The lecture's table beside the script's recipe rerun in ConvLab and in TensorFlow 2.21,
@@ -471,7 +438,7 @@ extension MNISTConvnetLecture {
                     + "ConvLab's mean \(mean, decimals: 4) lies \(mean >= low && mean <= high ? "within" : "outside") it; " + verdict)
             // The difference of the means in units of its standard error (Welch's t, sample variances).
             guard done.count >= 2 else { continue }
-            let (c, cv) = meanAndSampleVariance(done), (t, tv) = meanAndSampleVariance(tf)
+            let (c, cv) = meanAndVariance(done, sample: true), (t, tv) = meanAndVariance(tf, sample: true)
             let error = (cv / Double(done.count) + tv / Double(tf.count)).squareRoot()
             out.say("epoch \(epoch): ConvLab's mean minus TF's \(c - t, decimals: 5), standard error \(error, decimals: 4), "
                     + "Welch's t \(error > 0 ? (c - t) / error : 0, decimals: 2)")
@@ -491,7 +458,7 @@ extension MNISTConvnetLecture {
               let tfClean = (result["tf_clean_accuracy"] as? NSNumber)?.doubleValue, draws.count >= 2 else {
             throw ConvLabError.file(path: sameWeights.path, offset: nil, message: "missing fields; rerun: \(sameWeights.command)")
         }
-        let (mean, variance) = meanAndSampleVariance(draws)
+        let (mean, variance) = meanAndVariance(draws, sample: true)
         let sd = variance.squareRoot()
         let epoch = (convlab["epoch"] as? NSNumber)?.intValue ?? 0, seed = (convlab["seed"] as? NSNumber)?.intValue ?? 0
         out.say("ConvLab's weights after epoch \(epoch) of seed \(seed), with Adam's state:")

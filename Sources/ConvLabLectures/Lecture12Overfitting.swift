@@ -16,7 +16,7 @@ enum OverfittingLecture {
             Snippet("shifted-digits", shiftedDigits),
             // Float training on a different CPU moves the last bits: accuracies within 0.01.
             Snippet("overfitting-quick", loose: [.absolute(0.01)], overfittingQuick),
-            Snippet("overfitting-full", slow: true, loose: [.absolute(0.01)], overfittingFull),
+            Snippet("overfitting-full", slow: true, loose: [.absolute(0.01)]) { $0 = try fullRun.get().text },
             Snippet("answers", loose: [.absolute(0.01, after: "3.")], answers),
         ],
         figures: [
@@ -145,18 +145,6 @@ enum OverfittingLecture {
 
     // MARK: - Shifted digits
 
-    /// `n` digits of the embedded test set as text, side by side: '#' above 0.5, '+' above 0.1.
-    static func asText(_ examples: LabeledExamples, rows: ClosedRange<Int>) -> [String] {
-        rows.map { row in
-            (0..<examples.count).map { image in
-                String((0..<28).map { col -> Character in
-                    let v = examples.inputs.scalars[image * 784 + row * 28 + col]
-                    return v > 0.5 ? "#" : v > 0.1 ? "+" : "."
-                })
-            }.joined(separator: "  ")
-        }
-    }
-
     static func shiftedDigits(_ out: inout Transcript) throws {
         // @code shifted-digits
         let digit = try LabeledExamples(try MNIST.embedded().test).prefix(1)
@@ -181,8 +169,7 @@ enum OverfittingLecture {
             .randomlyShifted(maxShift: 2, generator: &generator)
         let images = [digit.inputs.scalars] + (0..<8).map { Array(copies.inputs.scalars[($0 * 784)..<(($0 + 1) * 784)]) }
         let scale = 3, tile = 28 * scale + 10, width = 9 * tile + 10, height = tile + 30
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-            + "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\" font-size=\"11\"")
         for (k, pixels) in images.enumerated() {
             let left = 10 + k * tile, top = 10
             svg += "<rect x=\"\(left - 1)\" y=\"\(top - 1)\" width=\"\(28 * scale + 2)\" height=\"\(28 * scale + 2)\" fill=\"none\" stroke=\"#bbb\"/>\n"
@@ -336,12 +323,6 @@ enum OverfittingLecture {
             ], xRange: 0...60, yRange: 0.7...1.1)
         }
         return (out, try LinePlot.svgDocument(plots, columns: 2, panelWidth: 340, panelHeight: 220))
-    }
-
-    static func overfittingFull(_ out: inout Transcript) throws {
-        // @code overfitting-full
-        out = try fullRun.get().text
-        // @end
     }
 
     // MARK: - Try it

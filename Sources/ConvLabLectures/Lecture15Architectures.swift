@@ -20,7 +20,7 @@ enum ArchitecturesLecture {
             // and 1% (loss).
             Snippet("baseline-quick", loose: [.absolute(0.01, after: "accuracy"), .relative(0.01, after: "loss")], baselineQuick),
             Snippet("baseline-full", slow: true, loose: [.absolute(0.01, after: "accuracy"), .relative(0.01, after: "loss"),
-                                                         .absolute(100, after: "misclassified")], baselineFull),
+                                                         .absolute(100, after: "misclassified")]) { $0 = try fullBaseline.get() },
             Snippet("answers", answers),
         ],
         figures: [Figure("vgg16-cost.svg", { Array(try costPicture().utf8) })])
@@ -67,13 +67,8 @@ enum ArchitecturesLecture {
         }
         // An input divisible by 2 many times halves cleanly at every 2x2 pool; 100 does not.
         for start in [224, 100] {
-            var same = [start], valid = [start]
-            for _ in 0..<5 {
-                same.append(try outputSize(input: same.last!, kernel: 2, stride: 2, padding: .same))
-                valid.append(try outputSize(input: valid.last!, kernel: 2, stride: 2, padding: .valid))
-            }
-            out.say(plain: "\(start) through five 2x2 pools: SAME " + same.map(String.init).joined(separator: " -> ")
-                    + ", VALID " + valid.map(String.init).joined(separator: " -> "))
+            out.say(plain: "\(start) through five 2x2 pools: SAME \(try sizeChain(from: start, windows: 5, kernel: 2, stride: 2, padding: .same))"
+                    + ", VALID \(try sizeChain(from: start, windows: 5, kernel: 2, stride: 2, padding: .valid))")
         }
         // Channel counts: ConvLab's fast GEMM fills tiles of 16 output channels (its 6 x 16
         // micro-kernel); a count that is a multiple of 16 wastes none of a tile.
@@ -266,8 +261,7 @@ enum ArchitecturesLecture {
         let label = 150.0, barWidth = 220.0, gap = 70.0, rowHeight = 24.0, top = 44.0
         let width = Int(label + 2 * barWidth + gap + 50), height = Int(top + Double(rows.count) * rowHeight + 12)
         func n(_ v: Double) -> String { String(format: "%.1f", v) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-            + "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\" font-size=\"11\"")
         let columns: [(title: String, color: String, value: KeyPath<LayerTableRow, Int>, total: Int)] = [
             ("share of the parameters", "#4e79a7", \.parameters, table.parameters),
             ("share of the multiply-adds", "#e15759", \.multiplyAdds, table.multiplyAdds),
@@ -357,12 +351,6 @@ enum ArchitecturesLecture {
         }
         out.say(table)
         return out
-    }
-
-    static func baselineFull(_ out: inout Transcript) throws {
-        // @code baseline-full
-        out = try fullBaseline.get()
-        // @end
     }
 
     // MARK: - Try it

@@ -52,11 +52,9 @@ enum DepthwiseSeparableLecture {
     static func factorized(_ out: inout Transcript) throws {
         // @code factorized
         var generator = SeededGenerator(seed: 11)
-        func random(_ shape: [Int]) throws -> Tensor<Double> {
-            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-        }
         let (c, m, o) = (3, 2, 4)
-        let x = try random([1, 6, 6, c]), depthwise = try random([3, 3, c, m]), pointwise = try random([1, 1, c * m, o])
+        let x = try random([1, 6, 6, c], &generator)
+        let depthwise = try random([3, 3, c, m], &generator), pointwise = try random([1, 1, c * m, o], &generator)
         let separable = try Reference.separableConv2DForward(x, depthwiseFilter: depthwise, pointwiseFilter: pointwise,
                                                              padding: .same)
         // The equivalent full filter: w[a, b, c, o] = sum over m of depthwise[a, b, c, m] * pointwise[c*M + m, o].
@@ -100,11 +98,9 @@ enum DepthwiseSeparableLecture {
     static func separableGradient(_ out: inout Transcript) throws {
         // @code separable-gradient
         var generator = SeededGenerator(seed: 12)
-        func random(_ shape: [Int]) throws -> Tensor<Double> {
-            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() })
-        }
-        let x = try random([1, 5, 5, 2]), wd = try random([3, 3, 2, 2]), wp = try random([1, 1, 4, 3])
-        let dOut = try random([1, 3, 3, 3])                  // SAME, stride 2: ceil(5 / 2) = 3
+        let x = try random([1, 5, 5, 2], &generator), wd = try random([3, 3, 2, 2], &generator)
+        let wp = try random([1, 1, 4, 3], &generator)
+        let dOut = try random([1, 3, 3, 3], &generator)      // SAME, stride 2: ceil(5 / 2) = 3
         func loss(_ x: Tensor<Double>, _ wd: Tensor<Double>, _ wp: Tensor<Double>) throws -> Double {
             let y = try Reference.separableConv2DForward(x, depthwiseFilter: wd, pointwiseFilter: wp, strides: 2, padding: .same)
             return zip(y.scalars, dOut.scalars).map { $0 * $1 }.reduce(0, +)

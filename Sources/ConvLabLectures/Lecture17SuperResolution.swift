@@ -14,7 +14,9 @@ enum SuperResolutionLecture {
             Snippet("same-size-same-range", loose: [.absolute(1e-4, after: "from")], sameSizeSameRange),
             // Float training: the loss to 1%, the PSNRs to 0.1 dB.
             Snippet("answers", answers),
-            Snippet("training-full", slow: true, loose: [.relative(0.01, after: "MSE"), .absolute(0.1, after: "PSNR")], trainingFull),
+            Snippet("training-full", slow: true, loose: [.relative(0.01, after: "MSE"), .absolute(0.1, after: "PSNR")]) {
+                $0 = try fullRun.get().text
+            },
         ],
         figures: [Figure("srcnn-digits.svg", stable: false, slow: true, { Array(try fullRun.get().picture.utf8) })])
 
@@ -100,42 +102,20 @@ enum SuperResolutionLecture {
         return (out, digitsPicture(results, count: 8))
     }
 
-    static func trainingFull(_ out: inout Transcript) throws {
-        // @code training-full
-        out = try fullRun.get().text
-        // @end
-    }
-
     /// Rows: nearest (the input), bicubic, SRCNN, original; one column per digit; grey squares.
     static func digitsPicture(_ results: SuperResolutionResults, count: Int) -> String {
         let scale = 3, tile = 28 * scale + 6, label = 70
         let rows: [(String, Tensor<Float>)] = [("nearest", results.nearest), ("bicubic", results.bicubic),
                                                ("SRCNN", results.srcnn), ("original", results.original)]
         let width = label + count * tile, height = rows.count * tile
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var svg = Diagram.document(width: width, height: height, attributes: " font-family=\"sans-serif\"")
         for (r, (name, images)) in rows.enumerated() {
             svg += "<text x=\"4\" y=\"\(r * tile + tile / 2)\" font-size=\"12\">\(name)</text>\n"
             for d in 0..<count {
                 let left = label + d * tile, top = r * tile
-                // Four grey levels, one rectangle per run in a row.
-                for row in 0..<28 {
-                    var col = 0
-                    func level(_ c: Int) -> Int {
-                        let v = images.scalars[d * 784 + row * 28 + c]
-                        return v >= 0.75 ? 3 : v >= 0.5 ? 2 : v >= 0.25 ? 1 : 0
-                    }
-                    while col < 28 {
-                        let l = level(col)
-                        var end = col
-                        while end + 1 < 28 && level(end + 1) == l { end += 1 }
-                        if l > 0 {
-                            let grey = ["", "#bbb", "#666", "#000"][l]
-                            svg += "<rect x=\"\(left + col * scale)\" y=\"\(top + row * scale)\" width=\"\((end - col + 1) * scale)\" height=\"\(scale)\" fill=\"\(grey)\"/>\n"
-                        }
-                        col = end + 1
-                    }
-                }
+                // Four grey levels.
+                svg += Diagram.digitRuns({ images.scalars[d * 784 + $0 * 28 + $1] }, left: left, top: top, scale: scale,
+                                         thresholds: [0.25, 0.5, 0.75], greys: ["#bbb", "#666", "#000"])
             }
         }
         return svg + "</svg>\n"

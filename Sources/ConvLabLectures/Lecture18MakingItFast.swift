@@ -174,18 +174,15 @@ extension MakingItFastLecture {
     /// `convlab bench` on this build: the peak probe, conv2's, fc's and the depthwise conv's
     /// rates, every layer of lecture 7's network and the whole network on 1 and 2 threads.
     static let benchRun = CommittedRun(
-        file: "bench-convnet.jsonl",
-        command: "swift run -c release convlab bench --ops conv2,fc,dw3x3_forward,convnet --layers --json "
+        "swift run -c release convlab bench --ops conv2,fc,dw3x3_forward,convnet --layers --json "
             + "> Lectures/results/bench-convnet.jsonl")
     /// The same bench on the build the steps of "Closing the gap" started from (commit ee79340),
     /// whose `--json` has no per-layer figures, so its text is kept.
     static let benchBefore = CommittedRun(
-        file: "bench-convnet-ee79340.txt",
-        command: "swift run -c release convlab bench --ops convnet --layers > Lectures/results/bench-convnet-ee79340.txt")
+        "swift run -c release convlab bench --ops convnet --layers > Lectures/results/bench-convnet-ee79340.txt")
     /// PyTorch on the same network and work, run right after `benchRun`.
     static let torchRun = CommittedRun(
-        file: "torch-convnet.jsonl",
-        command: "python3 Benchmarks/torch_convnet_bench.py --seconds 1.5 > Lectures/results/torch-convnet.jsonl")
+        "python3 Benchmarks/torch_convnet_bench.py --seconds 1.5 > Lectures/results/torch-convnet.jsonl")
     package static let committedRuns = [benchRun, benchBefore, torchRun]
 
     /// The `{"name", "value"}` lines of a `convlab bench --json` or `torch_convnet_bench.py` run.

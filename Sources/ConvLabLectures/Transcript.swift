@@ -41,13 +41,19 @@ public struct Transcript: Sendable {
 
     /// Appends one line.
     public mutating func say(_ line: Line = "") {
-        var before = ""
-        for piece in line.pieces {
+        append(line.pieces, label: "")
+        pieces.append(.text("\n"))
+    }
+
+    /// Appends `cell`, labelling each measured piece with `label` and what the cell printed
+    /// before it.
+    private mutating func append(_ cell: [Piece], label: String) {
+        var before = label
+        for piece in cell {
             if case .measured = piece { labels[pieces.count] = before }
             before += piece.printed
             pieces.append(piece)
         }
-        pieces.append(.text("\n"))
     }
 
     /// Appends a table, one line per row under a line of headings. Each column is as wide as its
@@ -64,25 +70,15 @@ public struct Transcript: Sendable {
             return !cells.isEmpty && cells.allSatisfy(Table.looksNumeric)
         }
         for (r, row) in rows.enumerated() {
-            var line: [Piece] = []
-            var lineLabels: [Int: String] = [:]
             for c in 0..<columns {
-                let cell = c < row.count ? row[c].pieces : []
                 let padding = String(repeating: " ", count: widths[c] - text(r, c).count)
-                if c > 0 { line.append(.text("  ")) }
-                if numeric[c] { line.append(.text(padding)) }
-                var before = c < table.headings.count ? table.headings[c] + " " : ""
-                for piece in cell {
-                    if case .measured = piece { lineLabels[line.count] = before }
-                    before += piece.printed
-                    line.append(piece)
-                }
-                if !numeric[c] && c < columns - 1 { line.append(.text(padding)) }
+                if c > 0 { pieces.append(.text("  ")) }
+                if numeric[c] { pieces.append(.text(padding)) }
+                append(c < row.count ? row[c].pieces : [], label: c < table.headings.count ? table.headings[c] + " " : "")
+                if !numeric[c] && c < columns - 1 { pieces.append(.text(padding)) }
             }
-            // No trailing spaces after a short last cell.
-            while case let .text(last)? = line.last, last.allSatisfy({ $0 == " " }) { line.removeLast() }
-            for (k, label) in lineLabels { labels[pieces.count + k] = label }
-            pieces += line
+            // No trailing spaces after a short last cell (the line before ends in a newline).
+            while case let .text(last)? = pieces.last, last.allSatisfy({ $0 == " " }) { pieces.removeLast() }
             pieces.append(.text("\n"))
         }
     }
@@ -150,6 +146,10 @@ package struct Loose: Sendable {
     package static func relative(_ fraction: Double, after label: String? = nil) -> Loose {
         Loose(label: label, slack: { fraction * abs($0) })
     }
+
+    /// A gradient check's relative error: for a correct gradient it is rounding noise (1e-11 on
+    /// one CPU, 1e-10 on another), so it is held only to the bound the texts state, 1e-7.
+    package static let gradientCheck = absolute(1e-7, after: "relative error")
 
     /// The slack `rules` give a number of value `exact` printed after `label`, if any rule matches.
     static func slack(for exact: Double, label: String, rules: [Loose]) -> Double? {
