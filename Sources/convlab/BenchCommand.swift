@@ -116,6 +116,9 @@ func runBench(_ arguments: CLIArguments) throws {
         say(String(format: "  lecture 7 convnet, batch %d, %d thread%@: train %7.1f images/s (%.1f ms/step, %.1f CPU ms), infer %7.1f images/s (%.1f ms, %.1f CPU ms)",
                    batch, threads, threads == 1 ? "" : "s", Double(batch) / train, train * 1e3, trainCPU * 1e3,
                    Double(batch) / infer, infer * 1e3, inferCPU * 1e3))
+        if threads > 1 && trainCPU < 1.25 * train {
+            say("  (the extra threads barely ran: CPU time ~ wall time, as when another process keeps a core busy; time on an idle machine)")
+        }
         let suffix = threads == 2 ? "" : "_\(threads)thread"
         record(BenchmarkFigure("train_images_per_s" + suffix, Double(batch) / train, "images/s"))
         record(BenchmarkFigure("infer_images_per_s" + suffix, Double(batch) / infer, "images/s"))
