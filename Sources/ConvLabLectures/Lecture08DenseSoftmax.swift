@@ -155,16 +155,11 @@ enum DenseSoftmaxLecture {
         let trainer = try Trainer(model: model, optimizer: recipe.optimizer(), loss: recipe.loss,
                                   kernels: Kernels(.reference), batchSize: 20, seed: 3)
         for _ in 0..<mlpEpochs { try trainer.trainEpoch(train, test: train) }
-        // Classify every cell of a 41 x 41 grid over [-1, 1]^2: the decision regions.
-        let side = 41
-        var grid: [Float] = []
-        for r in 0..<side {
-            for c in 0..<side { grid += [Float(-1 + 2 * Double(c) / Double(side - 1)), Float(1 - 2 * Double(r) / Double(side - 1))] }
+        // Classify the centre of every cell of a 41 x 41 grid over [-1, 1]^2: the decision regions.
+        let regions = try DecisionBoundary(xRange: -1...1, yRange: -1...1, resolution: 41) { points in
+            argmaxRows(try model.forward(points, context: LayerContext(kernels: trainer.kernels, mode: .evaluation)))
         }
-        let cells = try LabeledExamples(inputs: try Tensor(shape: [side * side, 2], scalars: grid),
-                                        labels: Array(repeating: 0, count: side * side), classes: 4)
-        let regions = try trainer.evaluate(cells).predictions
-        let picture = decisionPicture(points: train, regions: regions, side: side)
+        let picture = regions.svg(size: 400, examples: train, title: "MLP 2-64-64-4 after \(mlpEpochs) epochs: regions and training points")
         return (picture, trainer.history, model.parameterCount, train.count)
     }
 
@@ -178,31 +173,6 @@ enum DenseSoftmaxLecture {
         }
         out.say(table)
         // @end
-    }
-
-    /// The decision regions as coloured cells, with the training points on top.
-    static func decisionPicture(points: LabeledExamples, regions: [Int], side: Int) -> String {
-        let size = 400.0, cell = size / Double(side)
-        let light = ["#c6dbef", "#fcbba1", "#c7e9c0", "#dadaeb"], dark = ["#08519c", "#a50f15", "#006d2c", "#54278f"]
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"400\" viewBox=\"0 0 400 400\">\n"
-        // One rectangle per run of equal cells in a row keeps the file small.
-        for r in 0..<side {
-            var c = 0
-            while c < side {
-                let region = regions[r * side + c]
-                var end = c
-                while end + 1 < side && regions[r * side + end + 1] == region { end += 1 }
-                svg += "<rect x=\"\(String(format: "%.1f", Double(c) * cell))\" y=\"\(String(format: "%.1f", Double(r) * cell))\" "
-                    + "width=\"\(String(format: "%.1f", Double(end - c + 1) * cell + 0.5))\" height=\"\(String(format: "%.1f", cell + 0.5))\" fill=\"\(light[region])\"/>\n"
-                c = end + 1
-            }
-        }
-        for i in 0..<points.count {
-            let x = (Double(points.inputs.scalars[2 * i]) + 1) / 2 * size
-            let y = (1 - Double(points.inputs.scalars[2 * i + 1])) / 2 * size
-            svg += "<circle cx=\"\(String(format: "%.1f", x))\" cy=\"\(String(format: "%.1f", y))\" r=\"3\" fill=\"\(dark[points.labels[i]])\"/>\n"
-        }
-        return svg + "</svg>\n"
     }
 
     /// The answers of "Try it".

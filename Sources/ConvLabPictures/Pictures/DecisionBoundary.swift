@@ -43,12 +43,18 @@ package struct DecisionBoundary: Sendable {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + 24)\" font-family=\"sans-serif\" font-size=\"13\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"
         out += "<text x=\"\(size / 2)\" y=\"17\" text-anchor=\"middle\">\(escapeXML(title))</text>\n<g transform=\"translate(0,24)\">\n"
+        // One rectangle per run of equal cells in a row: a 120 x 120 grid of a few regions is a
+        // few hundred rectangles, not 14,400.
         for row in 0..<resolution {
-            for column in 0..<resolution {
+            var column = 0
+            while column < resolution {
                 let k = predictions[row * resolution + column]
+                var end = column
+                while end + 1 < resolution && predictions[row * resolution + end + 1] == k { end += 1 }
                 out += String(format: "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" ",
-                              Double(column) * cell, Double(row) * cell, cell + 0.3, cell + 0.3)
+                              Double(column) * cell, Double(row) * cell, Double(end - column + 1) * cell + 0.5, cell + 0.5)
                     + "fill=\"\(DecisionBoundary.light[k % 6])\"/>"
+                column = end + 1
             }
             out += "\n"
         }
