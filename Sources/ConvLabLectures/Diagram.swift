@@ -1,4 +1,5 @@
 import Foundation
+import ConvLabPictures
 
 /// A small SVG drawing for the lectures' diagrams: boxes, labels, lines, arrows and grids of
 /// numbered cells. Coordinates print with one decimal, so that the doc-test can compare a
@@ -30,7 +31,7 @@ struct Diagram {
                        fill: String = "#000", bold: Bool = false) {
         elements.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" "
             + "text-anchor=\"\(anchor)\" fill=\"\(fill)\"" + (bold ? " font-weight=\"bold\"" : "") + ">"
-            + Self.escaped(text) + "</text>")
+            + escapeXML(text) + "</text>")
     }
 
     mutating func line(from a: (Double, Double), to b: (Double, Double), stroke: String = "#333",
@@ -93,11 +94,6 @@ struct Diagram {
     static func number(_ value: Double) -> String {
         let text = String(format: "%.1f", value)
         return text == "-0.0" ? "0.0" : text
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 
