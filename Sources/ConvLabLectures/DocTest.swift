@@ -114,6 +114,20 @@ package enum DocTest {
         return mismatches
     }
 
+    /// The code a module may show, read from the package at `root`: its own file's `// @code`
+    /// regions and the library's (every `Sources/ConvLab*` module but the lectures'; the gradient
+    /// checker is one copy, in ConvLabCore/Checks, that the lectures and the tests share).
+    package static func source(of lecture: Lecture, root: URL) throws -> String {
+        let folder = root.appendingPathComponent("Sources")
+        func read(_ path: String) throws -> String {
+            try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
+        }
+        let paths = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        let library = try paths.filter { $0.hasPrefix("ConvLab") && !$0.hasPrefix("ConvLabLectures/") && $0.hasSuffix(".swift") }
+            .sorted().map(read).filter { $0.contains("// @code ") }
+        return try ([read("ConvLabLectures/" + lecture.source)] + library).joined(separator: "\n")
+    }
+
     /// Compares every code block of `markdown` with its region in `source`.
     package static func checkCode(markdown: String, file: String, source: String, sourceFile: String) throws
         -> [Mismatch] {

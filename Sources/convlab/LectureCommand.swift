@@ -69,6 +69,9 @@ private func lectureNumber(_ text: String) throws -> Int {
     return number
 }
 
+/// The package's folder: the current one (the commands run from the package root).
+private let packageRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+
 private func readText(_ path: String) throws -> String {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
         throw ConvLabError.file(path: path, offset: nil, message: "cannot read (run from the package root or pass --dir)")
@@ -81,12 +84,13 @@ private func checkLectures(_ lectures: [Lecture], directory: String, full: Bool)
     for lecture in lectures {
         let file = "\(directory)/\(lecture.markdown)"
         let markdown = try readText(file)
-        let source = try? readText("Sources/ConvLabLectures/\(lecture.source)")
+        let source = try? DocTest.source(of: lecture, root: packageRoot)
         var mismatches = try DocTest.checkOutputs(markdown: markdown, file: file,
                                                   transcripts: try lecture.run(includingSlow: full),
                                                   notRun: full ? [] : lecture.slowSnippets)
         if let source {
-            mismatches += try DocTest.checkCode(markdown: markdown, file: file, source: source, sourceFile: lecture.source)
+            mismatches += try DocTest.checkCode(markdown: markdown, file: file, source: source,
+                                                sourceFile: "\(lecture.source) or Sources/ConvLab*")
         }
         print("module \(lecture.number): \(mismatches.isEmpty ? "text and code agree" : "\(mismatches.count) mismatches")")
         for mismatch in mismatches { print("  \(mismatch)") }
@@ -101,7 +105,7 @@ private func checkLectures(_ lectures: [Lecture], directory: String, full: Bool)
 private func updateLecture(_ lecture: Lecture, directory: String, full: Bool) throws {
     let file = "\(directory)/\(lecture.markdown)"
     let markdown = try readText(file)
-    let source = try? readText("Sources/ConvLabLectures/\(lecture.source)")
+    let source = try? DocTest.source(of: lecture, root: packageRoot)
     var outputs: [String: String] = [:]
     for (name, transcript) in try lecture.run(includingSlow: full) { outputs[name] = transcript.rendered }
     let updated = try DocTest.updating(markdown: markdown, file: file, outputs: outputs, source: source)

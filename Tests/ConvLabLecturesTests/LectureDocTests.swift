@@ -11,17 +11,6 @@ private func read(_ relativePath: String) throws -> String {
     try String(contentsOf: packageRoot.appendingPathComponent(relativePath), encoding: .utf8)
 }
 
-/// The library's files (every `Sources/ConvLab*` module but the lectures') that hold a `// @code`
-/// region a module may show.
-private func librarySourcesWithRegions() throws -> [String] {
-    let folder = packageRoot.appendingPathComponent("Sources")
-    let paths = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
-    return try paths.filter { $0.hasPrefix("ConvLab") && !$0.hasPrefix("ConvLabLectures/") && $0.hasSuffix(".swift") }
-        .sorted()
-        .map { try read("Sources/" + $0) }
-        .filter { $0.contains("// @code ") }
-}
-
 /// `CONVLAB_FULL_LECTURES=1` also runs the slow (training) snippets; build with `-c release`.
 private let includingSlow = ProcessInfo.processInfo.environment["CONVLAB_FULL_LECTURES"] == "1"
 
@@ -55,10 +44,7 @@ struct LectureDocTests {
         let lecture = try Lectures.lecture(number)
         let file = "Lectures/\(lecture.markdown)"
         let markdown = try read(file)
-        // A module shows its own file's regions, and the library's (the gradient checker is one
-        // copy, in Sources/ConvLabCore/Checks, that the lectures and the tests share).
-        let source = try ([read("Sources/ConvLabLectures/\(lecture.source)")] + librarySourcesWithRegions())
-            .joined(separator: "\n")
+        let source = try DocTest.source(of: lecture, root: packageRoot)
         let mismatches = try DocTest.checkCode(markdown: markdown, file: file, source: source,
                                                sourceFile: "\(lecture.source) or Sources/ConvLab*")
         #expect(mismatches.isEmpty, "\(mismatches.map(\.description).joined(separator: "\n"))")
