@@ -10,7 +10,7 @@ enum DepthwiseSeparableLecture {
             Snippet("three-kinds", threeKinds),
             Snippet("factorized", factorized),
             Snippet("costs", costs),
-            Snippet("separable-gradient", separableGradient),
+            Snippet("separable-gradient", loose: [.gradientCheck], separableGradient),
             Snippet("answers", answers),
         ],
         figures: [
