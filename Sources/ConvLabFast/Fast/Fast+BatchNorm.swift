@@ -50,7 +50,7 @@ extension Fast {
         }
         let mean = (0..<columns).map { p in x[p] + shiftedSum[p] / m }
         var variance = withBases(mean) { center in
-            return reduceColumns(rows: rows, columns: columns, sums: 1) { range, sum in
+            reduceColumns(rows: rows, columns: columns, sums: 1) { range, sum in
                 for r in range {
                     let row = x + r * columns
                     for p in 0..<columns {
@@ -95,9 +95,7 @@ extension Fast {
             }
         }
         let columns = g.parameterCount
-        let (mean, variance) = x.scalars.withUnsafeBufferPointer { xs in
-            columnMoments(xs.baseAddress!, rows: g.groupSize, columns: columns)
-        }
+        let (mean, variance) = withBases(x.scalars) { columnMoments($0, rows: g.groupSize, columns: columns) }
         let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
         let output = normalizeColumns(x, columns: columns, mean: mean, invStd: invStd, gamma: gamma, beta: beta)
         return (output, Tensor(uncheckedShape: g.parameterShape, scalars: mean),
@@ -130,49 +128,44 @@ extension Fast {
         let rows = g.groupSize, columns = g.parameterCount, m = Float(rows)
         var dGamma = [Float](repeating: 0, count: columns), dBeta = dGamma
         var dVariance = dGamma, dMean = dGamma, scale = dGamma
-        let dInput = x.scalars.withUnsafeBufferPointer { xs in
-            dOutput.scalars.withUnsafeBufferPointer { dys in
-                let source = xs.baseAddress!, upstream = dys.baseAddress!
-                let (mean, variance) = columnMoments(source, rows: rows, columns: columns)
-                let sums = withBases(mean) { center in
-                    return reduceColumns(rows: rows, columns: columns, sums: 3) { range, sum in
-                        for r in range {
-                            let row = source + r * columns, dy = upstream + r * columns
-                            for p in 0..<columns {
-                                let deviation = row[p] - center[p]
-                                sum[p] += dy[p]
-                                sum[columns + p] += dy[p] * deviation
-                                sum[2 * columns + p] += deviation
-                            }
+        let dInput = withBases(x.scalars, dOutput.scalars) { source, upstream in
+            let (mean, variance) = columnMoments(source, rows: rows, columns: columns)
+            let sums = withBases(mean) { center in
+                reduceColumns(rows: rows, columns: columns, sums: 3) { range, sum in
+                    for r in range {
+                        let row = source + r * columns, dy = upstream + r * columns
+                        for p in 0..<columns {
+                            let deviation = row[p] - center[p]
+                            sum[p] += dy[p]
+                            sum[columns + p] += dy[p] * deviation
+                            sum[2 * columns + p] += deviation
                         }
                     }
                 }
-                for p in 0..<columns {
-                    let invStd = 1 / (variance[p] + epsilon).squareRoot()
-                    let sumDy = sums[p], sumDyDeviation = sums[columns + p], sumDeviation = sums[2 * columns + p]
-                    dBeta[p] = sumDy
-                    dGamma[p] = sumDyDeviation * invStd
-                    dVariance[p] = gamma.scalars[p] * sumDyDeviation * (-0.5) * invStd * invStd * invStd
-                    dMean[p] = -gamma.scalars[p] * invStd * sumDy + dVariance[p] * (-2) * sumDeviation / m
-                    scale[p] = gamma.scalars[p] * invStd
-                }
-                // The last pass: dx = dy * gamma * invStd + dVar * 2 (x - mean) / m + dMean / m.
-                return withBases(mean, scale, dVariance, dMean) { center, factor, dVar, dMu in
-                    return [Float](unsafeUninitializedCapacity: xs.count) { out, initialized in
-                        let gradient = out.baseAddress!
-                        forEachRow(rows, length: columns) { r in
-                            let row = source + r * columns, dy = upstream + r * columns
-                            let dx = gradient + r * columns
-                            for p in 0..<columns {
-                                dx[p] = dy[p] * factor[p] + dVar[p] * 2 * (row[p] - center[p]) / m + dMu[p] / m
-                            }
+            }
+            for p in 0..<columns {
+                let invStd = 1 / (variance[p] + epsilon).squareRoot()
+                let sumDy = sums[p], sumDyDeviation = sums[columns + p], sumDeviation = sums[2 * columns + p]
+                dBeta[p] = sumDy
+                dGamma[p] = sumDyDeviation * invStd
+                dVariance[p] = gamma.scalars[p] * sumDyDeviation * (-0.5) * invStd * invStd * invStd
+                dMean[p] = -gamma.scalars[p] * invStd * sumDy + dVariance[p] * (-2) * sumDeviation / m
+                scale[p] = gamma.scalars[p] * invStd
+            }
+            // The last pass: dx = dy * gamma * invStd + dVar * 2 (x - mean) / m + dMean / m.
+            return withBases(mean, scale, dVariance, dMean) { center, factor, dVar, dMu in
+                tensor(x.shape) { gradient in
+                    forEachRow(rows, length: columns) { r in
+                        let row = source + r * columns, dy = upstream + r * columns
+                        let dx = gradient + r * columns
+                        for p in 0..<columns {
+                            dx[p] = dy[p] * factor[p] + dVar[p] * 2 * (row[p] - center[p]) / m + dMu[p] / m
                         }
-                        initialized = xs.count
                     }
                 }
             }
         }
-        return (Tensor(uncheckedShape: x.shape, scalars: dInput),
+        return (dInput,
                 Tensor(uncheckedShape: g.parameterShape, scalars: dGamma),
                 Tensor(uncheckedShape: g.parameterShape, scalars: dBeta))
     }

@@ -113,7 +113,7 @@ extension Fast {
         try OpCheck.regression(prediction: prediction.shape, target: target.shape, op: "meanSquaredError")
         let count = prediction.count
         let sum = withBases(prediction.scalars, target.scalars) { p, t in
-            return reduceColumns(rows: count, columns: 1, sums: 1) { range, partial in
+            reduceColumns(rows: count, columns: 1, sums: 1) { range, partial in
                 var sum: Float = 0
                 for k in range {
                     let difference = p[k] - t[k]
