@@ -56,10 +56,14 @@ extension WindowGeometry {
     /// output's row-major order: the three outer loops every windowed reference op shares.
     @inlinable @inline(__always)
     package func forEachWindow(_ body: (_ n: Int, _ i: Int, _ j: Int) -> Void) {
-        for n in 0..<batch {
-            for i in 0..<rows.output {
-                for j in 0..<cols.output { body(n, i, j) }
-            }
+        for n in 0..<batch { forEachWindow(inImage: n, body) }
+    }
+
+    /// `forEachWindow` for image `n` alone: the fast pools run one image per task.
+    @inlinable @inline(__always)
+    package func forEachWindow(inImage n: Int, _ body: (_ n: Int, _ i: Int, _ j: Int) -> Void) {
+        for i in 0..<rows.output {
+            for j in 0..<cols.output { body(n, i, j) }
         }
     }
 

@@ -133,11 +133,7 @@ extension Fast {
     /// order (`WindowGeometry.forEachWindow`'s), so a body may write anywhere in its own image.
     @inline(__always)
     static func forEachWindowInParallel(_ g: PoolGeometry, _ body: (_ n: Int, _ i: Int, _ j: Int) -> Void) {
-        parallelFor(g.batch, threads: poolThreads(g)) { n in
-            for i in 0..<g.rows.output {
-                for j in 0..<g.cols.output { body(n, i, j) }
-            }
-        }
+        parallelFor(g.batch, threads: poolThreads(g)) { n in g.forEachWindow(inImage: n, body) }
     }
 
     /// Adds each channel's `upstream` gradient to the first cell of window `(i, j)` that holds
