@@ -34,12 +34,18 @@ struct GEMMOperand {
                 let panelRows = min(width, rows - p)
                 let panel = dst + (p / width) * kc * width
                 let src = base + (row0 + p) * rowStride + k0 * kStride
-                if rowStride == 1 && panelRows == 16 && width == 16 {
-                    // A full panel of a transposed matrix (the weights of a dense layer): each
-                    // k-row of the panel is 16 neighbours in memory, one vector copy.
+                if rowStride == 1 {
+                    // A transposed matrix (a dense layer's weights, or its input in the weight
+                    // gradient): each k-row of the panel is `panelRows` neighbours in memory, a
+                    // straight copy (one vector for a full 16-wide panel).
                     for kk in 0..<kc {
-                        let v = UnsafeRawPointer(src + kk * kStride).loadUnaligned(as: SIMD16<Float>.self)
-                        UnsafeMutableRawPointer(panel + kk * width).storeBytes(of: v, as: SIMD16<Float>.self)
+                        let from = src + kk * kStride, to = panel + kk * width
+                        if panelRows == 16 {
+                            let v = UnsafeRawPointer(from).loadUnaligned(as: SIMD16<Float>.self)
+                            UnsafeMutableRawPointer(to).storeBytes(of: v, as: SIMD16<Float>.self)
+                        } else {
+                            to.update(from: from, count: panelRows)
+                        }
                     }
                 } else if kStride == 1 {
                     transposeIntoPanel(panel, src, rows: panelRows, rowStride: rowStride, kc: kc, width: width)
