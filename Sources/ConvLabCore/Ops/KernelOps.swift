@@ -15,6 +15,10 @@ public protocol KernelOps {
     // MARK: Convolutions
     static func conv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2, padding: Padding,
                               dilations: Size2) throws -> Tensor<Float>
+    /// `conv2DForward` for a pass nobody differentiates (a model's evaluation): a path may compute
+    /// it by an algorithm whose rounding differs from `conv2DForward`'s (`Fast`: Winograd's).
+    static func conv2DInference(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2, padding: Padding,
+                                dilations: Size2) throws -> Tensor<Float>
     static func conv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>, strides: Size2,
                                padding: Padding, dilations: Size2) throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>)
     /// `conv2DBackward`'s `dFilter` alone: for a layer whose input gradient nobody reads (a
@@ -144,6 +148,12 @@ extension KernelOps {
         throws -> (dInput: Tensor<Float>, dFilter: Tensor<Float>) {
         try Conv1DAsConv2D(input: input.shape, filter: filter.shape, stride: stride, padding: padding, dilation: dilation)
             .backward(input, filter, dOutput, conv2DBackward: conv2DBackward)
+    }
+
+    /// `conv2DForward` itself (`Fast` replaces it with Winograd's algorithm where it applies).
+    public static func conv2DInference(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2 = 1,
+                                       padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
+        try conv2DForward(input, filter: filter, strides: strides, padding: padding, dilations: dilations)
     }
 
     /// `conv2DBackward`, keeping `dFilter` (`Fast` replaces it with a kernel that skips `dInput`).

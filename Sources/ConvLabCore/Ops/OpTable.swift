@@ -59,6 +59,23 @@ package enum OpTable {
             return [g.dInput, g.dFilter]
         }),
 
+        // conv2d for a pass nobody differentiates (a model's evaluation), which a path may compute by
+        // a faster algorithm (the fast path: Winograd's, for 3x3 and 5x5 filters at stride 1). Not a
+        // TF op: TF's conv2d cases run as "conv2d"; a cases file may name this op to test the
+        // evaluation path. Lecture 7's conv2, as "conv2d" times it.
+        OpDescriptor("conv2d_inference", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
+            let multiplyAdds: Int = n * 14 * 14 * 64 * 25 * 32
+            return [OpExample("conv2 inference", shapes: ["x": [n, 14, 14, 32], "w": [5, 5, 32, 64]], attributes: ["padding": "SAME"],
+                              flops: 2 * Double(multiplyAdds), tolerance: Tolerance(atol: 1e-4, rtol: 1e-4))]
+        }, cost: { call in
+            let (x, w, s, p, d) = try convolution(call)
+            let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
+            return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel * g.inChannels)]
+        }, forward: { ops, call in
+            let (x, w, s, p, d) = try convolution(call)
+            return [try ops.conv2DInference(x, filter: w, strides: s, padding: p, dilations: d)]
+        }, backward: nil),
+
         // MobileNet's depthwise 3x3 block at 28x28, at stride 1 and 2 and with channel multiplier 2.
         OpDescriptor("depthwise_conv2d", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.3))], benchmarks: { n in
             let blocks: [(String, Int, Int)] = [("dw3x3", 1, 1), ("dw3x3s2", 2, 1), ("dw3x3m2", 1, 2)]

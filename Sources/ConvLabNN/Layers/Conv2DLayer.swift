@@ -36,8 +36,10 @@ public final class Conv2D: ConvolutionLayer {
                                   dilations: dilations, op: name).outputShape
     }
 
-    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
-        try ops.conv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
+    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
+        mode == .training
+            ? try ops.conv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
+            : try ops.conv2DInference(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
     }
 
     override func linearBackward(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {

@@ -47,8 +47,9 @@ public class ConvolutionLayer: Layer {
         throw ConvLabError.argument(op: name, message: "\(convolutionKind) gives no output shape")
     }
 
-    /// The convolution without its bias.
-    func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
+    /// The convolution without its bias; in `.evaluation` a path may use a faster algorithm whose
+    /// rounding differs (`KernelOps.conv2DInference`).
+    func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
         throw ConvLabError.argument(op: name, message: "\(convolutionKind) has no forward pass")
     }
 
@@ -64,7 +65,7 @@ public class ConvolutionLayer: Layer {
 
     /// `activation(convolution(input, filters) + biases)`: `[N, H, W, C]` -> `outputShape(for:)`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let linear = try linearForward(input, ops: context.kernels.ops)
+        let linear = try linearForward(input, ops: context.kernels.ops, mode: context.mode)
         self.input = input
         return try tail.forward(linear, bias: biases.value, kernels: context.kernels)
     }

@@ -36,7 +36,7 @@ public final class DepthwiseConv2D: ConvolutionLayer {
                                            dilations: dilations, op: name).outputShape
     }
 
-    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
+    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
         try ops.depthwiseConv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
     }
 

@@ -45,7 +45,7 @@ public final class SeparableConv2D: ConvolutionLayer {
         return shape
     }
 
-    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
+    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
         try ops.separableConv2DForward(input, depthwiseFilter: depthwiseWeights.value, pointwiseFilter: pointwiseWeights.value,
                                        strides: strides, padding: padding, dilations: dilations)
     }

@@ -1,0 +1,158 @@
+// The two data transforms of Winograd's minimal filtering (Fast/Fast+Winograd.swift) on 6 x 6
+// tiles: a tile of input into the transformed domain, and a tile of products back into outputs.
+// Each is a small matrix applied on both sides of the tile, vectorized over the channels, which
+// NHWC keeps contiguous: one SIMD8 register holds eight channels of one pixel. The matrices are
+// written out as additions, so the zeros and ones of `B^T` and `A^T` cost nothing (applying them
+// as dense 6 x 6 products with broadcast coefficients took longer than the whole element-wise
+// stage). `Fast` builds the same matrices by the Cook-Toom method and a test holds them equal to
+// the constants below. Like the GEMM micro-kernel, this file is compiled twice (Package.swift).
+
+/// `B^T` for the interpolation points 0, 1, -1, 2, -2 and infinity, row-major: the input
+/// transform of F(2x2, 5x5) and of F(4x4, 3x3) alike (it depends only on the points).
+public let winograd6InputMatrix: [Float] = [
+    4, 0, -5, 0, 1, 0,
+    0, 4, 4, -1, -1, 0,
+    0, -4, 4, 1, -1, 0,
+    0, -2, -1, 2, 1, 0,
+    0, 2, -1, -2, 1, 0,
+    0, 4, 0, -5, 0, 1,
+]
+
+/// `A^T` for the same points, `m x 6` row-major, for the output tiles `m` = 2 and 4.
+public let winograd6OutputMatrices: [Int: [Float]] = [
+    2: [1, 1, 1, 1, 1, 0,
+        0, 1, -1, 2, -2, 1],
+    4: [1, 1, 1, 1, 1, 0,
+        0, 1, -1, 2, -2, 0,
+        0, 1, 1, 4, 4, 0,
+        0, 1, -1, 8, -8, 1],
+]
+
+/// `V = B^T d B` for one 6 x 6 tile, every channel: `out[(xi * 6 + nu) * outStride + c] =
+/// sum_a sum_b B^T[xi][a] * d[a][b][c] * B^T[nu][b]`, `B^T` = `winograd6InputMatrix`.
+///
+/// - Parameters:
+///   - channels: values under each pointer.
+///   - pixels: 36 pointers, row-major over the tile, each to the `channels` values of one input
+///     pixel (or to a zero row where the tile reaches into padding).
+///   - out: where the 36 transformed rows go, `outStride` floats apart.
+/// - Complexity: 12 applications of `B^T` (about 14 additions each) per 8 channels.
+@inline(never)
+public func winogradInputTile6(_ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
+                               _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 36) { buffer in
+        let rowsDone = buffer.baseAddress!   // rowsDone[a * 6 + nu] = (d B)[a][nu]
+        var c = 0
+        while c < channels {
+            let lanes = min(8, channels - c)
+            for a in 0..<6 {
+                let p = pixels + 6 * a
+                let v = inputRow6(loadLanes(p[0] + c, lanes), loadLanes(p[1] + c, lanes), loadLanes(p[2] + c, lanes),
+                                  loadLanes(p[3] + c, lanes), loadLanes(p[4] + c, lanes), loadLanes(p[5] + c, lanes))
+                rowsDone[6 * a] = v.0; rowsDone[6 * a + 1] = v.1; rowsDone[6 * a + 2] = v.2
+                rowsDone[6 * a + 3] = v.3; rowsDone[6 * a + 4] = v.4; rowsDone[6 * a + 5] = v.5
+            }
+            for nu in 0..<6 {
+                let v = inputRow6(rowsDone[nu], rowsDone[6 + nu], rowsDone[12 + nu],
+                                  rowsDone[18 + nu], rowsDone[24 + nu], rowsDone[30 + nu])
+                let o = out + nu * outStride + c
+                storeLanes(v.0, o, lanes); storeLanes(v.1, o + 6 * outStride, lanes)
+                storeLanes(v.2, o + 12 * outStride, lanes); storeLanes(v.3, o + 18 * outStride, lanes)
+                storeLanes(v.4, o + 24 * outStride, lanes); storeLanes(v.5, o + 30 * outStride, lanes)
+            }
+            c += 8
+        }
+    }
+}
+
+/// `B^T d` for one line of six values (`winograd6InputMatrix`, by rows).
+@inline(__always)
+func inputRow6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3: SIMD8<Float>, _ d4: SIMD8<Float>,
+               _ d5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let s12 = d1 + d2, s34 = d3 + d4, d21 = d2 - d1, d34 = d3 - d4, d31 = d3 - d1, d42 = d4 - d2
+    return (4 * d0 - 5 * d2 + d4,   // [4, 0, -5, 0, 1, 0]
+            4 * s12 - s34,          // [0, 4, 4, -1, -1, 0]
+            4 * d21 + d34,          // [0, -4, 4, 1, -1, 0]
+            2 * d31 + d42,          // [0, -2, -1, 2, 1, 0]
+            d42 - 2 * d31,          // [0, 2, -1, -2, 1, 0]
+            4 * d1 - 5 * d3 + d5)   // [0, 4, 0, -5, 0, 1]
+}
+
+/// `Y = A^T M A` for one tile, every channel: `outputs[i * m + j][c] =
+/// sum_xi sum_nu A^T[i][xi] * products[(xi * 6 + nu) * inStride + c] * A^T[j][nu]`, `A^T` =
+/// `winograd6OutputMatrices[m]`.
+///
+/// - Parameters:
+///   - m: the output tile's side, 2 or 4.
+///   - channels: output channels.
+///   - products: the 36 rows of element-wise products, `inStride` floats apart.
+///   - outputs: `m * m` pointers, row-major over the output tile, each to `channels` floats.
+/// - Complexity: `6 + m` applications of `A^T` per 8 channels.
+@inline(never)
+public func winogradOutputTile6(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+                                _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
+    // A literal m lets the compiler drop the rows a 2 x 2 tile does not need.
+    if m == 2 {
+        outputTile6(2, channels, products, inStride, outputs)
+    } else {
+        outputTile6(4, channels, products, inStride, outputs)
+    }
+}
+
+@inline(__always)
+func outputTile6(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+                 _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 6 * 4) { buffer in
+        let half = buffer.baseAddress!   // half[xi * 4 + q] = (M A)[xi][q]
+        var c = 0
+        while c < channels {
+            let lanes = min(8, channels - c)
+            for xi in 0..<6 {
+                let p = products + 6 * xi * inStride + c
+                let r = outputRow6(m, loadLanes(p, lanes), loadLanes(p + inStride, lanes), loadLanes(p + 2 * inStride, lanes),
+                                   loadLanes(p + 3 * inStride, lanes), loadLanes(p + 4 * inStride, lanes),
+                                   loadLanes(p + 5 * inStride, lanes))
+                half[4 * xi] = r.0; half[4 * xi + 1] = r.1; half[4 * xi + 2] = r.2; half[4 * xi + 3] = r.3
+            }
+            for q in 0..<m {
+                let r = outputRow6(m, half[q], half[4 + q], half[8 + q], half[12 + q], half[16 + q], half[20 + q])
+                storeLanes(r.0, outputs[q] + c, lanes)
+                storeLanes(r.1, outputs[m + q] + c, lanes)
+                if m == 4 {
+                    storeLanes(r.2, outputs[2 * m + q] + c, lanes)
+                    storeLanes(r.3, outputs[3 * m + q] + c, lanes)
+                }
+            }
+            c += 8
+        }
+    }
+}
+
+/// `A^T x` for one line of six values (`winograd6OutputMatrices[m]`, by rows); for `m` = 2 the
+/// last two results are zero.
+@inline(__always)
+func outputRow6(_ m: Int, _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, _ x2: SIMD8<Float>, _ x3: SIMD8<Float>,
+                _ x4: SIMD8<Float>, _ x5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let s12 = x1 + x2, s34 = x3 + x4, d12 = x1 - x2, d34 = x3 - x4
+    if m == 2 { return (x0 + s12 + s34, d12 + 2 * d34 + x5, SIMD8(), SIMD8()) }
+    return (x0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + x5)
+}
+
+/// `lanes` (1...8) floats from `p`, zero past them.
+@inline(__always)
+func loadLanes(_ p: UnsafePointer<Float>, _ lanes: Int) -> SIMD8<Float> {
+    if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    var v = SIMD8<Float>()
+    for l in 0..<lanes { v[l] = p[l] }
+    return v
+}
+
+/// The first `lanes` (1...8) lanes of `v` to `p`.
+@inline(__always)
+func storeLanes(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+    if lanes == 8 {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+        return
+    }
+    for l in 0..<lanes { p[l] = v[l] }
+}
