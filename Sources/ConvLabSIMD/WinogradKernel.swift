@@ -1,5 +1,5 @@
 // The two data transforms of Winograd's minimal filtering (Fast/Fast+Winograd.swift) on 6 x 6
-// tiles: a tile of input into the transformed domain, and a tile of products back into outputs.
+// tiles (F(4x4, 3x3)) and 8 x 8 tiles (F(4x4, 5x5)): a tile of input into the transformed domain, and a tile of products back into outputs.
 // Each is a small matrix applied on both sides of the tile, vectorized over the channels, which
 // NHWC keeps contiguous: one SIMD8 register holds eight channels of one pixel. The matrices are
 // written out as additions, so the zeros and ones of `B^T` and `A^T` cost nothing (applying them
@@ -8,7 +8,7 @@
 // the constants below. Like the GEMM micro-kernel, this file is compiled twice (Package.swift).
 
 /// `B^T` for the interpolation points 0, 1, -1, 2, -2 and infinity, row-major: the input
-/// transform of F(2x2, 5x5) and of F(4x4, 3x3) alike (it depends only on the points).
+/// transform of F(4x4, 3x3) and of F(2x2, 5x5) alike (it depends only on the points).
 public let winograd6InputMatrix: [Float] = [
     4, 0, -5, 0, 1, 0,
     0, 4, 4, -1, -1, 0,
@@ -91,11 +91,47 @@ func inputRow6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3:
 @inline(never)
 public func winogradOutputTile6(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
                                 _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
-    // A literal m lets the compiler drop the rows a 2 x 2 tile does not need.
     if m == 2 {
-        outputTile6(2, channels, products, inStride, outputs)
+        outputTile6x2(channels, products, inStride, outputs)
     } else {
         outputTile6(4, channels, products, inStride, outputs)
+    }
+}
+
+/// `winogradOutputTile6` for `m` = 2 (F(2x2, 5x5)), with no buffer between the two passes: each row
+/// of `M A` (two vectors) is added straight into the four outputs with its column of `A^T`, so
+/// the sums stay in registers.
+@inline(__always)
+func outputTile6x2(_ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+                   _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
+    var c = 0
+    while c < channels {
+        let lanes = min(8, channels - c)
+        // Row xi of M A: A^T applied to the six products of row xi.
+        @inline(__always) func row(_ xi: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+            let p = products + 6 * xi * inStride + c
+            let r = outputRow6(2, loadLanes(p, lanes), loadLanes(p + inStride, lanes), loadLanes(p + 2 * inStride, lanes),
+                               loadLanes(p + 3 * inStride, lanes), loadLanes(p + 4 * inStride, lanes),
+                               loadLanes(p + 5 * inStride, lanes))
+            return (r.0, r.1)
+        }
+        // y[i][j] += A^T[i][xi] * row[j], the columns of A^T being (1, 0), (1, 1), (1, -1), (1, 2), (1, -2), (0, 1).
+        var (h0, h1) = row(0)
+        var y00 = h0, y01 = h1
+        (h0, h1) = row(1)
+        y00 += h0; y01 += h1
+        var y10 = h0, y11 = h1
+        (h0, h1) = row(2)
+        y00 += h0; y01 += h1; y10 -= h0; y11 -= h1
+        (h0, h1) = row(3)
+        y00 += h0; y01 += h1; y10 += 2 * h0; y11 += 2 * h1
+        (h0, h1) = row(4)
+        y00 += h0; y01 += h1; y10 -= 2 * h0; y11 -= 2 * h1
+        (h0, h1) = row(5)
+        y10 += h0; y11 += h1
+        storeLanes(y00, outputs[0] + c, lanes); storeLanes(y01, outputs[1] + c, lanes)
+        storeLanes(y10, outputs[2] + c, lanes); storeLanes(y11, outputs[3] + c, lanes)
+        c += 8
     }
 }
 
@@ -136,6 +172,100 @@ func outputRow6(_ m: Int, _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, _ x2: SIMD8<Fl
     let s12 = x1 + x2, s34 = x3 + x4, d12 = x1 - x2, d34 = x3 - x4
     if m == 2 { return (x0 + s12 + s34, d12 + 2 * d34 + x5, SIMD8(), SIMD8()) }
     return (x0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + x5)
+}
+
+// MARK: - 8 x 8 tiles: F(4x4, 5x5)
+
+/// `B^T` for the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity, row-major (8 x 8).
+public let winograd8InputMatrix: [Float] = [
+    1, 0, -5.25, 0, 5.25, 0, -1, 0,
+    0, -1, -1, 4.25, 4.25, -1, -1, 0,
+    0, 1, -1, -4.25, 4.25, 1, -1, 0,
+    0, 2, 1, -10, -5, 8, 4, 0,
+    0, -2, 1, 10, -5, -8, 4, 0,
+    0, 4, 8, -5, -10, 1, 2, 0,
+    0, -4, 8, 5, -10, -1, 2, 0,
+    0, -1, 0, 5.25, 0, -5.25, 0, 1,
+]
+
+/// `A^T` for the same points and 4 x 4 outputs, row-major (4 x 8).
+public let winograd8OutputMatrix: [Float] = [
+    1, 1, 1, 1, 1, 1, 1, 0,
+    0, 1, -1, 2, -2, 0.5, -0.5, 0,
+    0, 1, 1, 4, 4, 0.25, 0.25, 0,
+    0, 1, -1, 8, -8, 0.125, -0.125, 1,
+]
+
+/// `winogradInputTile6` on an 8 x 8 tile, `B^T` = `winograd8InputMatrix`: 64 pointers in, 64
+/// rows out.
+@inline(never)
+public func winogradInputTile8(_ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
+                               _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 64) { buffer in
+        let rowsDone = buffer.baseAddress!   // rowsDone[a * 8 + nu] = (d B)[a][nu]
+        var c = 0
+        while c < channels {
+            let lanes = min(8, channels - c)
+            for a in 0..<8 {
+                let p = pixels + 8 * a
+                inputRow8({ loadLanes(p[$0] + c, lanes) }, { rowsDone[8 * a + $0] = $1 })
+            }
+            for nu in 0..<8 {
+                inputRow8({ rowsDone[8 * $0 + nu] }, { storeLanes($1, out + (8 * $0 + nu) * outStride + c, lanes) })
+            }
+            c += 8
+        }
+    }
+}
+
+/// `B^T d` for one line of eight values read by `load(i)`, each result `j` handed to `store(j, v)`.
+@inline(__always)
+func inputRow8(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Void) {
+    let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3), d4 = load(4), d5 = load(5), d6 = load(6), d7 = load(7)
+    store(0, d0 - d6 + 5.25 * (d4 - d2))                        // [1, 0, -5.25, 0, 5.25, 0, -1, 0]
+    let a = 4.25 * (d3 + d4), b = d1 + d5, e = d2 + d6, f = 4.25 * (d3 - d4)
+    store(1, a - b - e)                                        // [0, -1, -1, 4.25, 4.25, -1, -1, 0]
+    store(2, b - e - f)                                        // [0, 1, -1, -4.25, 4.25, 1, -1, 0]
+    let p = d2 - 5 * d4 + 4 * d6, q = 2 * d1 - 10 * d3 + 8 * d5
+    store(3, p + q)                                            // [0, 2, 1, -10, -5, 8, 4, 0]
+    store(4, p - q)                                            // [0, -2, 1, 10, -5, -8, 4, 0]
+    let r = 8 * d2 - 10 * d4 + 2 * d6, s = 4 * d1 - 5 * d3 + d5
+    store(5, r + s)                                            // [0, 4, 8, -5, -10, 1, 2, 0]
+    store(6, r - s)                                            // [0, -4, 8, 5, -10, -1, 2, 0]
+    store(7, d7 - d1 + 5.25 * (d3 - d5))                       // [0, -1, 0, 5.25, 0, -5.25, 0, 1]
+}
+
+/// `winogradOutputTile6` on an 8 x 8 tile of products with 4 x 4 outputs, `A^T` =
+/// `winograd8OutputMatrix`.
+@inline(never)
+public func winogradOutputTile8(_ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+                                _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 8 * 4) { buffer in
+        let half = buffer.baseAddress!   // half[xi * 4 + q] = (M A)[xi][q]
+        var c = 0
+        while c < channels {
+            let lanes = min(8, channels - c)
+            for xi in 0..<8 {
+                let p = products + 8 * xi * inStride + c
+                outputRow8({ loadLanes(p + $0 * inStride, lanes) }, { half[4 * xi + $0] = $1 })
+            }
+            for q in 0..<4 {
+                outputRow8({ half[4 * $0 + q] }, { storeLanes($1, outputs[4 * $0 + q] + c, lanes) })
+            }
+            c += 8
+        }
+    }
+}
+
+/// `A^T x` for one line of eight values read by `load(i)`, each of the four results handed to `store`.
+@inline(__always)
+func outputRow8(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Void) {
+    let x0 = load(0), x1 = load(1), x2 = load(2), x3 = load(3), x4 = load(4), x5 = load(5), x6 = load(6), x7 = load(7)
+    let s12 = x1 + x2, d12 = x1 - x2, s34 = x3 + x4, d34 = x3 - x4, s56 = x5 + x6, d56 = x5 - x6
+    store(0, x0 + s12 + s34 + s56)                 // [1, 1, 1, 1, 1, 1, 1, 0]
+    store(1, d12 + 2 * d34 + 0.5 * d56)            // [0, 1, -1, 2, -2, 1/2, -1/2, 0]
+    store(2, s12 + 4 * s34 + 0.25 * s56)           // [0, 1, 1, 4, 4, 1/4, 1/4, 0]
+    store(3, d12 + 8 * d34 + 0.125 * d56 + x7)     // [0, 1, -1, 8, -8, 1/8, -1/8, 1]
 }
 
 /// `lanes` (1...8) floats from `p`, zero past them.

@@ -22,7 +22,7 @@ struct WinogradTests {
     }
 
     /// F(m, r) in one dimension equals the direct correlation, for the two algorithms ConvLab uses
-    /// and for larger tiles of the same construction (points 1/2 and -1/2 join at alpha 7 and 8).
+    /// (F(4, 5) and F(4, 3)) and others of the same construction (points 1/2 and -1/2 join at alpha 7).
     /// The only error left is `G`'s rounding to Float.
     @Test(arguments: [(2, 5), (4, 3), (2, 3), (3, 3), (5, 3), (4, 5)])
     func matricesComputeTheCorrelation(m: Int, r: Int) {
@@ -38,14 +38,18 @@ struct WinogradTests {
     }
 
     /// The SIMD transforms hard-code `B^T` and `A^T` as additions; they must be the matrices the
-    /// Cook-Toom construction gives (the one `G` is built for). `B^T` is all integers, so the input
-    /// transform rounds only in its sums; F(4x4, 3x3)'s is Lavin and Gray's up to row signs.
+    /// Cook-Toom construction gives (the one `G` is built for). On 6 x 6 tiles `B^T` is all
+    /// integers, so the input transform rounds only in its sums; F(4x4, 3x3)'s is Lavin and Gray's
+    /// (their wincnn's, for the points 0, 1, -1, 2, -2) up to the sign of two rows.
     @Test func theKernelsConstantsAreTheConstructedMatrices() {
-        for t in [WinogradTransform.forKernel5, .forKernel3] {
-            #expect(t.alpha == 6)
-            #expect(t.inputMatrix == winograd6InputMatrix)
-            #expect(t.outputMatrix == winograd6OutputMatrices[t.outputTile])
-        }
+        let f4x3 = WinogradTransform.forKernel3, f4x5 = WinogradTransform.forKernel5
+        #expect(f4x3.alpha == 6 && f4x5.alpha == 8)
+        #expect(f4x3.inputMatrix == winograd6InputMatrix)
+        #expect(f4x3.outputMatrix == winograd6OutputMatrices[4])
+        #expect(WinogradTransform(outputTile: 2, kernel: 5).inputMatrix == winograd6InputMatrix)
+        #expect(WinogradTransform(outputTile: 2, kernel: 5).outputMatrix == winograd6OutputMatrices[2])
+        #expect(f4x5.inputMatrix == winograd8InputMatrix)
+        #expect(f4x5.outputMatrix == winograd8OutputMatrix)
         let lavin: [[Float]] = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
                                 [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
         for (j, row) in lavin.enumerated() {
@@ -58,7 +62,7 @@ struct WinogradTests {
         func plan(_ k: Size2, strides: Size2 = 1, dilations: Size2 = 1, c: Int = 32, o: Int = 64) -> Int? {
             WinogradTransform.plan(kernel: k, strides: strides, dilations: dilations, inChannels: c, outChannels: o)?.outputTile
         }
-        #expect(plan(5) == 2)
+        #expect(plan(5) == 4)
         #expect(plan(3) == 4)
         #expect(plan(5, strides: 2) == nil)
         #expect(plan(5, strides: Size2(1, 2)) == nil)

@@ -13,11 +13,12 @@ import ConvLabCore
 //
 // Summed over the input channels, the element-wise products become alpha^2 independent matrix
 // products, [tiles, C] * [C, O], which run on the GEMM's micro-kernel. For lecture 7's conv2
-// (5 x 5, F(2x2, 5x5), alpha 6) that is 36 products in place of 100 per tile and channel pair,
-// 2.8x fewer multiply-adds, plus the transforms. The price is rounding: the transforms add and
-// subtract multiples of the values before they meet, so the sums round differently from the
-// direct product (the cross-check tests bound the difference). `conv2DInference` uses it; the
-// training pass keeps the direct product (Fast+Conv2D.swift).
+// (5 x 5, F(4x4, 5x5), alpha 8) that is 64 products in place of 400 per tile and channel pair,
+// 6.25x fewer multiply-adds (4.8x on 14 x 14 images, whose 4 x 4 tiles overhang by two rows and
+// columns), plus the transforms. The price is rounding: the transforms scale values by up to 10
+// and subtract them before they meet, so the sums round differently from the direct product
+// (the cross-check tests bound the difference). `conv2DInference` uses it; the training pass
+// keeps the direct product (Fast+Conv2D.swift), so a training run stays bit for bit the same.
 
 /// The matrices of one Winograd algorithm F(m x m, r x r), built by the Cook-Toom method from the
 /// interpolation points 0, 1, -1, 2, -2, 1/2, -1/2 (as many as needed) and infinity.
@@ -69,14 +70,14 @@ package struct WinogradTransform: Sendable {
         outputMatrix = (0..<m).flatMap { i in (0..<alpha).map { j in Float(h[j][i]) } }
     }
 
-    /// F(2x2, 5x5) and F(4x4, 3x3): both on 6 x 6 tiles.
-    static let forKernel5 = WinogradTransform(outputTile: 2, kernel: 5)
+    /// F(4x4, 5x5) on 8 x 8 tiles and F(4x4, 3x3) on 6 x 6 tiles.
+    static let forKernel5 = WinogradTransform(outputTile: 4, kernel: 5)
     static let forKernel3 = WinogradTransform(outputTile: 4, kernel: 3)
 
     /// The algorithm `Fast.conv2DInference` uses for this convolution, or nil for the direct
     /// product: square 3 x 3 or 5 x 5 filters at stride 1 without dilation, with at least 8 input
     /// and 8 output channels (fewer leave the element-wise products too small to pay for the
-    /// transforms).
+    /// transforms). Both have 4 x 4 output tiles; larger ones (F(6x6, 3x3)) round worse.
     package static func plan(kernel: Size2, strides: Size2, dilations: Size2, inChannels: Int, outChannels: Int)
         -> WinogradTransform? {
         guard strides == 1, dilations == 1, kernel.h == kernel.w, inChannels >= 8, outChannels >= 8 else { return nil }
@@ -109,9 +110,9 @@ extension Fast {
     /// `conv2DForward` for a pass whose output is not differentiated (a model's evaluation): by
     /// Winograd's algorithm where `WinogradTransform.plan` finds one, else the direct product.
     /// - Parameters, Returns, Throws: as `conv2DForward`.
-    /// - Complexity: for F(2x2, 5x5), `2 * N*ceil(OH/2)*ceil(OW/2) * 36 * C * O` flops in the
-    ///   element-wise products (`conv2DForward`'s `2 * N*OH*OW * 25 * C * O`, / 2.8) plus
-    ///   `O(N*H*W*C + N*OH*OW*O)` in the transforms.
+    /// - Complexity: for F(4x4, 5x5), `2 * N*ceil(OH/4)*ceil(OW/4) * 64 * C * O` flops in the
+    ///   element-wise products (`conv2DForward`'s `2 * N*OH*OW * 25 * C * O`, / 6.25 when the
+    ///   tiles fit) plus `O(N*H*W*C + N*OH*OW*O)` in the transforms.
     public static func conv2DInference(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2 = 1,
                                        padding: Padding, dilations: Size2 = 1) throws -> Tensor<Float> {
         let g = try Conv2DGeometry(input: input.shape, filter: filter.shape,
@@ -129,10 +130,10 @@ extension Fast {
     }
 
     /// Tiles per task: the block's transformed input and products (`alpha^2 * tiles * (C + O)`
-    /// floats) stay within about 256 KB of L2 beside the transformed filter.
+    /// floats) stay within about 512 KB of L2, and at least 18 tiles (three micro-kernel panels).
     static func winogradBlockTiles(_ t: WinogradTransform, _ g: ConvLowering) -> Int {
         let perTile = t.alpha * t.alpha * (g.inC + g.outC) * MemoryLayout<Float>.stride
-        return max(1, (256 << 10) / perTile / gemmRowPanel) * gemmRowPanel
+        return max(3, (512 << 10) / perTile / gemmRowPanel) * gemmRowPanel
     }
 
     /// `y = conv(x, w)` by F(m x m, r x r): the filter is transformed and packed once; each task
@@ -181,7 +182,7 @@ extension Fast {
                                 ? x + ((image * g.inH + row) * g.inW + col) * channels : UnsafePointer(zeros)
                         }
                     }
-                    winogradInput(channels, pixels, v + i * points * channels, channels)
+                    winogradInput(alpha, channels, pixels, v + i * points * channels, channels)
                 }
                 let panels = (count + gemmRowPanel - 1) / gemmRowPanel
                 for p in 0..<points {
@@ -201,7 +202,7 @@ extension Fast {
                                 ? y + ((image * g.outH + row) * g.outW + col) * n : discard
                         }
                     }
-                    winogradOutput(m, n, products + i * points * n, n, outRows)
+                    winogradOutput(alpha, m, n, products + i * points * n, n, outRows)
                 }
             }
     }
@@ -244,29 +245,34 @@ extension Fast {
         }
     }
 
-    /// The Winograd input transform build this CPU can run (6 x 6 tiles).
+    /// The Winograd input transform build this CPU can run (6 x 6 or 8 x 8 tiles).
     @inline(__always)
-    static func winogradInput(_ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
+    static func winogradInput(_ alpha: Int, _ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
                               _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
         #if arch(x86_64)
         if usesAVX2 {
-            ConvLabSIMDAVX2.winogradInputTile6(channels, pixels, out, outStride)
+            alpha == 8 ? ConvLabSIMDAVX2.winogradInputTile8(channels, pixels, out, outStride)
+                : ConvLabSIMDAVX2.winogradInputTile6(channels, pixels, out, outStride)
             return
         }
         #endif
-        ConvLabSIMD.winogradInputTile6(channels, pixels, out, outStride)
+        alpha == 8 ? ConvLabSIMD.winogradInputTile8(channels, pixels, out, outStride)
+            : ConvLabSIMD.winogradInputTile6(channels, pixels, out, outStride)
     }
 
-    /// The Winograd output transform build this CPU can run (6 x 6 tiles, `m` x `m` outputs).
+    /// The Winograd output transform build this CPU can run (6 x 6 tiles with `m` = 2 or 4, or
+    /// 8 x 8 tiles with `m` = 4).
     @inline(__always)
-    static func winogradOutput(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+    static func winogradOutput(_ alpha: Int, _ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
                                _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
         #if arch(x86_64)
         if usesAVX2 {
-            ConvLabSIMDAVX2.winogradOutputTile6(m, channels, products, inStride, outputs)
+            alpha == 8 ? ConvLabSIMDAVX2.winogradOutputTile8(channels, products, inStride, outputs)
+                : ConvLabSIMDAVX2.winogradOutputTile6(m, channels, products, inStride, outputs)
             return
         }
         #endif
-        ConvLabSIMD.winogradOutputTile6(m, channels, products, inStride, outputs)
+        alpha == 8 ? ConvLabSIMD.winogradOutputTile8(channels, products, inStride, outputs)
+            : ConvLabSIMD.winogradOutputTile6(m, channels, products, inStride, outputs)
     }
 }
