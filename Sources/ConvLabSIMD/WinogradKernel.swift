@@ -7,8 +7,8 @@
 // stage). `Fast` builds the same matrices by the Cook-Toom method and a test holds them equal to
 // the constants below. Like the GEMM micro-kernel, this file is compiled twice (Package.swift).
 
-/// `B^T` for the interpolation points 0, 1, -1, 2, -2 and infinity, row-major: the input
-/// transform of F(4x4, 3x3) and of F(2x2, 5x5) alike (it depends only on the points).
+/// `B^T` for the interpolation points 0, 1, -1, 2, -2 and infinity, row-major (6 x 6): the input
+/// transform of F(4x4, 3x3).
 public let winograd6InputMatrix: [Float] = [
     4, 0, -5, 0, 1, 0,
     0, 4, 4, -1, -1, 0,
@@ -18,14 +18,12 @@ public let winograd6InputMatrix: [Float] = [
     0, 4, 0, -5, 0, 1,
 ]
 
-/// `A^T` for the same points, `m x 6` row-major, for the output tiles `m` = 2 and 4.
-public let winograd6OutputMatrices: [Int: [Float]] = [
-    2: [1, 1, 1, 1, 1, 0,
-        0, 1, -1, 2, -2, 1],
-    4: [1, 1, 1, 1, 1, 0,
-        0, 1, -1, 2, -2, 0,
-        0, 1, 1, 4, 4, 0,
-        0, 1, -1, 8, -8, 1],
+/// `A^T` for the same points and 4 x 4 outputs, row-major (4 x 6).
+public let winograd6OutputMatrix: [Float] = [
+    1, 1, 1, 1, 1, 0,
+    0, 1, -1, 2, -2, 0,
+    0, 1, 1, 4, 4, 0,
+    0, 1, -1, 8, -8, 1,
 ]
 
 /// `V = B^T d B` for one 6 x 6 tile, every channel: `out[(xi * 6 + nu) * outStride + c] =
@@ -78,66 +76,18 @@ func inputRow6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3:
             4 * d1 - 5 * d3 + d5)   // [0, 4, 0, -5, 0, 1]
 }
 
-/// `Y = A^T M A` for one tile, every channel: `outputs[i * m + j][c] =
+/// `Y = A^T M A` for one 6 x 6 tile with 4 x 4 outputs, every channel: `outputs[i * 4 + j][c] =
 /// sum_xi sum_nu A^T[i][xi] * products[(xi * 6 + nu) * inStride + c] * A^T[j][nu]`, `A^T` =
-/// `winograd6OutputMatrices[m]`.
+/// `winograd6OutputMatrix`.
 ///
 /// - Parameters:
-///   - m: the output tile's side, 2 or 4.
 ///   - channels: output channels.
 ///   - products: the 36 rows of element-wise products, `inStride` floats apart.
-///   - outputs: `m * m` pointers, row-major over the output tile, each to `channels` floats.
-/// - Complexity: `6 + m` applications of `A^T` per 8 channels.
+///   - outputs: 16 pointers, row-major over the output tile, each to `channels` floats.
+/// - Complexity: 10 applications of `A^T` per 8 channels.
 @inline(never)
-public func winogradOutputTile6(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+public func winogradOutputTile6(_ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
                                 _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
-    if m == 2 {
-        outputTile6x2(channels, products, inStride, outputs)
-    } else {
-        outputTile6(4, channels, products, inStride, outputs)
-    }
-}
-
-/// `winogradOutputTile6` for `m` = 2 (F(2x2, 5x5)), with no buffer between the two passes: each row
-/// of `M A` (two vectors) is added straight into the four outputs with its column of `A^T`, so
-/// the sums stay in registers.
-@inline(__always)
-func outputTile6x2(_ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
-                   _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
-    var c = 0
-    while c < channels {
-        let lanes = min(8, channels - c)
-        // Row xi of M A: A^T applied to the six products of row xi.
-        @inline(__always) func row(_ xi: Int) -> (SIMD8<Float>, SIMD8<Float>) {
-            let p = products + 6 * xi * inStride + c
-            let r = outputRow6(2, loadLanes(p, lanes), loadLanes(p + inStride, lanes), loadLanes(p + 2 * inStride, lanes),
-                               loadLanes(p + 3 * inStride, lanes), loadLanes(p + 4 * inStride, lanes),
-                               loadLanes(p + 5 * inStride, lanes))
-            return (r.0, r.1)
-        }
-        // y[i][j] += A^T[i][xi] * row[j], the columns of A^T being (1, 0), (1, 1), (1, -1), (1, 2), (1, -2), (0, 1).
-        var (h0, h1) = row(0)
-        var y00 = h0, y01 = h1
-        (h0, h1) = row(1)
-        y00 += h0; y01 += h1
-        var y10 = h0, y11 = h1
-        (h0, h1) = row(2)
-        y00 += h0; y01 += h1; y10 -= h0; y11 -= h1
-        (h0, h1) = row(3)
-        y00 += h0; y01 += h1; y10 += 2 * h0; y11 += 2 * h1
-        (h0, h1) = row(4)
-        y00 += h0; y01 += h1; y10 -= 2 * h0; y11 -= 2 * h1
-        (h0, h1) = row(5)
-        y10 += h0; y11 += h1
-        storeLanes(y00, outputs[0] + c, lanes); storeLanes(y01, outputs[1] + c, lanes)
-        storeLanes(y10, outputs[2] + c, lanes); storeLanes(y11, outputs[3] + c, lanes)
-        c += 8
-    }
-}
-
-@inline(__always)
-func outputTile6(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
-                 _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 6 * 4) { buffer in
         let half = buffer.baseAddress!   // half[xi * 4 + q] = (M A)[xi][q]
         var c = 0
@@ -145,33 +95,25 @@ func outputTile6(_ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ 
             let lanes = min(8, channels - c)
             for xi in 0..<6 {
                 let p = products + 6 * xi * inStride + c
-                let r = outputRow6(m, loadLanes(p, lanes), loadLanes(p + inStride, lanes), loadLanes(p + 2 * inStride, lanes),
-                                   loadLanes(p + 3 * inStride, lanes), loadLanes(p + 4 * inStride, lanes),
-                                   loadLanes(p + 5 * inStride, lanes))
-                half[4 * xi] = r.0; half[4 * xi + 1] = r.1; half[4 * xi + 2] = r.2; half[4 * xi + 3] = r.3
+                outputRow6({ loadLanes(p + $0 * inStride, lanes) }, { half[4 * xi + $0] = $1 })
             }
-            for q in 0..<m {
-                let r = outputRow6(m, half[q], half[4 + q], half[8 + q], half[12 + q], half[16 + q], half[20 + q])
-                storeLanes(r.0, outputs[q] + c, lanes)
-                storeLanes(r.1, outputs[m + q] + c, lanes)
-                if m == 4 {
-                    storeLanes(r.2, outputs[2 * m + q] + c, lanes)
-                    storeLanes(r.3, outputs[3 * m + q] + c, lanes)
-                }
+            for q in 0..<4 {
+                outputRow6({ half[4 * $0 + q] }, { storeLanes($1, outputs[4 * $0 + q] + c, lanes) })
             }
             c += 8
         }
     }
 }
 
-/// `A^T x` for one line of six values (`winograd6OutputMatrices[m]`, by rows); for `m` = 2 the
-/// last two results are zero.
+/// `A^T x` for one line of six values read by `load(i)`, each of the four results handed to `store`.
 @inline(__always)
-func outputRow6(_ m: Int, _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, _ x2: SIMD8<Float>, _ x3: SIMD8<Float>,
-                _ x4: SIMD8<Float>, _ x5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-    let s12 = x1 + x2, s34 = x3 + x4, d12 = x1 - x2, d34 = x3 - x4
-    if m == 2 { return (x0 + s12 + s34, d12 + 2 * d34 + x5, SIMD8(), SIMD8()) }
-    return (x0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + x5)
+func outputRow6(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Void) {
+    let x0 = load(0), x1 = load(1), x2 = load(2), x3 = load(3), x4 = load(4), x5 = load(5)
+    let s12 = x1 + x2, d12 = x1 - x2, s34 = x3 + x4, d34 = x3 - x4
+    store(0, x0 + s12 + s34)          // [1, 1, 1, 1, 1, 0]
+    store(1, d12 + 2 * d34)           // [0, 1, -1, 2, -2, 0]
+    store(2, s12 + 4 * s34)           // [0, 1, 1, 4, 4, 0]
+    store(3, d12 + 8 * d34 + x5)      // [0, 1, -1, 8, -8, 1]
 }
 
 // MARK: - 8 x 8 tiles: F(4x4, 5x5)

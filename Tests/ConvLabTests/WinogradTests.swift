@@ -45,9 +45,7 @@ struct WinogradTests {
         let f4x3 = WinogradTransform.forKernel3, f4x5 = WinogradTransform.forKernel5
         #expect(f4x3.alpha == 6 && f4x5.alpha == 8)
         #expect(f4x3.inputMatrix == winograd6InputMatrix)
-        #expect(f4x3.outputMatrix == winograd6OutputMatrices[4])
-        #expect(WinogradTransform(outputTile: 2, kernel: 5).inputMatrix == winograd6InputMatrix)
-        #expect(WinogradTransform(outputTile: 2, kernel: 5).outputMatrix == winograd6OutputMatrices[2])
+        #expect(f4x3.outputMatrix == winograd6OutputMatrix)
         #expect(f4x5.inputMatrix == winograd8InputMatrix)
         #expect(f4x5.outputMatrix == winograd8OutputMatrix)
         let lavin: [[Float]] = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],

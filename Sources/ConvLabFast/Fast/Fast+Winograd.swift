@@ -136,7 +136,8 @@ extension Fast {
         return max(3, (512 << 10) / perTile / gemmRowPanel) * gemmRowPanel
     }
 
-    /// `y = conv(x, w)` by F(m x m, r x r): the filter is transformed and packed once; each task
+    /// `y = conv(x, w)` by one of `WinogradTransform.plan`'s algorithms (4 x 4 output tiles on 6 x 6 or
+    /// 8 x 8 input tiles): the filter is transformed and packed once; each task
     /// then takes a block of tiles (any image, row-major), transforms their input, runs the
     /// alpha^2 products `[tiles, C] * [C, O]` on the indirect micro-kernel (one tap of C channels,
     /// a pointer per tile) and transforms the products back into outputs.
@@ -202,7 +203,7 @@ extension Fast {
                                 ? y + ((image * g.outH + row) * g.outW + col) * n : discard
                         }
                     }
-                    winogradOutput(alpha, m, n, products + i * points * n, n, outRows)
+                    winogradOutput(alpha, n, products + i * points * n, n, outRows)
                 }
             }
     }
@@ -260,19 +261,18 @@ extension Fast {
             : ConvLabSIMD.winogradInputTile6(channels, pixels, out, outStride)
     }
 
-    /// The Winograd output transform build this CPU can run (6 x 6 tiles with `m` = 2 or 4, or
-    /// 8 x 8 tiles with `m` = 4).
+    /// The Winograd output transform build this CPU can run (6 x 6 or 8 x 8 tiles, 4 x 4 outputs).
     @inline(__always)
-    static func winogradOutput(_ alpha: Int, _ m: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
+    static func winogradOutput(_ alpha: Int, _ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
                                _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
         #if arch(x86_64)
         if usesAVX2 {
             alpha == 8 ? ConvLabSIMDAVX2.winogradOutputTile8(channels, products, inStride, outputs)
-                : ConvLabSIMDAVX2.winogradOutputTile6(m, channels, products, inStride, outputs)
+                : ConvLabSIMDAVX2.winogradOutputTile6(channels, products, inStride, outputs)
             return
         }
         #endif
         alpha == 8 ? ConvLabSIMD.winogradOutputTile8(channels, products, inStride, outputs)
-            : ConvLabSIMD.winogradOutputTile6(m, channels, products, inStride, outputs)
+            : ConvLabSIMD.winogradOutputTile6(channels, products, inStride, outputs)
     }
 }
