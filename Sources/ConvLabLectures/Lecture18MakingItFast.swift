@@ -15,6 +15,10 @@ enum MakingItFastLecture {
             Snippet("measured-peak", measuredPeak),
             Snippet("what-each-step-bought", whatEachStepBought),
             Snippet("against-pytorch", againstPyTorch),
+            Snippet("winograd-f23", winogradByHand),
+            Snippet("winograd-counts", winogradCounts),
+            Snippet("winograd-rounding", winogradRounding),
+            Snippet("winograd-measured", winogradMeasured),
             Snippet("answers", answers),
         ],
         figures: [Figure("im2col.svg", { Array(try im2colFigure().utf8) })])
@@ -164,6 +168,87 @@ enum MakingItFastLecture {
                       "\(Double(fmas) / Double(loads), decimals: 2)")
         }
         out.say(table)
+        // @end
+    }
+}
+
+// MARK: - Winograd's algorithm: fewer multiplications for the evaluation pass
+
+extension MakingItFastLecture {
+    /// F(2, 3) by hand: two outputs of a 3-tap filter from four numbers, with four multiplications.
+    static func winogradByHand(_ out: inout Transcript) throws {
+        // @code winograd-f23
+        let t = WinogradTransform(outputTile: 2, kernel: 3)   // the points 0, 1, -1 and infinity
+        let d: [Float] = [1, 2, 3, 4], g: [Float] = [1, 0, -1]
+        func times(_ matrix: [Float], _ v: [Float]) -> [Float] {   // a row-major matrix times a vector
+            stride(from: 0, to: matrix.count, by: v.count).map { row in
+                v.indices.reduce(0) { $0 + matrix[row + $1] * v[$1] }
+            }
+        }
+        let u = times(t.filterMatrix, g)   // G g: the filter at the four points, once per filter
+        let v = times(t.inputMatrix, d)    // B^T d: the data, by additions and subtractions
+        let m = zip(u, v).map { $0 * $1 }  // the four multiplications
+        let y = times(t.outputMatrix, m)   // A^T m: back to outputs, by additions
+        out.say("B^T (4 x 4):")
+        try out.grid(Tensor(shape: [4, 4], scalars: t.inputMatrix))
+        out.say("G (4 x 3):")
+        try out.grid(Tensor(shape: [4, 3], scalars: t.filterMatrix))
+        out.say("A^T (2 x 4):")
+        try out.grid(Tensor(shape: [2, 4], scalars: t.outputMatrix))
+        out.say("G g = \(u), B^T d = \(v)")
+        out.say("products m = \(m)")
+        out.say("Winograd: A^T m = \(y)")
+        out.say("direct:   \((0..<2).map { i in (0..<3).reduce(Float(0)) { $0 + d[i + $1] * g[$1] } })")
+        // @end
+    }
+
+    /// Multiplications per image of lecture 7's conv2: the direct product against F(4x4, 5x5).
+    static func winogradCounts(_ out: inout Transcript) throws {
+        // @code winograd-counts
+        let g = try Conv2DGeometry(input: [1, 14, 14, 32], filter: [5, 5, 32, 64], strides: 1, padding: .same, dilations: 1)
+        let direct = ConvMultiplyAdds(g)
+        let t = WinogradTransform(outputTile: 4, kernel: 5)                       // 8 x 8 tiles
+        let tiles = ((14 + t.outputTile - 1) / t.outputTile) * ((14 + t.outputTile - 1) / t.outputTile)
+        let winograd = tiles * t.alpha * t.alpha * 32 * 64   // one product per tile point and channel pair
+        var table = Table("lecture 7 conv2, one image", "multiplications", "direct real / this")
+        table.row("direct, every tap", "\(thousands(direct.nominal))", "")
+        table.row("direct, padding taps skipped", "\(thousands(direct.real))", "1.00")
+        table.row("F(4x4, 5x5), \(tiles) tiles of 8 x 8", "\(thousands(winograd))",
+                  "\(Double(direct.real) / Double(winograd), decimals: 2)")
+        out.say(table)
+        // @end
+    }
+
+    /// What the transforms cost in rounding: both Float convolutions against the same one in Double.
+    static func winogradRounding(_ out: inout Transcript) throws {
+        // @code winograd-rounding
+        var generator = SeededGenerator(seed: 18)
+        func normal(_ shape: [Int], _ scale: Double) throws -> Tensor<Float> {
+            try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(scale * generator.nextNormal()) })
+        }
+        let x = try normal([1, 14, 14, 32], 1), w = try normal([5, 5, 32, 64], 0.05)
+        let exact = try Reference.conv2DForward(Tensor<Double>(x), filter: Tensor<Double>(w), padding: .same)
+        let direct = try Tensor<Double>(Fast.conv2DForward(x, filter: w, padding: .same)).maxAbsDifference(exact)
+        let winograd = try Tensor<Double>(Fast.conv2DInference(x, filter: w, padding: .same)).maxAbsDifference(exact)
+        let largest = exact.scalars.map(abs).max()!
+        out.say("largest |y|: \(largest, decimals: 2)")
+        out.say("direct product, max error: \(direct < 1e-5 ? "below 1e-5" : "ABOVE 1e-5")")
+        out.say("F(4x4, 5x5),    max error: \(winograd < 1e-4 ? "below 1e-4" : "ABOVE 1e-4"), "
+                + "\(winograd > 4 * direct ? "more than 4 times" : "NOT 4 times") the direct product's")
+        // @end
+    }
+
+    /// conv2's forward pass both ways, and the evaluation pass of the whole network, from the committed run.
+    static func winogradMeasured(_ out: inout Transcript) throws {
+        // @code winograd-measured
+        let run = try figures(benchRun), torch = try figures(torchRun)
+        var table = Table("batch 128, 2 threads", "ms", "GFLOP/s (nominal)")
+        for (label, name) in [("conv2 forward, direct (training)", "conv2_forward"),
+                              ("conv2 forward, F(4x4, 5x5) (evaluation)", "conv2_inference_forward")] {
+            table.row("\(label)", "\(try run[name + "_ms"], decimals: 2)", "\(try run[name + "_gflops"], decimals: 1)")
+        }
+        out.say(table)
+        out.say("PyTorch's conv2 (inference mode): \(try torch["torch_conv2_forward_gflops_threads2"], decimals: 1) GFLOP/s nominal")
         // @end
     }
 }

@@ -65,7 +65,7 @@ package enum OpTable {
         // evaluation path. Lecture 7's conv2, as "conv2d" times it.
         OpDescriptor("conv2d_inference", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
             let multiplyAdds: Int = n * 14 * 14 * 64 * 25 * 32
-            return [OpExample("conv2 inference", shapes: ["x": [n, 14, 14, 32], "w": [5, 5, 32, 64]], attributes: ["padding": "SAME"],
+            return [OpExample("conv2_inference", shapes: ["x": [n, 14, 14, 32], "w": [5, 5, 32, 64]], attributes: ["padding": "SAME"],
                               flops: 2 * Double(multiplyAdds), tolerance: Tolerance(atol: 1e-4, rtol: 1e-4))]
         }, cost: { call in
             let (x, w, s, p, d) = try convolution(call)
