@@ -38,42 +38,22 @@ public let winograd6OutputMatrix: [Float] = [
 @inline(never)
 public func winogradInputTile6(_ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
                                _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
-    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 36) { buffer in
-        let rowsDone = buffer.baseAddress!   // rowsDone[a * 6 + nu] = (d B)[a][nu]
-        var c = 0
-        while c < channels {
-            let lanes = min(8, channels - c)
-            for a in 0..<6 {
-                let p = pixels + 6 * a
-                let v = inputRow6(loadLanes(p[0] + c, lanes), loadLanes(p[1] + c, lanes), loadLanes(p[2] + c, lanes),
-                                  loadLanes(p[3] + c, lanes), loadLanes(p[4] + c, lanes), loadLanes(p[5] + c, lanes))
-                rowsDone[6 * a] = v.0; rowsDone[6 * a + 1] = v.1; rowsDone[6 * a + 2] = v.2
-                rowsDone[6 * a + 3] = v.3; rowsDone[6 * a + 4] = v.4; rowsDone[6 * a + 5] = v.5
-            }
-            for nu in 0..<6 {
-                let v = inputRow6(rowsDone[nu], rowsDone[6 + nu], rowsDone[12 + nu],
-                                  rowsDone[18 + nu], rowsDone[24 + nu], rowsDone[30 + nu])
-                let o = out + nu * outStride + c
-                storeLanes(v.0, o, lanes); storeLanes(v.1, o + 6 * outStride, lanes)
-                storeLanes(v.2, o + 12 * outStride, lanes); storeLanes(v.3, o + 18 * outStride, lanes)
-                storeLanes(v.4, o + 24 * outStride, lanes); storeLanes(v.5, o + 30 * outStride, lanes)
-            }
-            c += 8
-        }
-    }
+    transformTile(side: 6, results: 6, channels: channels, line: .input6,
+                  load: { i, c, lanes in loadLanes(pixels[i] + c, lanes) },
+                  store: { i, c, lanes, v in storeLanes(v, out + i * outStride + c, lanes) })
 }
 
-/// `B^T d` for one line of six values (`winograd6InputMatrix`, by rows).
+/// `B^T d` for one line of six values read by `load(i)`, each result `j` handed to `store(j, v)`.
 @inline(__always)
-func inputRow6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3: SIMD8<Float>, _ d4: SIMD8<Float>,
-               _ d5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+func inputRow6(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Void) {
+    let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3), d4 = load(4), d5 = load(5)
     let s12 = d1 + d2, s34 = d3 + d4, d21 = d2 - d1, d34 = d3 - d4, d31 = d3 - d1, d42 = d4 - d2
-    return (4 * d0 - 5 * d2 + d4,   // [4, 0, -5, 0, 1, 0]
-            4 * s12 - s34,          // [0, 4, 4, -1, -1, 0]
-            4 * d21 + d34,          // [0, -4, 4, 1, -1, 0]
-            2 * d31 + d42,          // [0, -2, -1, 2, 1, 0]
-            d42 - 2 * d31,          // [0, 2, -1, -2, 1, 0]
-            4 * d1 - 5 * d3 + d5)   // [0, 4, 0, -5, 0, 1]
+    store(0, 4 * d0 - 5 * d2 + d4)   // [4, 0, -5, 0, 1, 0]
+    store(1, 4 * s12 - s34)          // [0, 4, 4, -1, -1, 0]
+    store(2, 4 * d21 + d34)          // [0, -4, 4, 1, -1, 0]
+    store(3, 2 * d31 + d42)          // [0, -2, -1, 2, 1, 0]
+    store(4, d42 - 2 * d31)          // [0, 2, -1, -2, 1, 0]
+    store(5, 4 * d1 - 5 * d3 + d5)   // [0, 4, 0, -5, 0, 1]
 }
 
 /// `Y = A^T M A` for one 6 x 6 tile with 4 x 4 outputs, every channel: `outputs[i * 4 + j][c] =
@@ -88,21 +68,9 @@ func inputRow6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3:
 @inline(never)
 public func winogradOutputTile6(_ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
                                 _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
-    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 6 * 4) { buffer in
-        let half = buffer.baseAddress!   // half[xi * 4 + q] = (M A)[xi][q]
-        var c = 0
-        while c < channels {
-            let lanes = min(8, channels - c)
-            for xi in 0..<6 {
-                let p = products + 6 * xi * inStride + c
-                outputRow6({ loadLanes(p + $0 * inStride, lanes) }, { half[4 * xi + $0] = $1 })
-            }
-            for q in 0..<4 {
-                outputRow6({ half[4 * $0 + q] }, { storeLanes($1, outputs[4 * $0 + q] + c, lanes) })
-            }
-            c += 8
-        }
-    }
+    transformTile(side: 6, results: 4, channels: channels, line: .output6,
+                  load: { i, c, lanes in loadLanes(products + i * inStride + c, lanes) },
+                  store: { i, c, lanes, v in storeLanes(v, outputs[i] + c, lanes) })
 }
 
 /// `A^T x` for one line of six values read by `load(i)`, each of the four results handed to `store`.
@@ -143,21 +111,9 @@ public let winograd8OutputMatrix: [Float] = [
 @inline(never)
 public func winogradInputTile8(_ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
                                _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
-    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 64) { buffer in
-        let rowsDone = buffer.baseAddress!   // rowsDone[a * 8 + nu] = (d B)[a][nu]
-        var c = 0
-        while c < channels {
-            let lanes = min(8, channels - c)
-            for a in 0..<8 {
-                let p = pixels + 8 * a
-                inputRow8({ loadLanes(p[$0] + c, lanes) }, { rowsDone[8 * a + $0] = $1 })
-            }
-            for nu in 0..<8 {
-                inputRow8({ rowsDone[8 * $0 + nu] }, { storeLanes($1, out + (8 * $0 + nu) * outStride + c, lanes) })
-            }
-            c += 8
-        }
-    }
+    transformTile(side: 8, results: 8, channels: channels, line: .input8,
+                  load: { i, c, lanes in loadLanes(pixels[i] + c, lanes) },
+                  store: { i, c, lanes, v in storeLanes(v, out + i * outStride + c, lanes) })
 }
 
 /// `B^T d` for one line of eight values read by `load(i)`, each result `j` handed to `store(j, v)`.
@@ -182,21 +138,9 @@ func inputRow8(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Vo
 @inline(never)
 public func winogradOutputTile8(_ channels: Int, _ products: UnsafePointer<Float>, _ inStride: Int,
                                 _ outputs: UnsafePointer<UnsafeMutablePointer<Float>>) {
-    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 8 * 4) { buffer in
-        let half = buffer.baseAddress!   // half[xi * 4 + q] = (M A)[xi][q]
-        var c = 0
-        while c < channels {
-            let lanes = min(8, channels - c)
-            for xi in 0..<8 {
-                let p = products + 8 * xi * inStride + c
-                outputRow8({ loadLanes(p + $0 * inStride, lanes) }, { half[4 * xi + $0] = $1 })
-            }
-            for q in 0..<4 {
-                outputRow8({ half[4 * $0 + q] }, { storeLanes($1, outputs[4 * $0 + q] + c, lanes) })
-            }
-            c += 8
-        }
-    }
+    transformTile(side: 8, results: 4, channels: channels, line: .output8,
+                  load: { i, c, lanes in loadLanes(products + i * inStride + c, lanes) },
+                  store: { i, c, lanes, v in storeLanes(v, outputs[i] + c, lanes) })
 }
 
 /// `A^T x` for one line of eight values read by `load(i)`, each of the four results handed to `store`.
@@ -208,6 +152,47 @@ func outputRow8(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> V
     store(1, d12 + 2 * d34 + 0.5 * d56)            // [0, 1, -1, 2, -2, 1/2, -1/2, 0]
     store(2, s12 + 4 * s34 + 0.25 * s56)           // [0, 1, 1, 4, 4, 1/4, 1/4, 0]
     store(3, d12 + 8 * d34 + 0.125 * d56 + x7)     // [0, 1, -1, 8, -8, 1/8, -1/8, 1]
+}
+
+// MARK: - The one walk over a tile
+
+/// The matrix `T` of a transform, applied to one line of a tile by its `...Row` function.
+enum TileLine {
+    case input6, output6, input8, output8
+
+    @inline(__always)
+    func apply(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Void) {
+        switch self {
+        case .input6: inputRow6(load, store)
+        case .output6: outputRow6(load, store)
+        case .input8: inputRow8(load, store)
+        case .output8: outputRow8(load, store)
+        }
+    }
+}
+
+/// `R = T X T^T` for one `side x side` tile `X`, eight channels at a time, where `line` applies
+/// `T` (`results x side`) to one line of the tile: first to each row of the tile, into a buffer
+/// (`X T^T`, `side x results`), then to each column of the buffer. `load(i, c, lanes)` reads
+/// element `i` (row-major) of the tile at channel `c`; `store(i, c, lanes, v)` writes element `i`
+/// of the `results x results` result.
+@inline(__always)
+func transformTile(side: Int, results: Int, channels: Int, line: TileLine,
+                   load: (Int, Int, Int) -> SIMD8<Float>, store: (Int, Int, Int, SIMD8<Float>) -> Void) {
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: side * results) { buffer in
+        let half = buffer.baseAddress!   // half[a * results + q] = (X T^T)[a][q]
+        var c = 0
+        while c < channels {
+            let lanes = min(8, channels - c)
+            for a in 0..<side {
+                line.apply({ load(a * side + $0, c, lanes) }, { half[a * results + $0] = $1 })
+            }
+            for q in 0..<results {
+                line.apply({ half[$0 * results + q] }, { store($0 * results + q, c, lanes, $1) })
+            }
+            c += 8
+        }
+    }
 }
 
 /// `lanes` (1...8) floats from `p`, zero past them.

@@ -37,6 +37,13 @@ package enum OpTable {
         try call.attributes.values["output_size"].map { _ in try call.attributes.size2("output_size", op: call.op) }
     }
 
+    /// A conv2d call's cost: every output value sums `KH * KW * C` products.
+    private static func conv2DCost(_ call: OpCall) throws -> [OpCost] {
+        let (x, w, s, p, d) = try convolution(call)
+        let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
+        return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel * g.inChannels)]
+    }
+
     static let convolutions: [OpDescriptor] = [
         OpDescriptor("conv2d", inputs: [OpInput("x"), OpInput("w", values: .uniform(0.1))], benchmarks: { n in
             // Lecture 7's conv1 [N,28,28,1] * [5,5,1,32] and conv2 [N,14,14,32] * [5,5,32,64], SAME.
@@ -46,11 +53,7 @@ package enum OpTable {
                 return OpExample(label, shapes: ["x": [n, size, size, inC], "w": [5, 5, inC, outC]], attributes: ["padding": "SAME"],
                                  flops: flops, gradientTolerance: Tolerance(atol: 1e-3, rtol: 1e-4))
             }
-        }, cost: { call in
-            let (x, w, s, p, d) = try convolution(call)
-            let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
-            return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel * g.inChannels)]
-        }, forward: { ops, call in
+        }, cost: conv2DCost, forward: { ops, call in
             let (x, w, s, p, d) = try convolution(call)
             return [try ops.conv2DForward(x, filter: w, strides: s, padding: p, dilations: d)]
         }, backward: { ops, call, _, dy in
@@ -67,11 +70,7 @@ package enum OpTable {
             let multiplyAdds: Int = n * 14 * 14 * 64 * 25 * 32
             return [OpExample("conv2_inference", shapes: ["x": [n, 14, 14, 32], "w": [5, 5, 32, 64]], attributes: ["padding": "SAME"],
                               flops: 2 * Double(multiplyAdds), tolerance: Tolerance(atol: 1e-4, rtol: 1e-4))]
-        }, cost: { call in
-            let (x, w, s, p, d) = try convolution(call)
-            let g = try Conv2DGeometry(input: x.shape, filter: w.shape, strides: s, padding: p, dilations: d)
-            return [OpCost(g.outputShape, perValue: g.rows.kernel * g.cols.kernel * g.inChannels)]
-        }, forward: { ops, call in
+        }, cost: conv2DCost, forward: { ops, call in
             let (x, w, s, p, d) = try convolution(call)
             return [try ops.conv2DInference(x, filter: w, strides: s, padding: p, dilations: d)]
         }, backward: nil),
