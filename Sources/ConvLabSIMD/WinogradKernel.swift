@@ -33,7 +33,8 @@ public let winograd6OutputMatrix: [Float] = [
 ///   - channels: values under each pointer.
 ///   - pixels: 36 pointers, row-major over the tile, each to the `channels` values of one input
 ///     pixel (or to a zero row where the tile reaches into padding).
-///   - out: where the 36 transformed rows go, `outStride` floats apart.
+///   - out: where the 36 transformed rows go.
+///   - outStride: the distance in floats between two of them.
 /// - Complexity: 12 applications of `B^T` (about 14 additions each) per 8 channels.
 @inline(never)
 public func winogradInputTile6(_ channels: Int, _ pixels: UnsafePointer<UnsafePointer<Float>>,
@@ -62,7 +63,8 @@ func inputRow6(_ load: (Int) -> SIMD8<Float>, _ store: (Int, SIMD8<Float>) -> Vo
 ///
 /// - Parameters:
 ///   - channels: output channels.
-///   - products: the 36 rows of element-wise products, `inStride` floats apart.
+///   - products: the 36 rows of element-wise products.
+///   - inStride: the distance in floats between two of them.
 ///   - outputs: 16 pointers, row-major over the output tile, each to `channels` floats.
 /// - Complexity: 10 applications of `A^T` per 8 channels.
 @inline(never)
