@@ -3,9 +3,10 @@
 /// benchmarks pick a path with one value (`Kernels(.fast).ops`) and nothing restates the list.
 ///
 /// The requirements have no default arguments (a protocol cannot give them); `Reference` and
-/// `Fast`, called by name, keep theirs. The composite ops (separable conv, conv1d, bias + ReLU, conv2d's filter gradient alone)
-/// have one definition each, below, built from the path's own primitives; a path may replace one
-/// with a fused kernel (`Fast.biasReLUForward`).
+/// `Fast`, called by name, keep theirs. The composite ops (separable conv, conv1d, bias + ReLU,
+/// conv2d's filter gradient alone, conv2d for inference) have one definition each, below, built
+/// from the path's own primitives; a path may replace one with a fused kernel
+/// (`Fast.biasReLUForward`) or a faster algorithm (`Fast.conv2DInference`, Winograd's).
 ///
 /// Adding an op: its reference file (the loops and the doc), one requirement here (with the fast
 /// path's stand-in at the end of this file until a fast twin exists), its entry in `OpTable` (which
@@ -178,8 +179,8 @@ extension Reference: KernelOps {}
 ///
 /// Each op here computes what its `Reference` twin computes, differently: packed, cache-blocked
 /// SIMD matrix multiplies (ConvLabFast's `GEMM.swift`), convolutions lowered onto them without an
-/// im2col buffer, loops over contiguous channels, and work split across cores with
-/// `DispatchQueue.concurrentPerform`. A shape a kernel does not handle falls back to the
+/// im2col buffer (and, for a model's evaluation, by Winograd's algorithm), loops over contiguous
+/// channels, and work split across cores with `DispatchQueue.concurrentPerform`. A shape a kernel does not handle falls back to the
 /// reference. Every kernel is cross-checked against its twin (`FastCrossCheckTests`) and by
 /// `convlab bench` before it is timed.
 ///
