@@ -149,7 +149,7 @@ extension Fast {
         let panelStride = (n + gemmColumnPanel - 1) / gemmColumnPanel * gemmColumnPanel
         let packedU = scratch(Float.self, points * channels * panelStride)
         defer { recycle(packedU) }
-        transformFilter(w, t, channels: channels, outChannels: n, into: packedU, threads: threads)
+        transformFilter(w, t, channels: channels, outChannels: n, into: packedU, panelStride: panelStride, threads: threads)
 
         let tilesH = (g.outH + m - 1) / m, tilesW = (g.outW + m - 1) / m
         let tiles = g.batch * tilesH * tilesW
@@ -158,64 +158,64 @@ extension Fast {
         zeros.initialize(repeating: 0, count: channels)
         defer { recycle(zeros) }
         parallelFor((tiles + blockTiles - 1) / blockTiles, threads: threads) { block in
-                let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
-                let v = scratch(Float.self, blockTiles * points * channels)   // [tile][point][C]
-                let products = scratch(Float.self, blockTiles * points * n)   // [tile][point][O]
-                let pixels = scratch(UnsafePointer<Float>.self, points)
-                let rows = scratch(UnsafePointer<Float>.self, blockTiles)
-                let outRows = scratch(UnsafeMutablePointer<Float>.self, max(blockTiles, m * m))
-                let discard = scratch(Float.self, n)   // outputs of tiles hanging over the edge
-                defer { recycle(v); recycle(products); recycle(pixels); recycle(rows); recycle(outRows); recycle(discard) }
+            let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
+            let v = scratch(Float.self, blockTiles * points * channels)   // [tile][point][C]
+            let products = scratch(Float.self, blockTiles * points * n)   // [tile][point][O]
+            let pixels = scratch(UnsafePointer<Float>.self, points)
+            let rows = scratch(UnsafePointer<Float>.self, blockTiles)
+            let outRows = scratch(UnsafeMutablePointer<Float>.self, max(blockTiles, m * m))
+            let discard = scratch(Float.self, n)   // outputs of tiles hanging over the edge
+            defer { recycle(v); recycle(products); recycle(pixels); recycle(rows); recycle(outRows); recycle(discard) }
 
-                // Tile `tile`'s image and its top-left output (its input starts pad rows above).
-                func corner(_ tile: Int) -> (image: Int, row: Int, col: Int) {
-                    let image = tile / (tilesH * tilesW), inImage = tile % (tilesH * tilesW)
-                    return (image, inImage / tilesW * m, inImage % tilesW * m)
-                }
-                for i in 0..<count {
-                    let (image, row0, col0) = corner(t0 + i)
-                    for a in 0..<alpha {
-                        let row = row0 + a - g.padTop
-                        for b in 0..<alpha {
-                            let col = col0 + b - g.padLeft
-                            let inside = row >= 0 && row < g.inH && col >= 0 && col < g.inW
-                            pixels[a * alpha + b] = inside
-                                ? x + ((image * g.inH + row) * g.inW + col) * channels : UnsafePointer(zeros)
-                        }
-                    }
-                    winogradInput(alpha, channels, pixels, v + i * points * channels, channels)
-                }
-                let panels = (count + gemmRowPanel - 1) / gemmRowPanel
-                for p in 0..<points {
-                    for r in 0..<(panels * gemmRowPanel) {
-                        rows[r] = r < count ? UnsafePointer(v + (r * points + p) * channels) : UnsafePointer(zeros)
-                    }
-                    for r in 0..<count { outRows[r] = products + (r * points + p) * n }
-                    indirectBlock(count, n, 1, channels, rows, gemmRowPanel, packedU + p * channels * panelStride,
-                                  zeros, outRows, false)
-                }
-                for i in 0..<count {
-                    let (image, row0, col0) = corner(t0 + i)
-                    for a in 0..<m {
-                        for b in 0..<m {
-                            let row = row0 + a, col = col0 + b
-                            outRows[a * m + b] = row < g.outH && col < g.outW
-                                ? y + ((image * g.outH + row) * g.outW + col) * n : discard
-                        }
-                    }
-                    winogradOutput(alpha, n, products + i * points * n, n, outRows)
-                }
+            // Tile `tile`'s image and its top-left output (its input starts pad rows above).
+            func corner(_ tile: Int) -> (image: Int, row: Int, col: Int) {
+                let image = tile / (tilesH * tilesW), inImage = tile % (tilesH * tilesW)
+                return (image, inImage / tilesW * m, inImage % tilesW * m)
             }
+            for i in 0..<count {
+                let (image, row0, col0) = corner(t0 + i)
+                for a in 0..<alpha {
+                    let row = row0 + a - g.padTop
+                    for b in 0..<alpha {
+                        let col = col0 + b - g.padLeft
+                        let inside = row >= 0 && row < g.inH && col >= 0 && col < g.inW
+                        pixels[a * alpha + b] = inside
+                            ? x + ((image * g.inH + row) * g.inW + col) * channels : UnsafePointer(zeros)
+                    }
+                }
+                winogradInput(alpha, channels, pixels, v + i * points * channels, channels)
+            }
+            let panels = (count + gemmRowPanel - 1) / gemmRowPanel
+            for p in 0..<points {
+                for r in 0..<(panels * gemmRowPanel) {
+                    rows[r] = r < count ? UnsafePointer(v + (r * points + p) * channels) : UnsafePointer(zeros)
+                }
+                for r in 0..<count { outRows[r] = products + (r * points + p) * n }
+                indirectBlock(count, n, 1, channels, rows, gemmRowPanel, packedU + p * channels * panelStride,
+                              zeros, outRows, false)
+            }
+            for i in 0..<count {
+                let (image, row0, col0) = corner(t0 + i)
+                for a in 0..<m {
+                    for b in 0..<m {
+                        let row = row0 + a, col = col0 + b
+                        outRows[a * m + b] = row < g.outH && col < g.outW
+                            ? y + ((image * g.outH + row) * g.outW + col) * n : discard
+                    }
+                }
+                winogradOutput(alpha, n, products + i * points * n, n, outRows)
+            }
+        }
     }
 
     /// `U_p = (G g G^T)_p` for every point `p` of the tile and every channel pair, packed for the
-    /// micro-kernel: `points` blocks of `[C][O]` as `ceil(O / 16)` panels of `[C][16]`. Each task
+    /// micro-kernel: `points` blocks of `[C][O]` as `ceil(O / 16)` panels of `[C][16]`, a k-row of
+    /// them `panelStride` (`O` rounded up to 16) floats long. Each task
     /// takes one row `xi` of the tile: `T[l] = sum_k G[xi][k] g[k][l]`, then
     /// `U[xi][nu] = sum_l T[l] G[nu][l]`, each a sum of whole `[C, O]` planes.
     static func transformFilter(_ w: UnsafePointer<Float>, _ t: WinogradTransform, channels: Int, outChannels: Int,
-                                into packed: UnsafeMutablePointer<Float>, threads: Int) {
+                                into packed: UnsafeMutablePointer<Float>, panelStride: Int, threads: Int) {
         let alpha = t.alpha, r = t.kernel, plane = channels * outChannels
-        let panelStride = (outChannels + gemmColumnPanel - 1) / gemmColumnPanel * gemmColumnPanel
         t.filterMatrix.withUnsafeBufferPointer { gm in
             parallelFor(alpha, threads: threads) { xi in
                 let half = scratch(Float.self, r * plane), u = scratch(Float.self, plane)
