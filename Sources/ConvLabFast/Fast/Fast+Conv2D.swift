@@ -182,7 +182,7 @@ extension Fast {
         let m = g.pixels, n = g.outC, channels = g.inC, taps = g.kh * g.kw
         let tapsPerBlock = max(1, gemmBlockK / channels)
         let tapBlocks = (taps + tapsPerBlock - 1) / tapsPerBlock
-        let panelStride = ((n + gemmColumnPanel - 1) / gemmColumnPanel) * gemmColumnPanel
+        let panelStride = roundedUp(n, toMultipleOf: gemmColumnPanel)
 
         // The filter [KH*KW*C, O], packed once per block of taps into 16-column panels.
         let packedB = scratch(Float.self, taps * channels * panelStride)
@@ -290,7 +290,7 @@ extension Fast {
     static func forwardFewChannels(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                    _ y: UnsafeMutablePointer<Float>, _ g: ConvLowering, threads: Int) {
         let m = g.pixels, n = g.outC, k = g.patchSize
-        let panelStride = (n + gemmColumnPanel - 1) / gemmColumnPanel * gemmColumnPanel
+        let panelStride = roundedUp(n, toMultipleOf: gemmColumnPanel)
         let kBlocks = (k + gemmBlockK - 1) / gemmBlockK
         let packedB = scratch(Float.self, k * panelStride)
         let offsets = scratch(Int.self, k)
@@ -308,7 +308,7 @@ extension Fast {
         let imagePixels = g.outH * g.outW
         parallelFor(mBlocks, threads: threads) { block in
             let i0 = block * mBlock, mc = min(mBlock, m - i0)
-            let rowCount = (mc + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel
+            let rowCount = roundedUp(mc, toMultipleOf: gemmRowPanel)
             let rows = scratch(UnsafePointer<Float>.self, rowCount)
             defer { recycle(rows) }
             for r in 0..<rowCount {
@@ -409,7 +409,7 @@ extension Fast {
         }
         let kBlocks = (pixels + gemmBlockK - 1) / gemmBlockK
         let slices = min(threads, kBlocks)
-        let rowCount = (m + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel
+        let rowCount = roundedUp(m, toMultipleOf: gemmRowPanel)
         let rows = scratch(UnsafePointer<Float>.self, rowCount)
         defer { recycle(rows) }
         for r in 0..<rowCount {

@@ -118,6 +118,12 @@ func transposeIntoPanel(_ panel: UnsafeMutablePointer<Float>, _ src: UnsafePoint
     }
 }
 
+/// `value` rounded up to a multiple of `multiple`: whole 6-row or 16-column panels of a product.
+@inline(__always)
+func roundedUp(_ value: Int, toMultipleOf multiple: Int) -> Int {
+    (value + multiple - 1) / multiple * multiple
+}
+
 /// Zeroes rows `from..<width` of a `[kc][width]` panel.
 @inline(__always)
 func zeroPadPanel(_ panel: UnsafeMutablePointer<Float>, from rows: Int, width: Int, kc: Int) {
@@ -191,7 +197,7 @@ extension Fast {
             let ldOut = slice == 0 ? ldc : n
             // Equal blocks of at most 120 rows (a multiple of 6) covering the band.
             let blocks = (rows + gemmBlockM - 1) / gemmBlockM
-            let blockRows = ((rows + blocks - 1) / blocks + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel
+            let blockRows = roundedUp((rows + blocks - 1) / blocks, toMultipleOf: gemmRowPanel)
             let packedA = scratch(Float.self, blockRows * gemmBlockK)
             defer { recycle(packedA) }
             for kb in kb0..<kb1 {
@@ -258,7 +264,7 @@ extension Fast {
         if threads > 1 && count * nChunks < 8 * threads {
             count = max(1, ((count * nChunks + threads - 1) / threads) * threads / nChunks)
         }
-        let size = max(gemmRowPanel, ((m + count - 1) / count + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel)
+        let size = max(gemmRowPanel, roundedUp((m + count - 1) / count, toMultipleOf: gemmRowPanel))
         return (size, (m + size - 1) / size)
     }
 
@@ -270,7 +276,7 @@ extension Fast {
         if threads > 1 && count * nChunks < 8 * threads {
             // Few blocks: split m into a multiple of `threads` blocks of (nearly) equal height.
             let wanted = max(1, ((count * nChunks + threads - 1) / threads) * threads / nChunks)
-            size = max(gemmRowPanel, ((m + wanted - 1) / wanted + gemmRowPanel - 1) / gemmRowPanel * gemmRowPanel)
+            size = max(gemmRowPanel, roundedUp((m + wanted - 1) / wanted, toMultipleOf: gemmRowPanel))
             count = (m + size - 1) / size
         }
         return (size, count)
