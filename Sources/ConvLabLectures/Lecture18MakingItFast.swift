@@ -238,13 +238,13 @@ extension MakingItFastLecture {
         // @end
     }
 
-    /// conv2's forward pass both ways, and the evaluation pass of the whole network, from the committed run.
+    /// conv2's forward pass both ways, from the committed run.
     static func winogradMeasured(_ out: inout Transcript) throws {
         // @code winograd-measured
         let run = try figures(benchRun), torch = try figures(torchRun)
         var table = Table("batch 128, 2 threads", "ms", "GFLOP/s (nominal)")
-        for (label, name) in [("conv2 forward, direct (training)", "conv2_forward"),
-                              ("conv2 forward, F(4x4, 5x5) (evaluation)", "conv2_inference_forward")] {
+        for (label, name) in [("conv2 forward, direct product", "conv2_forward"),
+                              ("conv2 forward, F(4x4, 5x5)", "conv2_inference_forward")] {
             table.row("\(label)", "\(try run[name + "_ms"], decimals: 2)", "\(try run[name + "_gflops"], decimals: 1)")
         }
         out.say(table)
@@ -359,7 +359,7 @@ extension MakingItFastLecture {
                                                 ("training images/s, 2 threads", "train_images_per_s", "torch_train_images_per_s_threads2", 0),
                                                 ("inference images/s, 1 thread", "infer_images_per_s_1thread", "torch_infer_images_per_s_threads1", 0),
                                                 ("inference images/s, 2 threads", "infer_images_per_s", "torch_infer_images_per_s_threads2", 0),
-                                                ("conv2 forward GFLOP/s (nominal), 2 threads", "conv2_forward_gflops", "torch_conv2_forward_gflops_threads2", 1)] {
+                                                ("conv2 forward GFLOP/s (nominal), 2 threads", "conv2_inference_forward_gflops", "torch_conv2_forward_gflops_threads2", 1)] {
             let a = try convlab[mine], b = try torch[theirs]
             table.row("\(label)", "\(a, decimals: decimals)", "\(b, decimals: decimals)", "\(a / b, decimals: 2)")
         }

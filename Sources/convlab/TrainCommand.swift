@@ -12,6 +12,8 @@ let trainCommand = CLICommand(
         .value("seed", "S", "the seed of the weights, shuffles and dropout masks (default 2017)"),
         .value("threads", "T", "threads for the fast kernels (default: the active cores)"),
         .value("path", "reference|fast", "the kernels (default fast)"),
+        .value("training-conv", "winograd|direct", "how conv2d layers convolve in training: Winograd's algorithm where "
+               + "it applies (default), or the direct product, as in the runs recorded before it (bit for bit)"),
         .value("loss", "softmax|sigmoid|both", "the recipe's loss by default; both: one copy per loss, side by side"),
         .value("limit", "N", "train on the first N training examples only"),
         .flag("json", "one JSON object per epoch on stdout (the table goes to stderr)"),
@@ -38,6 +40,7 @@ struct TrainOptions {
     var learningRate: Float?
     var seed: UInt64
     var path: KernelPath
+    var trainingConvolution: TrainingConvolution
     var loss: Loss?
     var bothLosses = false
     var profile: Bool
@@ -59,6 +62,7 @@ struct TrainOptions {
         learningRate = try arguments.number("lr")
         seed = try arguments.number("seed") ?? 2017
         path = try arguments.kernelPath()
+        trainingConvolution = try arguments.string("training-conv").map(TrainingConvolution.init(parsing:)) ?? .winograd
         if let text = arguments.string("loss") {
             if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
         }
@@ -107,7 +111,8 @@ func runTrain(_ arguments: CLIArguments) throws {
 
     // Every argument is checked before the data is read.
     let runs = try losses.map { loss in
-        let run = try recipe.trainer(seed: options.seed, kernels: Kernels(options.path), loss: loss,
+        let kernels = Kernels(options.path, trainingConvolution: options.trainingConvolution)
+        let run = try recipe.trainer(seed: options.seed, kernels: kernels, loss: loss,
                                      batchSize: options.batch, learningRate: options.learningRate)
         if let order = options.order { run.batchOrder = order }
         if let scorings = options.scorings { run.scorings = scorings }
@@ -135,7 +140,8 @@ func runTrain(_ arguments: CLIArguments) throws {
     say("\(runs[0].optimizer.description); batch \(runs[0].batchSize); "
         + losses.map { "\($0.rawValue) cross-entropy" }.joined(separator: " and ") + "; "
         + "\(train.count) training / \(test.count) test examples; seed \(options.seed)")
-    say("kernels: \(options.path)" + (options.path == .fast ? " (\(Fast.configurationDescription))" : ""))
+    say("kernels: \(options.path)" + (options.path == .fast ? " (\(Fast.configurationDescription))" : "")
+        + "; conv2d in training: \(options.trainingConvolution)")
     let trainer = runs[0]
     if trainer.batchOrder != .shuffled || trainer.dropsRemainder {
         say("batches: \(trainer.batchOrder.rawValue) order"

@@ -93,6 +93,7 @@ struct ArgumentsTests {
         ("train", ["--lr", "inf"], "--lr must be positive and finite, got inf"),
         ("train", ["--order", "random"], "--order 'random': use shuffled, file, file-then-shuffled"),
         ("train", ["--score", "2018"], "unknown scoring '2018'"),
+        ("train", ["--training-conv", "fft"], "'fft' is neither winograd nor direct"),
         ("srcnn", ["--train", "0"], "--train must be at least 1, got 0"),
         ("autoencoder", ["--train", "-5"], "--train must be at least 1, got -5"),
         ("autoencoder", ["--path", "slow"], "'slow' is neither reference nor fast"),

@@ -95,19 +95,23 @@ extension FastCrossCheckTests {
         }
     }
 
-    /// A `Conv2D` layer runs `conv2DInference` in evaluation and `conv2DForward` in training.
-    @Test("a Conv2D layer uses conv2DInference in evaluation only")
-    func aLayerUsesItOnlyInEvaluation() throws {
+    /// A `Conv2D` layer runs `conv2DInference` in evaluation and in training by default, and
+    /// `conv2DForward` in training when its kernels ask for the direct product.
+    @Test("a Conv2D layer trains with conv2DInference unless told .direct")
+    func aLayerChoosesItsTrainingConvolution() throws {
         let layer = Conv2D("conv", kernel: 5, inputChannels: 16, filters: 24)
         layer.weights.value = fastCheckTensor([5, 5, 16, 24], seed: 9)
         layer.biases.value = fastCheckTensor([24], seed: 10)
         let x = fastCheckTensor([1, 8, 8, 16], seed: 6)
-        let fast = Kernels(.fast)
-        let evaluation = try layer.forward(x, context: LayerContext(kernels: fast, mode: .evaluation))
-        let training = try layer.forward(x, context: LayerContext(kernels: fast, mode: .training))
         let w = layer.weights.value, bias = layer.biases.value
-        #expect(evaluation.scalars == (try Fast.biasAddForward(try Fast.conv2DInference(x, filter: w, padding: .same), bias: bias)).scalars)
-        #expect(training.scalars == (try Fast.biasAddForward(try Fast.conv2DForward(x, filter: w, padding: .same), bias: bias)).scalars)
-        #expect(evaluation.scalars != training.scalars)
+        let winograd = try Fast.biasAddForward(try Fast.conv2DInference(x, filter: w, padding: .same), bias: bias)
+        let direct = try Fast.biasAddForward(try Fast.conv2DForward(x, filter: w, padding: .same), bias: bias)
+        #expect(winograd.scalars != direct.scalars)
+        for (kernels, mode, expected) in [(Kernels(.fast), Mode.evaluation, winograd), (Kernels(.fast), .training, winograd),
+                                          (Kernels(.fast, trainingConvolution: .direct), .evaluation, winograd),
+                                          (Kernels(.fast, trainingConvolution: .direct), .training, direct)] {
+            let y = try layer.forward(x, context: LayerContext(kernels: kernels, mode: mode))
+            #expect(y.scalars == expected.scalars, "\(kernels.trainingConvolution), \(mode)")
+        }
     }
 }

@@ -16,8 +16,10 @@ public protocol KernelOps {
     // MARK: Convolutions
     static func conv2DForward(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2, padding: Padding,
                               dilations: Size2) throws -> Tensor<Float>
-    /// `conv2DForward` for a pass nobody differentiates (a model's evaluation): a path may compute
-    /// it by an algorithm whose rounding differs from `conv2DForward`'s (`Fast`: Winograd's).
+    /// `conv2DForward` by the path's fastest algorithm, whose rounding may differ from
+    /// `conv2DForward`'s (`Fast`: Winograd's). A `Conv2D` layer calls it in evaluation, and in
+    /// training unless its kernels ask for the direct product (`Kernels.trainingConvolution`); its
+    /// backward pass is `conv2DBackward` either way.
     static func conv2DInference(_ input: Tensor<Float>, filter: Tensor<Float>, strides: Size2, padding: Padding,
                                 dilations: Size2) throws -> Tensor<Float>
     static func conv2DBackward(_ input: Tensor<Float>, filter: Tensor<Float>, dOutput: Tensor<Float>, strides: Size2,
@@ -179,10 +181,10 @@ extension Reference: KernelOps {}
 ///
 /// Each op here computes what its `Reference` twin computes, differently: packed, cache-blocked
 /// SIMD matrix multiplies (ConvLabFast's `GEMM.swift`), convolutions lowered onto them without an
-/// im2col buffer (and, for a model's evaluation, by Winograd's algorithm), loops over contiguous
-/// channels, and work split across cores with `DispatchQueue.concurrentPerform`. A shape a kernel does not handle falls back to the
-/// reference. Every kernel is cross-checked against its twin (`FastCrossCheckTests`) and by
-/// `convlab bench` before it is timed.
+/// im2col buffer (and, in `conv2DInference`, by Winograd's algorithm), loops over contiguous
+/// channels, and work split across cores with `DispatchQueue.concurrentPerform`. A shape a kernel
+/// does not handle falls back to the reference. Every kernel is cross-checked against its twin
+/// (`FastCrossCheckTests`) and by `convlab bench` before it is timed.
 ///
 /// Declared here, in the module of the ops, so that an op's stand-in below stays beside its
 /// requirement; its kernels, settings and `KernelOps` conformance are in ConvLabFast.

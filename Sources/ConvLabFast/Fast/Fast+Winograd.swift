@@ -17,8 +17,9 @@ import ConvLabCore
 // 6.25x fewer multiply-adds (4.8x on 14 x 14 images, whose 4 x 4 tiles overhang by two rows and
 // columns), plus the transforms. The price is rounding: the transforms scale values by up to 10
 // and subtract them before they meet, so the sums round differently from the direct product
-// (the cross-check tests bound the difference). `conv2DInference` uses it; the training pass
-// keeps the direct product (Fast+Conv2D.swift), so a training run stays bit for bit the same.
+// (the cross-check tests bound the difference). `conv2DInference` uses it: a `Conv2D` layer's
+// forward pass in evaluation and, unless its kernels say `.direct`, in training. The backward
+// pass keeps the direct products (Fast+Conv2D.swift).
 
 /// The matrices of one Winograd algorithm F(m x m, r x r), built by the Cook-Toom method from the
 /// interpolation points 0, 1, -1, 2, -2, 1/2, -1/2 (as many as needed) and infinity.
@@ -107,8 +108,8 @@ private func invert(_ matrix: [[Double]]) -> [[Double]] {
 }
 
 extension Fast {
-    /// `conv2DForward` for a pass whose output is not differentiated (a model's evaluation): by
-    /// Winograd's algorithm where `WinogradTransform.plan` finds one, else the direct product.
+    /// `conv2DForward` by Winograd's algorithm where `WinogradTransform.plan` finds one, else the
+    /// direct product; a different rounding from `conv2DForward`'s where it applies.
     /// - Parameters, Returns, Throws: as `conv2DForward`.
     /// - Complexity: for F(4x4, 5x5), `2 * N*ceil(OH/4)*ceil(OW/4) * 64 * C * O` flops in the
     ///   element-wise products (`conv2DForward`'s `2 * N*OH*OW * 25 * C * O`, / 6.25 when the
@@ -146,7 +147,7 @@ extension Fast {
                                     threads: Int = Fast.threads) {
         let alpha = t.alpha, m = t.outputTile, points = alpha * alpha
         let channels = g.inC, n = g.outC
-        let panelStride = (n + gemmColumnPanel - 1) / gemmColumnPanel * gemmColumnPanel
+        let panelStride = roundedUp(n, toMultipleOf: gemmColumnPanel)
         let packedU = scratch(Float.self, points * channels * panelStride)
         defer { recycle(packedU) }
         transformFilter(w, t, channels: channels, outChannels: n, into: packedU, panelStride: panelStride, threads: threads)

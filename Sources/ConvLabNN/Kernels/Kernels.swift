@@ -27,13 +27,42 @@ public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible 
     }
 }
 
+/// How a `Conv2D` layer convolves in a training pass. (The evaluation pass always calls
+/// `KernelOps.conv2DInference`; the backward pass always takes the direct products.)
+public enum TrainingConvolution: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// `KernelOps.conv2DInference`: on the fast path Winograd's algorithm where it has a plan
+    /// (3 x 3 and 5 x 5 filters, stride 1, at least 8 channels in and out; lecture 18), the
+    /// direct product elsewhere. Fewer multiplications, a different rounding (within 1e-4 of the
+    /// reference in the cross-checks).
+    case winograd
+    /// `KernelOps.conv2DForward` always. Training runs recorded before Winograd's algorithm
+    /// became the default (the lectures' `Lectures/results`) come out bit for bit with it.
+    case direct
+
+    public var description: String { rawValue }
+
+    /// The algorithm named on a command line, `winograd` or `direct` (any case).
+    /// - Throws: `ConvLabError.argument` for any other word.
+    public init(parsing text: String) throws {
+        guard let algorithm = TrainingConvolution(rawValue: text.lowercased()) else {
+            throw ConvLabError.argument(op: "training-conv", message: "'\(text)' is neither winograd nor direct")
+        }
+        self = algorithm
+    }
+}
+
 /// Float ops on the chosen path.
 public struct Kernels: Sendable {
     /// Where every op of this value runs.
     public var path: KernelPath
+    /// How `Conv2D` layers convolve in training passes.
+    public var trainingConvolution: TrainingConvolution
 
-    /// Ops on `path`.
-    public init(_ path: KernelPath) { self.path = path }
+    /// Ops on `path`; `Conv2D` layers train with `trainingConvolution`.
+    public init(_ path: KernelPath, trainingConvolution: TrainingConvolution = .winograd) {
+        self.path = path
+        self.trainingConvolution = trainingConvolution
+    }
 
     /// The ops of this path: `Reference` or `Fast`.
     public var ops: any KernelOps.Type {

@@ -36,8 +36,9 @@ public final class Conv2D: ConvolutionLayer {
                                   dilations: dilations, op: name).outputShape
     }
 
-    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
-        mode == .training
+    override func linearForward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
+        let ops = context.kernels.ops
+        return context.mode == .training && context.kernels.trainingConvolution == .direct
             ? try ops.conv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
             : try ops.conv2DInference(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
     }

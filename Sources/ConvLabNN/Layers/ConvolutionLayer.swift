@@ -47,9 +47,10 @@ public class ConvolutionLayer: Layer {
         throw ConvLabError.argument(op: name, message: "\(convolutionKind) gives no output shape")
     }
 
-    /// The convolution without its bias; in `.evaluation` a path may use a faster algorithm whose
-    /// rounding differs (`KernelOps.conv2DInference`).
-    func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
+    /// The convolution without its bias. A layer may use a faster algorithm whose rounding
+    /// differs (`Conv2D`: `KernelOps.conv2DInference` in evaluation, and in training unless the
+    /// context's `Kernels.trainingConvolution` is `.direct`).
+    func linearForward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
         throw ConvLabError.argument(op: name, message: "\(convolutionKind) has no forward pass")
     }
 
@@ -65,7 +66,7 @@ public class ConvolutionLayer: Layer {
 
     /// `activation(convolution(input, filters) + biases)`: `[N, H, W, C]` -> `outputShape(for:)`.
     public func forward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        let linear = try linearForward(input, ops: context.kernels.ops, mode: context.mode)
+        let linear = try linearForward(input, context: context)
         self.input = input
         return try tail.forward(linear, bias: biases.value, kernels: context.kernels)
     }

@@ -36,8 +36,8 @@ public final class DepthwiseConv2D: ConvolutionLayer {
                                            dilations: dilations, op: name).outputShape
     }
 
-    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
-        try ops.depthwiseConv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
+    override func linearForward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
+        try context.kernels.ops.depthwiseConv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
     }
 
     override func linearBackward(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {

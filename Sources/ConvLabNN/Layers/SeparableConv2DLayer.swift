@@ -45,8 +45,8 @@ public final class SeparableConv2D: ConvolutionLayer {
         return shape
     }
 
-    override func linearForward(_ input: Tensor<Float>, ops: any KernelOps.Type, mode: Mode) throws -> Tensor<Float> {
-        try ops.separableConv2DForward(input, depthwiseFilter: depthwiseWeights.value, pointwiseFilter: pointwiseWeights.value,
+    override func linearForward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
+        try context.kernels.ops.separableConv2DForward(input, depthwiseFilter: depthwiseWeights.value, pointwiseFilter: pointwiseWeights.value,
                                        strides: strides, padding: padding, dilations: dilations)
     }
 
