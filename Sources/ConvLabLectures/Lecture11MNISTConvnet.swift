@@ -296,8 +296,8 @@ extension MNISTConvnetLecture {
     /// recipe in ConvLab and in TensorFlow 2.21, one file per seed.
     static let convlab2017Runs = seeds2017.map { seed in
         CommittedRun(
-            "swift run -c release convlab train --training-conv direct --model lecture7-2017 --data ../shared/data/mnist --epochs 3 --seed \(seed) "
-                + "--threads 1 --json > Lectures/results/convlab-lecture7-2017-seed\(seed).jsonl")
+            "swift run -c release convlab train --training-conv direct --model lecture7-2017 --data ../shared/data/mnist "
+                + "--epochs 3 --seed \(seed) --threads 1 --json > Lectures/results/convlab-lecture7-2017-seed\(seed).jsonl")
     }
     static let tensorFlow2017Runs = tensorFlowSeeds2017.map { seed in
         CommittedRun(
@@ -307,8 +307,9 @@ extension MNISTConvnetLecture {
     /// Seed 1's ConvLab run: the ablation's last two rows.
     static let convlab2017 = convlab2017Runs[0]
     static let convlabGlorot = CommittedRun(
-        "swift run -c release convlab train --training-conv direct --model lecture7-2017-glorot --data ../shared/data/mnist --epochs 1 --seed 1 "
-            + "--threads 1 --score dropout-on,test-steps,whole-batches,2017 --json > Lectures/results/convlab-lecture7-2017-glorot-seed1.jsonl")
+        "swift run -c release convlab train --training-conv direct --model lecture7-2017-glorot --data ../shared/data/mnist "
+            + "--epochs 1 --seed 1 --threads 1 --score dropout-on,test-steps,whole-batches,2017 --json "
+            + "> Lectures/results/convlab-lecture7-2017-glorot-seed1.jsonl")
     static let sameMasks300 = CommittedRun(
         "python3 Benchmarks/tf_same_masks.py /tmp/trace-seed1 --json Lectures/results/same-masks-file-order-seed1.json")
     static let sameMasksEpoch = CommittedRun(
@@ -316,9 +317,10 @@ extension MNISTConvnetLecture {
             + "--json Lectures/results/same-masks-shuffled-epoch-seed1.json")
     /// The traces the two replays read.
     static let traceCommands = [
-        "swift run -c release convlab train --training-conv direct --model lecture7 --data ../shared/data/mnist --order file --limit 38400 --epochs 1 "
-            + "--seed 1 --trace /tmp/trace-seed1",
-        "swift run -c release convlab train --training-conv direct --model lecture7 --data ../shared/data/mnist --epochs 1 --seed 1 --trace /tmp/trace-full-seed1",
+        "swift run -c release convlab train --training-conv direct --model lecture7 --data ../shared/data/mnist "
+            + "--order file --limit 38400 --epochs 1 --seed 1 --trace /tmp/trace-seed1",
+        "swift run -c release convlab train --training-conv direct --model lecture7 --data ../shared/data/mnist "
+            + "--epochs 1 --seed 1 --trace /tmp/trace-full-seed1",
     ]
     /// TensorFlow's 2017 test pass from ConvLab's own weights and Adam state: seed 3 after epoch 1,
     /// many dropout draws. Two runs of ten draws were stopped after 8 and 6 and merged.
@@ -327,8 +329,8 @@ extension MNISTConvnetLecture {
             + "--json Lectures/results/tf-score-checkpoint-seed3-e1.json")
     /// What wrote the checkpoint and the two partial runs `sameWeights` merges.
     static let sameWeightsCommands = [
-        "swift run -c release convlab train --training-conv direct --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed 3 --threads 1 "
-            + "--json --checkpoint /tmp/seed3-e1.ckpt",
+        "swift run -c release convlab train --training-conv direct --model lecture7-2017 --data ../shared/data/mnist "
+            + "--epochs 1 --seed 3 --threads 1 --json --checkpoint /tmp/seed3-e1.ckpt",
         "python3 Benchmarks/tf_score_checkpoint.py /tmp/seed3-e1.ckpt --data ../shared/data/mnist --draws 10 --first-seed 1 "
             + "--fresh-draws 0 --threads 1 --json /tmp/s3-part0.json",
         "python3 Benchmarks/tf_score_checkpoint.py /tmp/seed3-e1.ckpt --data ../shared/data/mnist --draws 10 --first-seed 11 "
@@ -344,8 +346,8 @@ extension MNISTConvnetLecture {
     }
     /// The traces `sameStartRuns` read.
     static let sameStartTraceCommands = sameStartSeeds.map { seed in
-        "swift run -c release convlab train --training-conv direct --model lecture7-2017 --data ../shared/data/mnist --epochs 1 --seed \(seed) "
-            + "--threads 1 --trace /tmp/trace-2017-seed\(seed)"
+        "swift run -c release convlab train --training-conv direct --model lecture7-2017 --data ../shared/data/mnist "
+            + "--epochs 1 --seed \(seed) --threads 1 --trace /tmp/trace-2017-seed\(seed)"
     }
     package static let committedRuns = convlab2017Runs + tensorFlow2017Runs
         + [convlabGlorot, sameMasks300, sameMasksEpoch, sameWeights] + sameStartRuns

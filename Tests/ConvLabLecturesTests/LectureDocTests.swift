@@ -122,7 +122,8 @@ struct LectureDocTests {
                             if character == "\n" { line += 1; column = 0 } else { column += 1 }
                         }
                     case let .measured(number):
-                        let midpoint = Double(number.printed).map { abs(abs(number.exact - $0) - number.unit / 2) <= number.slack }
+                        let midpoint = Double(number.printed)
+                            .map { abs(abs(number.exact - $0) - number.unit / 2) <= number.slack }
                         if number.slack >= number.unit / 2 || midpoint == true { loose.insert([line, column]) }
                         column += number.printed.count
                     }

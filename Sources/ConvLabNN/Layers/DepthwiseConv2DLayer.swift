@@ -37,7 +37,8 @@ public final class DepthwiseConv2D: ConvolutionLayer {
     }
 
     override func linearForward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        try context.kernels.ops.depthwiseConv2DForward(input, filter: weights.value, strides: strides, padding: padding, dilations: dilations)
+        try context.kernels.ops.depthwiseConv2DForward(input, filter: weights.value, strides: strides, padding: padding,
+                                                       dilations: dilations)
     }
 
     override func linearBackward(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {

@@ -46,8 +46,9 @@ public final class SeparableConv2D: ConvolutionLayer {
     }
 
     override func linearForward(_ input: Tensor<Float>, context: LayerContext) throws -> Tensor<Float> {
-        try context.kernels.ops.separableConv2DForward(input, depthwiseFilter: depthwiseWeights.value, pointwiseFilter: pointwiseWeights.value,
-                                       strides: strides, padding: padding, dilations: dilations)
+        try context.kernels.ops.separableConv2DForward(input, depthwiseFilter: depthwiseWeights.value,
+                                                       pointwiseFilter: pointwiseWeights.value,
+                                                       strides: strides, padding: padding, dilations: dilations)
     }
 
     override func linearBackward(_ input: Tensor<Float>, dLinear: Tensor<Float>, ops: any KernelOps.Type) throws -> Tensor<Float> {
