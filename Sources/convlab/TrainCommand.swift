@@ -40,7 +40,7 @@ struct TrainOptions {
     var learningRate: Float?
     var seed: UInt64
     var path: KernelPath
-    var trainingConvolution: TrainingConvolution
+    var trainingConvolution: TrainingConvolution?   // nil: the kernels' default
     var loss: Loss?
     var bothLosses = false
     var profile: Bool
@@ -62,7 +62,7 @@ struct TrainOptions {
         learningRate = try arguments.number("lr")
         seed = try arguments.number("seed") ?? 2017
         path = try arguments.kernelPath()
-        trainingConvolution = try arguments.string("training-conv").map(TrainingConvolution.init(parsing:)) ?? .winograd
+        trainingConvolution = try arguments.string("training-conv").map(TrainingConvolution.init(parsing:))
         if let text = arguments.string("loss") {
             if text == "both" { bothLosses = true } else { loss = try Loss(parsing: text) }
         }
@@ -111,7 +111,8 @@ func runTrain(_ arguments: CLIArguments) throws {
 
     // Every argument is checked before the data is read.
     let runs = try losses.map { loss in
-        let kernels = Kernels(options.path, trainingConvolution: options.trainingConvolution)
+        var kernels = Kernels(options.path)
+        if let choice = options.trainingConvolution { kernels.trainingConvolution = choice }
         let run = try recipe.trainer(seed: options.seed, kernels: kernels, loss: loss,
                                      batchSize: options.batch, learningRate: options.learningRate)
         if let order = options.order { run.batchOrder = order }
@@ -141,7 +142,7 @@ func runTrain(_ arguments: CLIArguments) throws {
         + losses.map { "\($0.rawValue) cross-entropy" }.joined(separator: " and ") + "; "
         + "\(train.count) training / \(test.count) test examples; seed \(options.seed)")
     say("kernels: \(options.path)" + (options.path == .fast ? " (\(Fast.configurationDescription))" : "")
-        + "; conv2d in training: \(options.trainingConvolution)")
+        + "; conv2d in training: \(runs[0].kernels.trainingConvolution)")
     let trainer = runs[0]
     if trainer.batchOrder != .shuffled || trainer.dropsRemainder {
         say("batches: \(trainer.batchOrder.rawValue) order"

@@ -20,10 +20,7 @@ public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible 
     /// The path named on a command line, `reference` or `fast` (any case).
     /// - Throws: `ConvLabError.argument` for any other word.
     public init(parsing text: String) throws {
-        guard let path = KernelPath(rawValue: text.lowercased()) else {
-            throw ConvLabError.argument(op: "path", message: "'\(text)' is neither reference nor fast")
-        }
-        self = path
+        self = try twoWayChoice(text, op: "path")
     }
 }
 
@@ -44,11 +41,17 @@ public enum TrainingConvolution: String, Sendable, CaseIterable, CustomStringCon
     /// The algorithm named on a command line, `winograd` or `direct` (any case).
     /// - Throws: `ConvLabError.argument` for any other word.
     public init(parsing text: String) throws {
-        guard let algorithm = TrainingConvolution(rawValue: text.lowercased()) else {
-            throw ConvLabError.argument(op: "training-conv", message: "'\(text)' is neither winograd nor direct")
-        }
-        self = algorithm
+        self = try twoWayChoice(text, op: "training-conv")
     }
+}
+
+/// The case of a two-way choice whose raw value is `text` in any letter case.
+/// - Throws: `ConvLabError.argument` naming `op` and both choices ("'x' is neither a nor b").
+private func twoWayChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, op: String) throws -> Choice
+    where Choice.RawValue == String {
+    if let choice = Choice(rawValue: text.lowercased()) { return choice }
+    let names = Choice.allCases.map(\.rawValue)
+    throw ConvLabError.argument(op: op, message: "'\(text)' is neither \(names.joined(separator: " nor "))")
 }
 
 /// Float ops on the chosen path.
