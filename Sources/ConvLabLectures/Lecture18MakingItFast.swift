@@ -162,7 +162,7 @@ enum MakingItFastLecture {
         // Per step of k, a tile of C that is rows x columns needs one column of A (rows values) and
         // one row of B (columns values), and does rows x columns multiply-adds with them.
         var table = Table("tile of C", "SIMD8 registers of sums", "floats loaded per k", "multiply-adds per k", "per float loaded")
-        for (rows, columns) in [(1, 1), (1, 16), (6, 16)] {
+        for (rows, columns) in [(1, 1), (1, 16), (6, 16), (4, 16)] {
             let loads = rows + columns, fmas = rows * columns
             table.row("\(rows) x \(columns)", "\((fmas + lanes - 1) / lanes)", "\(loads)", "\(fmas)",
                       "\(Double(fmas) / Double(loads), decimals: 2)")
