@@ -9,6 +9,8 @@ Prints one JSON object per line, {"name": ..., "value": ..., "unit": ...}, per t
   torch_train_images_per_s_threadsT   Adam training step (forward, backward, update), batch 128
   torch_infer_images_per_s_threadsT   forward pass only, batch 128
   torch_conv2_forward_gflops_threadsT conv2 layer forward, [128,14,14,32] * [5,5,32,64] SAME
+  torch_fc_forward_gflops_threadsT    fc layer forward, [128,3136] x [3136,1024] + bias (F.linear),
+                                      beside `convlab bench --ops fc`'s fc_forward_gflops
 and the same names without the suffix for the largest thread count, as tf_convnet_bench.py does.
 Each figure is the better of PyTorch's two memory layouts, NCHW and channels_last (NHWC, the
 layout ConvLab and TensorFlow use); the line's "layout" field says which. Each thread count runs
@@ -25,6 +27,9 @@ import sys
 # TensorFlow only inside its own measure(), so importing it here costs nothing).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tf_convnet_bench import BATCH, rates, timed  # noqa: E402
+
+FC_INPUTS, FC_OUTPUTS = 7 * 7 * 64, 1024
+FC_FLOPS = 2 * BATCH * FC_INPUTS * FC_OUTPUTS  # multiply + add per weight and image
 
 
 def lecture7_net():
@@ -84,10 +89,22 @@ def measure(threads, seconds, layout):
         with torch.inference_mode():
             return F.conv2d(h, w, padding=2).sum().item()
 
+    # The fc layer's product alone, in the layout nn.Linear keeps its weights ([out, in]); the
+    # memory format does not apply to a matrix, so both layouts time the same call.
+    features = torch.from_numpy(rng.uniform(0, 1, size=(BATCH, FC_INPUTS)).astype(np.float32))
+    fc_weights = torch.from_numpy(rng.uniform(-0.02, 0.02, size=(FC_OUTPUTS, FC_INPUTS)).astype(np.float32))
+    fc_bias = torch.zeros(FC_OUTPUTS)
+
+    def fc():
+        with torch.inference_mode():
+            return F.linear(features, fc_weights, fc_bias).sum().item()
+
     train = timed(train_step, seconds)
     inference = timed(infer, seconds)
     conv = timed(conv2, seconds)
-    return rates("torch", train, inference, conv)
+    figures = rates("torch", train, inference, conv)
+    figures["torch_fc_forward_gflops"] = (FC_FLOPS / timed(fc, seconds) / 1e9, "GFLOP/s")
+    return figures
 
 
 def main():
