@@ -39,53 +39,38 @@ public func sgemmPackedBlock(
         let bPanel = packedB + (jr / 16) * kc * 16
         var ir = 0
         while ir < sixRows {
-            microKernel6x16(kc, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(6, mc - ir), cols, accumulate)
+            microKernel(kc, panelRows: 6, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(6, mc - ir), cols, accumulate)
             ir += 6
         }
         while ir < mc {
-            microKernel4x16(kc, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(4, mc - ir), cols, accumulate)
+            microKernel(kc, panelRows: 4, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(4, mc - ir), cols, accumulate)
             ir += 4
         }
         jr += 16
     }
 }
 
-/// One 6 x 16 tile: per step of `k`, two SIMD8 loads of B, six broadcasts of A, twelve FMAs.
+/// One tile from a panel of A `panelRows` wide, 6 or 4 (the rows a 6-row panel would pad): per
+/// step of `k`, two SIMD8 loads of B, `panelRows` broadcasts of A and twice as many FMAs. 128
+/// rows then cost 20 six-row tiles and two 4-row ones rather than 22 six-row tiles, the last of
+/// which would multiply four rows of zeros (measured: `fc`'s forward pass about 2% faster, on one
+/// thread and on two). Always inlined with a constant `panelRows`, so the choice is not in the loop.
 @inline(__always)
-func microKernel6x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int,
-                     _ accumulate: Bool) {
+func microKernel(_ kc: Int, panelRows: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                 _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int, _ accumulate: Bool) {
     var tile = Tile6x16()
     let bRaw = UnsafeRawPointer(b)
     var ap = a
     var offset = 0
     for _ in 0..<kc {
-        tile.add(ap[0], ap[1], ap[2], ap[3], ap[4], ap[5],
-                 bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
-                 bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self))
-        ap += 6
-        offset += 64
-    }
-    tile.store(c, ldc, rows, cols, accumulate)
-}
-
-/// One 4 x 16 tile from a 4-row panel of A: per step of `k`, two SIMD8 loads of B, four
-/// broadcasts of A, eight FMAs into eight independent sums. 128 rows then cost 20 six-row tiles
-/// and two of these rather than 22 six-row tiles, the last of which would multiply four rows of
-/// zeros (measured: `fc`'s forward pass about 2% faster, on one thread and on two).
-@inline(__always)
-func microKernel4x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int,
-                     _ accumulate: Bool) {
-    var tile = Tile6x16()
-    let bRaw = UnsafeRawPointer(b)
-    var ap = a
-    var offset = 0
-    for _ in 0..<kc {
-        tile.add(ap[0], ap[1], ap[2], ap[3],
-                 bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
-                 bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self))
-        ap += 4
+        let b0 = bRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        let b1 = bRaw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+        if panelRows == 6 {
+            tile.add(ap[0], ap[1], ap[2], ap[3], ap[4], ap[5], b0, b1)
+        } else {
+            tile.add(ap[0], ap[1], ap[2], ap[3], b0, b1)
+        }
+        ap += panelRows
         offset += 64
     }
     tile.store(c, ldc, rows, cols, accumulate)
@@ -105,21 +90,15 @@ struct Tile6x16 {
     @inline(__always)
     mutating func add(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ a4: Float, _ a5: Float,
                       _ b0: SIMD8<Float>, _ b1: SIMD8<Float>) {
-        var s = SIMD8<Float>(repeating: a0)
-        fma(&c00, s, b0); fma(&c01, s, b1)
-        s = SIMD8<Float>(repeating: a1)
-        fma(&c10, s, b0); fma(&c11, s, b1)
-        s = SIMD8<Float>(repeating: a2)
-        fma(&c20, s, b0); fma(&c21, s, b1)
-        s = SIMD8<Float>(repeating: a3)
-        fma(&c30, s, b0); fma(&c31, s, b1)
-        s = SIMD8<Float>(repeating: a4)
+        add(a0, a1, a2, a3, b0, b1)
+        var s = SIMD8<Float>(repeating: a4)
         fma(&c40, s, b0); fma(&c41, s, b1)
         s = SIMD8<Float>(repeating: a5)
         fma(&c50, s, b0); fma(&c51, s, b1)
     }
 
-    /// One step of the reduction for the first four rows (a 4 x 16 tile; the last two stay zero).
+    /// One step of the reduction for the first four rows only (a 4 x 16 tile; rows 4 and 5 stay
+    /// zero).
     @inline(__always)
     mutating func add(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ b0: SIMD8<Float>, _ b1: SIMD8<Float>) {
         var s = SIMD8<Float>(repeating: a0)
