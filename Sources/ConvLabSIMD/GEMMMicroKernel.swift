@@ -39,11 +39,13 @@ public func sgemmPackedBlock(
         let bPanel = packedB + (jr / 16) * kc * 16
         var ir = 0
         while ir < sixRows {
-            microKernel(kc, panelRows: 6, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(6, mc - ir), cols, accumulate)
+            microKernel(kc, panelRows: 6, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(6, mc - ir), cols,
+                        accumulate)
             ir += 6
         }
         while ir < mc {
-            microKernel(kc, panelRows: 4, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(4, mc - ir), cols, accumulate)
+            microKernel(kc, panelRows: 4, packedA + ir * kc, bPanel, c + ir * ldc + jr, ldc, min(4, mc - ir), cols,
+                        accumulate)
             ir += 4
         }
         jr += 16
